@@ -1,0 +1,185 @@
+#pragma once
+/// weft::coro<T>: the lazy coroutine an `async def` becomes. Calling a coroutine
+/// function runs nothing; `co_await c` runs it inside the current task with no
+/// loop hop (as `await coro()` does in asyncio), and create_task(c) wraps it in
+/// a task. Frames come from a thread-local pool.
+
+#include <coroutine>
+#include <exception>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "weft/detail/frame_pool.hpp"
+#include "weft/detail/future_base.hpp"
+
+namespace weft {
+
+template <class T = void>
+class coro;
+
+/// Marks a type that weft coroutines may co_await. Awaitables from other
+/// libraries cannot be awaited inside a weft::coro: the task would not know what
+/// it waits for (asyncio raises "Task got bad yield" for them).
+template <class A>
+concept weft_awaitable = requires { typename std::remove_cvref_t<A>::weft_awaitable_tag; };
+
+/// The iscoroutine idea: true for weft::coro<T>.
+template <class T>
+inline constexpr bool is_coroutine_v = false;
+template <class T>
+inline constexpr bool is_coroutine_v<coro<T>> = true;
+
+/// A weft coroutine object (asyncio.iscoroutine).
+template <class T>
+concept coroutine = is_coroutine_v<std::remove_cvref_t<T>>;
+
+/// Where a coroutine function was defined, for names and diagnostics.
+struct coro_info {
+  const char* function = "";  // the coroutine function's name
+  unsigned line = 0;          // its line
+};
+
+namespace detail {
+
+void warn_never_awaited(const coro_info& info) noexcept;
+
+class promise_base : public pooled {
+ public:
+  explicit promise_base(coro_info info) noexcept : info_(info) {}
+
+  std::suspend_always initial_suspend() noexcept { return {}; }
+
+  struct final_awaiter {
+    bool await_ready() noexcept { return false; }
+    template <class P>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+      std::coroutine_handle<> c = h.promise().continuation_;
+      return c ? c : std::noop_coroutine();
+    }
+    void await_resume() noexcept {}
+  };
+  final_awaiter final_suspend() noexcept { return {}; }
+  void unhandled_exception() noexcept { exc_ = std::current_exception(); }
+
+  template <class A>
+  A&& await_transform(A&& a) noexcept {
+    static_assert(weft_awaitable<A>,
+                  "weft::coro can only co_await weft awaitables (coro, task, future, sleep, ...)");
+    return std::forward<A>(a);
+  }
+
+  const coro_info& info() const noexcept { return info_; }
+  std::exception_ptr& exception() noexcept { return exc_; }
+  bool started_ = false;
+  std::coroutine_handle<> continuation_;
+
+ protected:
+  std::exception_ptr exc_;
+  coro_info info_;
+};
+
+template <class T>
+class promise final : public promise_base {
+ public:
+  explicit promise(const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
+      : promise_base({fn, line}) {}
+  coro<T> get_return_object() noexcept;
+  template <class U = T>
+  void return_value(U&& v) {
+    value_.emplace(std::forward<U>(v));
+  }
+  T take() {
+    if (exc_) std::rethrow_exception(exc_);
+    return std::move(value_.v);
+  }
+  value_slot<T> value_;
+};
+
+template <>
+class promise<void> final : public promise_base {
+ public:
+  explicit promise(const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
+      : promise_base({fn, line}) {}
+  coro<void> get_return_object() noexcept;
+  void return_void() noexcept {}
+  void take() {
+    if (exc_) std::rethrow_exception(exc_);
+  }
+};
+
+}  // namespace detail
+
+/// A lazy coroutine returning T. Move-only; owns its frame. Destroying one that
+/// never started reports "coroutine 'NAME' was never awaited" (as CPython's
+/// RuntimeWarning) through weft's warning handler.
+template <class T>
+class [[nodiscard]] coro {
+ public:
+  using promise_type = detail::promise<T>;
+  using handle_type = std::coroutine_handle<promise_type>;
+  using value_type = T;
+  using weft_awaitable_tag = void;
+
+  coro() noexcept = default;
+  explicit coro(handle_type h) noexcept : h_(h) {}
+  coro(coro&& o) noexcept : h_(std::exchange(o.h_, {})) {}
+  coro& operator=(coro o) noexcept {
+    std::swap(h_, o.h_);
+    return *this;
+  }
+  ~coro() { destroy(); }
+
+  /// Where the coroutine function was defined.
+  coro_info info() const noexcept { return h_ ? h_.promise().info() : coro_info{}; }
+  /// True once the coroutine started running (it cannot be awaited again).
+  bool started() const noexcept { return h_ && h_.promise().started_; }
+  /// True if this object holds a coroutine.
+  explicit operator bool() const noexcept { return static_cast<bool>(h_); }
+
+  /// Gives up the frame (create_task takes it).
+  handle_type release() noexcept { return std::exchange(h_, {}); }
+
+  struct awaiter {
+    using weft_awaitable_tag = void;
+    handle_type h;
+    bool await_ready() const noexcept { return false; }
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> parent) noexcept {
+      h.promise().continuation_ = parent;
+      h.promise().started_ = true;
+      return h;
+    }
+    T await_resume() { return h.promise().take(); }
+  };
+
+  /// `co_await c`: runs the coroutine in the awaiting task, no loop hop.
+  /// Throws std::runtime_error("cannot reuse already awaited coroutine") if it
+  /// already ran, as CPython does.
+  awaiter operator co_await() & { return checked(); }
+  awaiter operator co_await() && { return checked(); }
+
+ private:
+  awaiter checked() const {
+    if (!h_) throw std::logic_error("weft::coro: awaiting an empty coroutine object");
+    if (h_.promise().started_) throw std::runtime_error("cannot reuse already awaited coroutine");
+    return awaiter{h_};
+  }
+  void destroy() noexcept {
+    if (!h_) return;
+    if (!h_.promise().started_) detail::warn_never_awaited(h_.promise().info());
+    h_.destroy();
+  }
+  handle_type h_;
+};
+
+namespace detail {
+template <class T>
+coro<T> promise<T>::get_return_object() noexcept {
+  return coro<T>(std::coroutine_handle<promise<T>>::from_promise(*this));
+}
+inline coro<void> promise<void>::get_return_object() noexcept {
+  return coro<void>(std::coroutine_handle<promise<void>>::from_promise(*this));
+}
+}  // namespace detail
+
+}  // namespace weft

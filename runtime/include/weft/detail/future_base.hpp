@@ -1,0 +1,146 @@
+#pragma once
+/// The untyped core of every future and task: state, exception, cancel
+/// message, done callbacks and the reference count. Mirrors asyncio.Future
+/// (futures.py); the typed value lives in derived classes (value_ points at it).
+
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "weft/detail/frame_pool.hpp"
+#include "weft/detail/ref_ptr.hpp"
+#include "weft/detail/small_function.hpp"
+
+namespace weft {
+class event_loop;
+}
+
+namespace weft::detail {
+
+class future_base;
+class task_base;
+
+/// What a done callback (or any loop callback) runs: it gets the future it was
+/// registered on (nullptr for call_soon callbacks).
+using callback_fn = small_function<void(future_base*), 32>;
+
+/// A loop's liveness, shared with its futures so that a future outliving its
+/// loop reports "Event loop is closed" instead of touching freed memory.
+struct loop_anchor {
+  event_loop* loop;
+  std::uint32_t refs = 1;
+};
+inline void intrusive_add_ref(loop_anchor* a) noexcept { ++a->refs; }
+inline void intrusive_release(loop_anchor* a) noexcept {
+  if (--a->refs == 0) delete a;
+}
+
+/// Storage for a future's result: empty for void.
+template <class T>
+struct value_slot {
+  value_slot() noexcept {}
+  ~value_slot() {
+    if (has) v.~T();
+  }
+  value_slot(const value_slot&) = delete;
+  template <class... A>
+  void emplace(A&&... a) {
+    ::new (static_cast<void*>(&v)) T(std::forward<A>(a)...);
+    has = true;
+  }
+  union {
+    T v;
+  };
+  bool has = false;
+};
+template <>
+struct value_slot<void> {};
+
+class future_base : public pooled {
+ public:
+  enum class state : std::uint8_t { pending, cancelled, finished };
+
+  future_base(event_loop& loop, void* value) noexcept;
+  future_base(const future_base&) = delete;
+  future_base& operator=(const future_base&) = delete;
+  virtual ~future_base();
+
+  bool done() const noexcept { return state_ != state::pending; }
+  bool cancelled() const noexcept { return state_ == state::cancelled; }
+  state get_state() const noexcept { return state_; }
+  bool is_task() const noexcept { return is_task_; }
+
+  /// The loop, or throws std::runtime_error("Event loop is closed") once it is gone.
+  event_loop& loop() const;
+  /// The loop, or nullptr once it is gone.
+  event_loop* loop_or_null() const noexcept { return anchor_->loop; }
+
+  /// Future.cancel(msg); Task overrides it with Task.cancel.
+  virtual bool cancel(std::optional<std::string> msg);
+  /// Future.set_exception. Throws invalid_state_error unless pending.
+  void set_exception(std::exception_ptr e);
+  /// Checks the state before a set_result (invalid_state_error unless pending).
+  void check_can_set() const;
+  /// Marks a stored result as set and schedules the callbacks.
+  void finish_with_result();
+  /// Future.exception(): the exception, nullptr for a result; throws
+  /// cancelled_error if cancelled, invalid_state_error if pending.
+  std::exception_ptr exception();
+  /// Throws as Future.result() would when there is no value to return.
+  void raise_unless_result();
+  /// The cancelled_error to raise for a cancelled future (Future._make_cancelled_error).
+  std::exception_ptr make_cancelled_error();
+
+  /// Future.add_done_callback: scheduled at once if done. Returns an id for removal.
+  std::uint64_t add_done_callback(callback_fn fn, task_base* owner = nullptr);
+  /// Future.remove_done_callback, by id: returns how many were removed (0 or 1).
+  std::size_t remove_done_callback(std::uint64_t id) noexcept;
+
+  void* value_ptr() const noexcept { return value_; }
+  std::uint32_t refs() const noexcept { return refs_; }
+
+  friend void intrusive_add_ref(future_base* f) noexcept { ++f->refs_; }
+  friend void intrusive_release(future_base* f) noexcept {
+    if (--f->refs_ == 0) delete f;
+  }
+
+ protected:
+  /// Future.cancel without the Task override (super().cancel()).
+  bool cancel_future(std::optional<std::string> msg);
+  void schedule_callbacks();
+  /// "FINISHED: <Future finished>" style text for invalid_state_error.
+  virtual std::string describe_state() const;
+
+  struct callback_entry {
+    callback_fn fn;
+    std::uint64_t id;
+    task_base* owner = nullptr;  // the task a wakeup belongs to (for schedulers)
+  };
+
+  std::uint32_t refs_ = 0;
+  state state_ = state::pending;
+  bool is_task_ = false;
+  bool log_traceback_ = false;  // an exception nobody retrieved yet
+  std::uint64_t next_callback_id_ = 0;
+  ref_ptr<loop_anchor> anchor_;
+  void* value_;
+  std::exception_ptr exc_;
+  std::exception_ptr cancelled_exc_;  // raised by a task's coroutine (C: fut_cancelled_exc)
+  std::optional<std::string> cancel_msg_;
+  // Most futures have at most one waiter: keep the first callback inline.
+  std::optional<callback_entry> first_callback_;
+  std::vector<callback_entry> more_callbacks_;
+};
+
+/// A plain future holding a T.
+template <class T>
+class future_state final : public future_base {
+ public:
+  explicit future_state(event_loop& loop) noexcept : future_base(loop, &slot_) {}
+  value_slot<T> slot_;
+};
+
+}  // namespace weft::detail

@@ -1,0 +1,306 @@
+#pragma once
+/// The event loop. Mirrors asyncio's BaseEventLoop: call_soon / call_later /
+/// call_at, run_until_complete / run_forever / stop, and one iteration exactly
+/// as BaseEventLoop._run_once: due timers join the back of the ready queue, then
+/// exactly the callbacks ready at that moment run; callbacks they schedule run
+/// on the next iteration.
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "weft/clock.hpp"
+#include "weft/exceptions.hpp"
+#include "weft/scheduler.hpp"
+#include "weft/detail/future_base.hpp"
+#include "weft/detail/ref_ptr.hpp"
+#include "weft/detail/small_function.hpp"
+
+namespace weft {
+
+class event_loop;
+class any_task;
+struct task_options;
+template <class T>
+class coro;
+template <class T>
+class task;
+template <class T>
+class future;
+
+namespace detail {
+class task_base;
+
+/// One scheduled callback (asyncio.Handle / TimerHandle). Pooled by the loop and
+/// shared with the handles returned to users through a reference count.
+struct callback_node {
+  enum class where : std::uint8_t { idle, ready, timer };
+  callback_fn fn;
+  ref_ptr<future_base> arg;    // what fn receives (the done future), or null
+  task_base* task = nullptr;   // the task fn steps or wakes (kept alive by fn/arg)
+  ref_ptr<loop_anchor> anchor;  // the owning loop, which may be gone
+  callback_node* next_free = nullptr;
+  time_point when{};
+  std::uint64_t seq = 0;
+  std::uint32_t refs = 0;
+  where at = where::idle;
+  bool cancelled = false;
+};
+
+/// A FIFO of callback nodes in a power-of-two ring; grows, never shrinks.
+class ready_queue {
+ public:
+  ready_queue() = default;
+  ready_queue(const ready_queue&) = delete;
+  ready_queue& operator=(const ready_queue&) = delete;
+  std::size_t size() const noexcept { return tail_ - head_; }
+  bool empty() const noexcept { return head_ == tail_; }
+  void push_back(callback_node* n) {
+    if (size() == buf_.size()) grow();
+    buf_[tail_++ & (buf_.size() - 1)] = n;
+  }
+  callback_node* pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
+  callback_node*& at(std::size_t i) noexcept { return buf_[(head_ + i) & (buf_.size() - 1)]; }
+  /// Removes the i-th entry, keeping the others in order (simulator path only).
+  callback_node* take(std::size_t i) noexcept {
+    callback_node* n = at(i);
+    for (; i > 0; --i) at(i) = at(i - 1);
+    ++head_;
+    return n;
+  }
+
+ private:
+  void grow() {
+    std::vector<callback_node*> b(buf_.empty() ? 64 : buf_.size() * 2);
+    for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = at(i);
+    tail_ = size();
+    head_ = 0;
+    buf_ = std::move(b);
+  }
+  std::vector<callback_node*> buf_;
+  std::size_t head_ = 0, tail_ = 0;
+};
+
+/// Callbacks registered on the loop's running state in this thread.
+event_loop*& running_loop_slot() noexcept;
+}  // namespace detail
+
+/// A scheduled callback; cancel() keeps it from running. Mirrors asyncio.Handle.
+/// Copyable; a default-constructed handle refers to nothing.
+class handle {
+ public:
+  handle() noexcept = default;
+  handle(const handle& o) noexcept;
+  handle(handle&& o) noexcept : n_(std::exchange(o.n_, nullptr)) {}
+  handle& operator=(handle o) noexcept {
+    std::swap(n_, o.n_);
+    return *this;
+  }
+  ~handle();
+  /// Handle.cancel(): the callback will not run (no effect once it ran).
+  void cancel() noexcept;
+  /// Handle.cancelled().
+  bool cancelled() const noexcept { return n_ && n_->cancelled; }
+  explicit operator bool() const noexcept { return n_ != nullptr; }
+
+ protected:
+  friend class event_loop;
+  explicit handle(detail::callback_node* n) noexcept;
+  detail::callback_node* n_ = nullptr;
+};
+
+/// A callback scheduled for a time. Mirrors asyncio.TimerHandle.
+class timer_handle : public handle {
+ public:
+  timer_handle() noexcept = default;
+  /// TimerHandle.when(): the time the callback is scheduled for.
+  time_point when() const noexcept { return n_ ? n_->when : time_point{}; }
+
+ private:
+  friend class event_loop;
+  using handle::handle;
+};
+
+/// What the loop reports to its exception handler. Mirrors the context dict of
+/// loop.call_exception_handler (message, exception, task).
+struct exception_context {
+  std::string message;
+  std::exception_ptr exception;  // may be null
+  std::string task_name;         // empty when no task is involved
+};
+
+/// A hook called for every task the loop creates, which may adjust its options
+/// (eager_start, name). weft's counterpart of asyncio's task factory: C++ cannot
+/// hand a factory an untyped coroutine to build a Task subclass from, so the
+/// factory configures the task instead.
+using task_factory = std::function<void(event_loop&, task_options&)>;
+
+/// How to build an event loop. Both pointers are borrowed and must outlive the loop.
+struct loop_options {
+  /// The time source; null means the loop's own steady_clock (real time).
+  weft::clock* clock = nullptr;
+  /// The ready-queue policy; null means FIFO (asyncio's order).
+  weft::scheduler* scheduler = nullptr;
+};
+
+/// An asyncio event loop. Single-threaded: use it from the thread that runs it.
+/// The member templates that take or return tasks are defined in task.hpp.
+class event_loop {
+ public:
+  event_loop() : event_loop(loop_options{}) {}
+  explicit event_loop(loop_options opts);
+  event_loop(const event_loop&) = delete;
+  event_loop& operator=(const event_loop&) = delete;
+  /// Closes the loop if needed; pending tasks are destroyed (their frames
+  /// unwound) and reported as "Task was destroyed but it is pending!".
+  ~event_loop();
+
+  /// loop.call_soon(callback): runs `f()` on a later iteration, in FIFO order.
+  template <class F>
+  handle call_soon(F&& f) {
+    return handle(push_ready(wrap(std::forward<F>(f)), nullptr, nullptr));
+  }
+  /// loop.call_later(delay, callback): runs `f()` once `delay` has passed.
+  template <class F>
+  timer_handle call_later(duration delay, F&& f) {
+    return call_at(time() + delay, std::forward<F>(f));
+  }
+  /// loop.call_at(when, callback): runs `f()` at loop time `when`.
+  template <class F>
+  timer_handle call_at(time_point when, F&& f) {
+    return timer_handle(push_timer(when, wrap(std::forward<F>(f))));
+  }
+  /// loop.time(): the current time of this loop's clock.
+  time_point time() const { return clock_->now(); }
+  /// The loop's clock.
+  weft::clock& get_clock() const noexcept { return *clock_; }
+
+  /// loop.run_until_complete(future): runs the loop until `aw` (a task, a
+  /// future, or a coroutine, which is wrapped in a task) is done, and returns
+  /// its result or throws its exception. Throws deadlock_error if the loop runs
+  /// out of work first.
+  template <class Aw>
+  decltype(auto) run_until_complete(Aw&& aw);
+  /// loop.run_forever(): runs iterations until stop() is called.
+  void run_forever();
+  /// loop.stop(): the loop stops after finishing the current iteration.
+  void stop() noexcept { stopping_ = true; }
+  /// loop.is_running().
+  bool is_running() const noexcept { return running_; }
+  /// loop.is_closed().
+  bool is_closed() const noexcept { return closed_; }
+  /// loop.close(): drops pending callbacks and timers; pending tasks are
+  /// destroyed. Throws std::runtime_error if the loop is running.
+  void close();
+
+  /// loop.create_future(): a new pending future of this loop.
+  template <class T = void>
+  future<T> create_future();
+  /// loop.create_task(coro, name=...): wraps `c` in a task scheduled to start
+  /// on the next iteration (or started at once with eager_start).
+  template <class T>
+  task<T> create_task(coro<T> c, task_options opts);
+  template <class T>
+  task<T> create_task(coro<T> c);
+
+  /// loop.set_task_factory(factory); an empty function restores the default.
+  void set_task_factory(task_factory f) { task_factory_ = std::move(f); }
+  /// loop.get_task_factory(); empty when the default is in use.
+  const task_factory& get_task_factory() const noexcept { return task_factory_; }
+
+  /// loop.set_exception_handler(handler); an empty function restores the default.
+  void set_exception_handler(std::function<void(event_loop&, const exception_context&)> h) {
+    exception_handler_ = std::move(h);
+  }
+  /// loop.call_exception_handler(context).
+  void call_exception_handler(const exception_context& ctx);
+  /// loop.default_exception_handler(context): writes the context to stderr.
+  void default_exception_handler(const exception_context& ctx);
+
+  /// Number of callbacks waiting in the ready queue (introspection, tests).
+  std::size_t ready_count() const noexcept { return ready_.size(); }
+  /// Number of timers scheduled, cancelled ones included until removed.
+  std::size_t timer_count() const noexcept { return timers_.size(); }
+
+  // ---- internals used by futures and tasks ----
+  /// Schedules `fn(arg)` on the ready queue (the engine of call_soon).
+  detail::callback_node* push_ready(detail::callback_fn fn, detail::future_base* arg,
+                                    detail::task_base* task);
+  detail::callback_node* push_timer(time_point when, detail::callback_fn fn);
+  void check_closed() const {
+    if (closed_) throw std::runtime_error("Event loop is closed");
+  }
+  detail::task_base* current_task_ptr() const noexcept { return current_task_; }
+  void enter_task(detail::task_base* t);
+  void leave_task(detail::task_base* t) noexcept;
+  detail::task_base* swap_current_task(detail::task_base* t) noexcept {
+    return std::exchange(current_task_, t);
+  }
+  const detail::ref_ptr<detail::loop_anchor>& anchor() const noexcept { return anchor_; }
+  std::uint64_t next_task_number() noexcept { return ++task_counter_; }
+  void register_task(detail::task_base* t) noexcept;
+  void unregister_task(detail::task_base* t) noexcept;
+  detail::task_base* first_task() const noexcept { return tasks_head_; }
+  /// Drops the loop's reference to a node it queued (after running or discarding it).
+  void unqueue(detail::callback_node* n) noexcept;
+  /// Returns a node nobody references to the free list.
+  void recycle(detail::callback_node* n) noexcept;
+  void timer_cancelled() noexcept { ++timer_cancelled_count_; }
+
+ private:
+  template <class F>
+  static detail::callback_fn wrap(F&& f) {
+    return [f = std::forward<F>(f)](detail::future_base*) mutable { f(); };
+  }
+  detail::callback_node* new_node();
+  void run_once();
+  void run_node(detail::callback_node* n);
+  void move_due_timers();
+  void wait_for_work();
+  void drop_pending_tasks();
+
+  struct timer_entry {
+    time_point when;
+    std::uint64_t seq;
+    detail::callback_node* node;
+    bool operator>(const timer_entry& o) const noexcept {
+      return when != o.when ? when > o.when : seq > o.seq;
+    }
+  };
+
+  weft::steady_clock own_clock_;
+  weft::clock* clock_;
+  weft::scheduler* scheduler_;  // null for FIFO: the hot path never calls it
+  detail::ready_queue ready_;
+  std::vector<timer_entry> timers_;  // min-heap on (when, seq)
+  std::vector<ready_entry> batch_;  // scheduler path: this iteration's callbacks
+  std::vector<due_timer> due_;      // scheduler path: timers due together
+  detail::callback_node* free_nodes_ = nullptr;
+  std::uint64_t seq_ = 0;
+  std::size_t timer_cancelled_count_ = 0;
+  detail::ref_ptr<detail::loop_anchor> anchor_;
+  detail::task_base* current_task_ = nullptr;
+  detail::task_base* tasks_head_ = nullptr;  // tasks not done, in creation order
+  detail::task_base* tasks_tail_ = nullptr;
+  std::uint64_t task_counter_ = 0;
+  task_factory task_factory_;
+  std::function<void(event_loop&, const exception_context&)> exception_handler_;
+  bool running_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+};
+
+/// asyncio.get_running_loop(): the loop running in this thread; throws
+/// std::runtime_error("no running event loop") if none is.
+event_loop& get_running_loop();
+
+/// The running loop of this thread, or nullptr (asyncio._get_running_loop()).
+inline event_loop* running_loop_or_null() noexcept { return detail::running_loop_slot(); }
+
+}  // namespace weft

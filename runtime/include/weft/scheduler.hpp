@@ -1,0 +1,75 @@
+#pragma once
+/// The ready-queue policy: which ready callback runs next, and in what order
+/// timers due at the same instant join the ready queue. This is the seam the
+/// simulator plugs into; the default FIFO policy costs nothing on the hot path
+/// because the loop recognises it and never calls through this interface.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "weft/clock.hpp"
+
+namespace weft {
+
+namespace detail {
+struct callback_node;
+class task_base;
+}  // namespace detail
+
+/// What a scheduler may know of one ready callback.
+class ready_entry {
+ public:
+  explicit ready_entry(detail::callback_node* n) noexcept : node_(n) {}
+  detail::callback_node* node() const noexcept { return node_; }
+  /// The task this callback steps or wakes, or nullptr for a plain callback.
+  const detail::task_base* task() const noexcept;
+  /// The loop's sequence number of this callback (strictly increasing in
+  /// scheduling order; stable across runs of the same program).
+  std::uint64_t sequence() const noexcept;
+
+ private:
+  detail::callback_node* node_;
+};
+
+/// A timer that fell due, as offered to scheduler::order_due.
+struct due_timer {
+  time_point when;
+  std::uint64_t sequence;  // scheduling order
+  detail::callback_node* node;
+};
+
+/// Chooses the order of ready callbacks. Under asyncio (and fifo_scheduler) the
+/// order is first-in first-out; the simulator's schedulers choose otherwise.
+class scheduler {
+ public:
+  virtual ~scheduler() = default;
+
+  /// Picks the next callback to run among the remaining callbacks of this
+  /// iteration (ready[0] is the oldest); returns an index < ready.size().
+  /// Called only when at least two remain.
+  virtual std::size_t pick(std::span<const ready_entry> ready) = 0;
+
+  /// May reorder `due`, the timers that fell due in one iteration (sorted by
+  /// (when, sequence)), before they join the ready queue. Default: leave them.
+  virtual void order_due(std::span<due_timer> due) { (void)due; }
+
+  /// True for the FIFO policy, which the loop runs without calling pick().
+  bool is_fifo() const noexcept { return fifo_; }
+
+ protected:
+  explicit scheduler(bool fifo = false) noexcept : fifo_(fifo) {}
+
+ private:
+  bool fifo_;
+};
+
+/// asyncio's order: callbacks run in the order they were scheduled, and timers
+/// with equal deadlines in the order they were scheduled. The default.
+class fifo_scheduler final : public scheduler {
+ public:
+  fifo_scheduler() noexcept : scheduler(true) {}
+  std::size_t pick(std::span<const ready_entry>) override { return 0; }
+};
+
+}  // namespace weft

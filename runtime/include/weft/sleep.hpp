@@ -1,0 +1,63 @@
+#pragma once
+/// weft::sleep: asyncio.sleep.
+
+#include <utility>
+#include <variant>
+
+#include "weft/event_loop.hpp"
+#include "weft/future.hpp"
+#include "weft/task.hpp"
+
+namespace weft {
+
+namespace detail {
+/// Suspends the current task for one loop iteration (the bare `yield` of
+/// asyncio's __sleep0).
+void yield_now(std::coroutine_handle<> h);
+
+template <class T>
+class sleep_awaiter {
+ public:
+  using weft_awaitable_tag = void;
+  template <class... A>
+  explicit sleep_awaiter(duration d, A&&... result) : d_(d), result_(std::forward<A>(result)...) {}
+
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    t_ = require_current_task();
+    if (d_ <= duration::zero()) return yield_now(h);
+    event_loop& loop = t_->loop();
+    fut_ = ref_ptr<future_base>(new future_state<void>(loop));
+    // futures._set_result_unless_cancelled(future, result)
+    timer_ = loop.call_later(d_, [f = fut_] {
+      if (!f->cancelled()) f->finish_with_result();
+    });
+    suspend_on(fut_.get(), h);
+  }
+  T await_resume() {
+    timer_.cancel();  // sleep's `finally: h.cancel()`
+    raise_thrown(t_);
+    if (fut_) fut_->raise_unless_result();
+    if constexpr (!std::is_void_v<T>) return std::move(result_);
+  }
+
+ private:
+  duration d_;
+  [[no_unique_address]] std::conditional_t<std::is_void_v<T>, std::monostate, T> result_;
+  task_base* t_ = nullptr;
+  ref_ptr<future_base> fut_;
+  timer_handle timer_;
+};
+}  // namespace detail
+
+/// asyncio.sleep(delay): suspends the current task for `delay`. A delay <= 0
+/// yields to the loop for exactly one iteration (a bare yield, no timer).
+inline detail::sleep_awaiter<void> sleep(duration delay) { return detail::sleep_awaiter<void>(delay); }
+
+/// asyncio.sleep(delay, result): as sleep(delay), then returns `result`.
+template <class T>
+detail::sleep_awaiter<std::decay_t<T>> sleep(duration delay, T&& result) {
+  return detail::sleep_awaiter<std::decay_t<T>>(delay, std::forward<T>(result));
+}
+
+}  // namespace weft

@@ -1,0 +1,259 @@
+#pragma once
+/// weft::task<T>: asyncio.Task, a future that steps a coroutine. Created by
+/// create_task; steps, wakeups and cancellation follow CPython 3.13's
+/// Task.__step / __wakeup / cancel hop for hop.
+
+#include <coroutine>
+#include <cstdint>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "weft/coro.hpp"
+#include "weft/event_loop.hpp"
+#include "weft/future.hpp"
+
+namespace weft {
+
+/// Keyword arguments of create_task.
+struct task_options {
+  /// The task's name; none gives "Task-N", N counted per loop from 1.
+  std::optional<std::string> name = std::nullopt;
+  /// Run the first step synchronously inside create_task (asyncio.Task(...,
+  /// eager_start=True)) if the loop is running. An explicit eager_start
+  /// bypasses the loop's task factory, as constructing asyncio.Task directly does.
+  bool eager_start = false;
+};
+
+namespace detail {
+
+/// The untyped task machinery (tasks.py's Task, minus the result type).
+class task_base : public future_base {
+ public:
+  task_base(event_loop& loop, void* value, std::coroutine_handle<> top, promise_base* promise,
+            std::optional<std::string> name);
+  ~task_base() override;
+
+  /// Starts the task: an eager first step, or a step scheduled with call_soon.
+  void start(bool eager);
+  /// Task.cancel(msg).
+  bool cancel(std::optional<std::string> msg) override;
+  /// Task.cancelling().
+  int cancelling() const noexcept { return num_cancels_requested_; }
+  /// Task.uncancel().
+  int uncancel() noexcept;
+  std::string get_name() const;
+  void set_name(std::string name) {
+    name_ = std::move(name);
+    named_ = true;
+  }
+  std::optional<coro_info> get_coro() const {
+    if (completed_eagerly_) return std::nullopt;
+    return info_;
+  }
+
+  /// The scheduled Task.__step (with the exception set by schedule_step_with).
+  void step();
+  /// Task.__wakeup(future).
+  void wakeup(future_base* f);
+  /// Called by an await point as the coroutine suspends (see suspend_on).
+  void suspended_on(future_base* f, std::coroutine_handle<> h) noexcept {
+    resume_ = h;
+    yielded_ = f;
+    yield_kind_ = f ? yield_kind::future : yield_kind::bare;
+  }
+  /// The exception to raise at the await point being resumed, if any.
+  std::exception_ptr take_thrown() noexcept { return std::exchange(thrown_, nullptr); }
+  /// Destroys the coroutine of a task its loop abandons (loop close).
+  void abandon() noexcept;
+
+  task_base* reg_prev_ = nullptr;
+  task_base* reg_next_ = nullptr;
+  bool registered_ = false;
+
+ protected:
+  /// Moves the coroutine's return value into the task's result slot.
+  virtual void store_result() = 0;
+  std::string describe_state() const override;
+
+ private:
+  enum class yield_kind : std::uint8_t { none, bare, future };
+  void step_with(std::exception_ptr exc);
+  void run_step(std::exception_ptr exc);
+  void finish_coroutine();
+  void handle_yield();
+  void schedule_step();
+  void schedule_step_with(std::exception_ptr exc);
+  void finish_with_exception(std::exception_ptr e);
+  void destroy_frame() noexcept;
+
+  std::coroutine_handle<> top_;
+  std::coroutine_handle<> resume_;
+  promise_base* promise_;
+  ref_ptr<future_base> fut_waiter_;
+  std::uint64_t waiter_callback_ = 0;
+  future_base* yielded_ = nullptr;
+  std::exception_ptr thrown_;
+  std::exception_ptr step_exc_;
+  std::string name_;
+  std::uint64_t number_ = 0;
+  coro_info info_;
+  int num_cancels_requested_ = 0;
+  yield_kind yield_kind_ = yield_kind::none;
+  bool must_cancel_ = false;
+  bool named_ = false;
+  bool started_ = false;
+  bool completed_eagerly_ = false;
+};
+
+template <class T>
+class task_state final : public task_base {
+ public:
+  task_state(event_loop& loop, std::coroutine_handle<promise<T>> h, std::optional<std::string> name)
+      : task_base(loop, &slot_, h, &h.promise(), std::move(name)), h_(h) {}
+  value_slot<T> slot_;
+
+ private:
+  void store_result() override {
+    if constexpr (!std::is_void_v<T>) slot_.emplace(std::move(h_.promise().value_.v));
+  }
+  std::coroutine_handle<promise<T>> h_;
+};
+
+/// The exception Future.result() would raise, with its side effects; null for a result.
+std::exception_ptr result_exception(future_base* f);
+
+}  // namespace detail
+
+/// A task of unknown result type (what current_task and all_tasks return).
+class any_task : public any_future {
+ public:
+  any_task() noexcept = default;
+  explicit any_task(detail::ref_ptr<detail::task_base> p) noexcept : any_future(std::move(p)) {}
+
+  /// Task.get_name().
+  std::string get_name() const { return base().get_name(); }
+  /// Task.set_name(name).
+  void set_name(std::string name) const { base().set_name(std::move(name)); }
+  /// Task.cancelling(): the number of pending cancellation requests.
+  int cancelling() const { return base().cancelling(); }
+  /// Task.uncancel(): decrements cancelling() and returns the new count.
+  int uncancel() const { return base().uncancel(); }
+  /// Task.get_coro(): where the task's coroutine was defined; nullopt for a
+  /// task that completed eagerly (asyncio returns None then).
+  std::optional<coro_info> get_coro() const { return base().get_coro(); }
+
+  detail::task_base* task_state() const noexcept { return static_cast<detail::task_base*>(p_.get()); }
+
+ protected:
+  detail::task_base& base() const { return static_cast<detail::task_base&>(get()); }
+};
+
+/// asyncio.Task whose coroutine returns T. Shared handle.
+template <class T = void>
+class task : public any_task {
+ public:
+  using value_type = T;
+  using weft_awaitable_tag = void;
+
+  task() noexcept = default;
+  explicit task(detail::ref_ptr<detail::task_base> p) noexcept : any_task(std::move(p)) {}
+
+  /// Task.result(): as future<T>::result().
+  decltype(auto) result() & {
+    get().raise_unless_result();
+    if constexpr (!std::is_void_v<T>) return (slot().v);
+  }
+  decltype(auto) result() && {
+    get().raise_unless_result();
+    if constexpr (!std::is_void_v<T>) return T(std::move(slot().v));
+  }
+
+  /// Task.add_done_callback with a callback taking this task<T>.
+  template <class F>
+    requires std::is_invocable_v<F&, task<T>>
+  std::uint64_t add_done_callback(F&& fn) const {
+    return get().add_done_callback([fn = std::forward<F>(fn)](detail::future_base* f) mutable {
+      fn(task<T>(detail::ref_ptr<detail::task_base>(static_cast<detail::task_base*>(f))));
+    });
+  }
+  using any_future::add_done_callback;
+
+  /// The task as a future (a Task is a Future).
+  operator future<T>() const { return future<T>(p_); }  // NOLINT
+
+  /// `co_await t`: waits for the task; its completion reaches the awaiter one
+  /// loop iteration later, as in asyncio.
+  auto operator co_await() const& { return detail::future_awaiter<T, detail::lvalue_result_t<T>>{&get()}; }
+  auto operator co_await() && { return detail::future_awaiter<T, T>{&get()}; }
+
+ private:
+  detail::value_slot<T>& slot() const { return *static_cast<detail::value_slot<T>*>(get().value_ptr()); }
+};
+
+template <class T>
+task<T> event_loop::create_task(coro<T> c, task_options opts) {
+  check_closed();
+  if (!c) throw std::logic_error("create_task: empty coroutine object");
+  if (c.started()) throw std::runtime_error("cannot reuse already awaited coroutine");
+  if (task_factory_ && !opts.eager_start) task_factory_(*this, opts);
+  auto h = c.release();
+  detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, std::move(opts.name)));
+  st->start(opts.eager_start);
+  return task<T>(std::move(st));
+}
+
+template <class T>
+task<T> event_loop::create_task(coro<T> c) {
+  return create_task(std::move(c), task_options{});
+}
+
+namespace detail {
+void run_until_done(event_loop& loop, future_base* f);
+}
+
+template <class Aw>
+decltype(auto) event_loop::run_until_complete(Aw&& aw) {
+  using A = std::remove_cvref_t<Aw>;
+  if constexpr (is_coroutine_v<A>) {
+    auto t = create_task(std::move(aw));
+    detail::run_until_done(*this, t.state());
+    return std::move(t).result();
+  } else {
+    static_assert(std::is_base_of_v<any_future, A>,
+                  "run_until_complete takes a weft::coro, task or future");
+    detail::run_until_done(*this, aw.state());
+    return std::forward<Aw>(aw).result();
+  }
+}
+
+/// asyncio.create_task(coro, name=...) on the running loop; throws
+/// std::runtime_error("no running event loop") without one.
+template <class T>
+task<T> create_task(coro<T> c, task_options opts = {}) {
+  return get_running_loop().create_task(std::move(c), std::move(opts));
+}
+
+/// asyncio.current_task(): the task running now, or an empty handle. Throws
+/// std::runtime_error("no running event loop") without a running loop.
+any_task current_task();
+/// asyncio.current_task(loop).
+any_task current_task(event_loop& loop);
+
+/// asyncio.all_tasks(): the running loop's tasks that are not done, in
+/// creation order (asyncio returns a set).
+std::vector<any_task> all_tasks();
+/// asyncio.all_tasks(loop).
+std::vector<any_task> all_tasks(event_loop& loop);
+
+/// asyncio.eager_task_factory: a task factory that starts every task eagerly.
+void eager_task_factory(event_loop& loop, task_options& opts);
+
+/// asyncio.create_eager_task_factory(...): a factory that applies `inner` (if
+/// any), then starts the task eagerly. weft has no Task subclasses to pass, so
+/// it takes another factory to compose with.
+task_factory create_eager_task_factory(task_factory inner = {});
+
+}  // namespace weft

@@ -1,0 +1,307 @@
+#include "weft/event_loop.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "weft/task.hpp"
+
+namespace weft {
+
+// ---- clocks ----
+
+time_point steady_clock::now() {
+  return time_point(std::chrono::duration_cast<duration>(std::chrono::steady_clock::now().time_since_epoch()));
+}
+
+void steady_clock::wait_until(time_point deadline) {
+  std::this_thread::sleep_until(std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(deadline.time_since_epoch())));
+}
+
+loop_clock::time_point loop_clock::now() { return get_running_loop().time(); }
+
+// ---- running loop ----
+
+event_loop*& detail::running_loop_slot() noexcept {
+  thread_local event_loop* loop = nullptr;
+  return loop;
+}
+
+event_loop& get_running_loop() {
+  event_loop* l = detail::running_loop_slot();
+  if (!l) throw std::runtime_error("no running event loop");
+  return *l;
+}
+
+// ---- handles ----
+
+handle::handle(detail::callback_node* n) noexcept : n_(n) { ++n_->refs; }
+handle::handle(const handle& o) noexcept : n_(o.n_) {
+  if (n_) ++n_->refs;
+}
+handle::~handle() {
+  if (n_ && --n_->refs == 0) {
+    if (event_loop* l = n_->anchor->loop)
+      l->recycle(n_);
+    else
+      delete n_;
+  }
+}
+
+void handle::cancel() noexcept {
+  if (!n_ || n_->cancelled) return;
+  n_->cancelled = true;
+  if (n_->at == detail::callback_node::where::timer && n_->anchor->loop) n_->anchor->loop->timer_cancelled();
+}
+
+// ---- the loop ----
+
+event_loop::event_loop(loop_options opts)
+    : clock_(opts.clock ? opts.clock : &own_clock_),
+      scheduler_(opts.scheduler && !opts.scheduler->is_fifo() ? opts.scheduler : nullptr),
+      anchor_(detail::ref_ptr<detail::loop_anchor>::adopt(new detail::loop_anchor{this})) {}
+
+event_loop::~event_loop() {
+  if (running_) {
+    std::fputs("weft: fatal: an event loop was destroyed while running\n", stderr);
+    std::terminate();
+  }
+  if (!closed_) close();
+  anchor_->loop = nullptr;
+  while (free_nodes_) delete std::exchange(free_nodes_, free_nodes_->next_free);
+}
+
+detail::callback_node* event_loop::new_node() {
+  detail::callback_node* n = free_nodes_;
+  if (n) {
+    free_nodes_ = n->next_free;
+  } else {
+    n = new detail::callback_node;
+    n->anchor = anchor_;
+  }
+  n->refs = 1;  // the loop's
+  n->cancelled = false;
+  n->seq = seq_++;
+  return n;
+}
+
+void event_loop::unqueue(detail::callback_node* n) noexcept {
+  n->at = detail::callback_node::where::idle;
+  n->fn.reset();
+  n->arg.reset();
+  n->task = nullptr;
+  if (--n->refs == 0) recycle(n);
+}
+
+void event_loop::recycle(detail::callback_node* n) noexcept {
+  n->next_free = free_nodes_;
+  free_nodes_ = n;
+}
+
+detail::callback_node* event_loop::push_ready(detail::callback_fn fn, detail::future_base* arg,
+                                              detail::task_base* task) {
+  check_closed();
+  detail::callback_node* n = new_node();
+  n->fn = std::move(fn);
+  n->arg = detail::ref_ptr<detail::future_base>(arg);
+  n->task = task;
+  n->at = detail::callback_node::where::ready;
+  ready_.push_back(n);
+  return n;
+}
+
+detail::callback_node* event_loop::push_timer(time_point when, detail::callback_fn fn) {
+  check_closed();
+  detail::callback_node* n = new_node();
+  n->fn = std::move(fn);
+  n->when = when;
+  n->at = detail::callback_node::where::timer;
+  timers_.push_back({when, n->seq, n});
+  std::push_heap(timers_.begin(), timers_.end(), std::greater<>{});
+  return n;
+}
+
+void event_loop::run_node(detail::callback_node* n) {
+  n->at = detail::callback_node::where::idle;
+  if (!n->cancelled) {
+    // Handle._run: an exception escaping a callback goes to the exception handler.
+    try {
+      n->fn(n->arg.get());
+    } catch (...) {
+      call_exception_handler({"Exception in callback", std::current_exception(), {}});
+    }
+  }
+  unqueue(n);
+}
+
+void event_loop::move_due_timers() {
+  // BaseEventLoop._run_once: drop cancelled timers when they are too many,
+  // else from the head of the heap; then move every due timer to the ready queue.
+  constexpr std::size_t min_scheduled = 100;
+  if (timers_.size() > min_scheduled && timer_cancelled_count_ * 2 > timers_.size()) {
+    std::erase_if(timers_, [this](const timer_entry& e) {
+      if (!e.node->cancelled) return false;
+      unqueue(e.node);
+      return true;
+    });
+    std::make_heap(timers_.begin(), timers_.end(), std::greater<>{});
+    timer_cancelled_count_ = 0;
+  } else {
+    while (!timers_.empty() && timers_.front().node->cancelled) {
+      --timer_cancelled_count_;
+      detail::callback_node* n = timers_.front().node;
+      std::pop_heap(timers_.begin(), timers_.end(), std::greater<>{});
+      timers_.pop_back();
+      unqueue(n);
+    }
+  }
+  if (timers_.empty()) return;
+  if (ready_.empty() && !stopping_) wait_for_work();
+  const time_point now = clock_->now();
+  std::size_t first_due = due_.size();
+  while (!timers_.empty() && timers_.front().when <= now) {
+    timer_entry e = timers_.front();
+    std::pop_heap(timers_.begin(), timers_.end(), std::greater<>{});
+    timers_.pop_back();
+    if (e.node->cancelled) --timer_cancelled_count_;
+    if (scheduler_) {
+      due_.push_back({e.when, e.seq, e.node});
+    } else {
+      e.node->at = detail::callback_node::where::ready;
+      ready_.push_back(e.node);
+    }
+  }
+  if (scheduler_ && due_.size() > first_due) {
+    scheduler_->order_due(std::span<due_timer>(due_).subspan(first_due));
+    for (const due_timer& d : due_) {
+      d.node->at = detail::callback_node::where::ready;
+      ready_.push_back(d.node);
+    }
+    due_.clear();
+  }
+}
+
+void event_loop::wait_for_work() {
+  // The selector's timeout: block until the earliest timer is due.
+  clock_->wait_until(timers_.front().when);
+}
+
+void event_loop::run_once() {
+  move_due_timers();
+  if (ready_.empty() && timers_.empty() && !stopping_)
+    throw deadlock_error(
+        "event loop deadlock: no callback is ready, no timer is scheduled, and the loop was not stopped");
+  std::size_t ntodo = ready_.size();
+  if (!scheduler_) {
+    for (std::size_t i = 0; i < ntodo; ++i) run_node(ready_.pop_front());
+    return;
+  }
+  batch_.clear();
+  for (std::size_t i = 0; i < ntodo; ++i) batch_.emplace_back(ready_.pop_front());
+  // Callbacks scheduled by this batch must wait for the next iteration: keep
+  // the batch aside and let the scheduler pick from what remains of it.
+  std::size_t remaining = ntodo;
+  while (remaining > 0) {
+    std::size_t i = remaining == 1 ? 0 : scheduler_->pick(std::span<const ready_entry>(batch_.data(), remaining));
+    if (i >= remaining) throw std::logic_error("scheduler::pick returned an index out of range");
+    detail::callback_node* n = batch_[i].node();
+    batch_.erase(batch_.begin() + static_cast<std::ptrdiff_t>(i));
+    --remaining;
+    run_node(n);
+  }
+}
+
+void event_loop::run_forever() {
+  check_closed();
+  if (running_) throw std::runtime_error("This event loop is already running");
+  if (detail::running_loop_slot()) throw std::runtime_error("Cannot run the event loop while another loop is running");
+  struct guard {
+    event_loop& l;
+    ~guard() {
+      l.stopping_ = false;
+      l.running_ = false;
+      detail::running_loop_slot() = nullptr;
+    }
+  } g{*this};
+  running_ = true;
+  detail::running_loop_slot() = this;
+  while (true) {
+    run_once();
+    if (stopping_) break;
+  }
+}
+
+void event_loop::close() {
+  if (running_) throw std::runtime_error("Cannot close a running event loop");
+  if (closed_) return;
+  closed_ = true;
+  // Callbacks and timers go first (they hold tasks), then the pending tasks.
+  while (!ready_.empty()) unqueue(ready_.pop_front());
+  for (timer_entry& e : timers_) unqueue(e.node);
+  timers_.clear();
+  timer_cancelled_count_ = 0;
+  drop_pending_tasks();
+}
+
+void event_loop::drop_pending_tasks() {
+  std::vector<detail::ref_ptr<detail::task_base>> pending;
+  for (detail::task_base* t = tasks_head_; t; t = t->reg_next_) pending.emplace_back(t);
+  for (auto& t : pending) {
+    call_exception_handler({"Task was destroyed but it is pending!", nullptr, t->get_name()});
+    t->abandon();
+  }
+}
+
+void event_loop::enter_task(detail::task_base* t) {
+  if (current_task_)
+    throw std::runtime_error("Cannot enter into task " + t->get_name() + " while another task " +
+                             current_task_->get_name() + " is being executed.");
+  current_task_ = t;
+}
+
+void event_loop::leave_task(detail::task_base* t) noexcept {
+  if (current_task_ == t) current_task_ = nullptr;
+}
+
+void event_loop::register_task(detail::task_base* t) noexcept {
+  t->registered_ = true;
+  t->reg_prev_ = tasks_tail_;
+  t->reg_next_ = nullptr;
+  (tasks_tail_ ? tasks_tail_->reg_next_ : tasks_head_) = t;
+  tasks_tail_ = t;
+}
+
+void event_loop::unregister_task(detail::task_base* t) noexcept {
+  if (!t->registered_) return;
+  t->registered_ = false;
+  (t->reg_prev_ ? t->reg_prev_->reg_next_ : tasks_head_) = t->reg_next_;
+  (t->reg_next_ ? t->reg_next_->reg_prev_ : tasks_tail_) = t->reg_prev_;
+  t->reg_prev_ = t->reg_next_ = nullptr;
+}
+
+void event_loop::call_exception_handler(const exception_context& ctx) {
+  if (exception_handler_) {
+    try {
+      exception_handler_(*this, ctx);
+      return;
+    } catch (...) {
+      // BaseEventLoop.call_exception_handler: a failing handler is reported
+      // by the default one.
+      default_exception_handler({"Unhandled error in exception handler", std::current_exception(), {}});
+    }
+  }
+  default_exception_handler(ctx);
+}
+
+void event_loop::default_exception_handler(const exception_context& ctx) {
+  std::string line = "weft: " + ctx.message;
+  if (!ctx.task_name.empty()) line += " (task " + ctx.task_name + ")";
+  if (ctx.exception) line += ": " + describe(ctx.exception);
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+const detail::task_base* ready_entry::task() const noexcept { return node_->task; }
+std::uint64_t ready_entry::sequence() const noexcept { return node_->seq; }
+
+}  // namespace weft

@@ -1,0 +1,81 @@
+#include "weft/exceptions.hpp"
+
+#include <atomic>
+#include <cstdio>
+#include <new>
+#include <stdexcept>
+#include <typeinfo>
+
+#include "weft/coro.hpp"
+#include "weft/diagnostics.hpp"
+
+#if defined(__GNUG__)
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <memory>
+#endif
+
+namespace weft {
+
+bool is_cancelled_error(const std::exception_ptr& e) noexcept {
+  if (!e) return false;
+  try {
+    std::rethrow_exception(e);
+  } catch (const cancelled_error&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+namespace {
+std::string demangle(const char* name) {
+#if defined(__GNUG__)
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> d(abi::__cxa_demangle(name, nullptr, nullptr, &status), std::free);
+  if (status == 0 && d) return d.get();
+#endif
+  return name;
+}
+}  // namespace
+
+std::string describe(const std::exception_ptr& e) {
+  if (!e) return "no exception";
+  try {
+    std::rethrow_exception(e);
+  } catch (const cancelled_error& c) {
+    return c.message() ? "weft::cancelled_error: " + *c.message() : "weft::cancelled_error";
+  } catch (const std::exception& x) {
+    return demangle(typeid(x).name()) + ": " + x.what();
+  } catch (...) {
+#if defined(__GNUG__)
+    if (const std::type_info* t = abi::__cxa_current_exception_type()) return demangle(t->name());
+#endif
+    return "unknown exception";
+  }
+}
+
+namespace {
+void default_warning(std::string_view msg) noexcept {
+  std::fprintf(stderr, "weft warning: %.*s\n", static_cast<int>(msg.size()), msg.data());
+}
+std::atomic<warning_handler> current_handler{default_warning};
+}  // namespace
+
+warning_handler set_warning_handler(warning_handler h) noexcept {
+  return current_handler.exchange(h ? h : default_warning);
+}
+
+void warn(std::string_view msg) noexcept { current_handler.load()(msg); }
+
+namespace detail {
+void warn_never_awaited(const coro_info& info) noexcept {
+  try {
+    warn(std::string("RuntimeWarning: coroutine '") + info.function + "' was never awaited");
+  } catch (const std::bad_alloc&) {
+  }
+}
+}  // namespace detail
+
+}  // namespace weft

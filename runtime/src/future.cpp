@@ -1,0 +1,152 @@
+#include "weft/future.hpp"
+
+#include <algorithm>
+
+#include "weft/task.hpp"
+
+namespace weft::detail {
+
+future_base::future_base(event_loop& loop, void* value) noexcept : anchor_(loop.anchor()), value_(value) {}
+
+future_base::~future_base() {
+  // Future.__del__: an exception nobody looked at is reported.
+  if (log_traceback_) {
+    if (event_loop* l = anchor_->loop) {
+      try {
+        l->call_exception_handler({is_task_ ? "Task exception was never retrieved" : "Future exception was never retrieved",
+                                   exc_, is_task_ ? static_cast<task_base*>(this)->get_name() : std::string()});
+      } catch (...) {  // a destructor must not throw
+      }
+    }
+  }
+}
+
+event_loop& future_base::loop() const {
+  event_loop* l = anchor_->loop;
+  if (!l) throw std::runtime_error("Event loop is closed");
+  return *l;
+}
+
+std::string future_base::describe_state() const {
+  switch (state_) {
+    case state::pending: return "PENDING: <Future pending>";
+    case state::cancelled: return "CANCELLED: <Future cancelled>";
+    case state::finished: break;
+  }
+  return exc_ ? "FINISHED: <Future finished exception=" + describe(exc_) + ">" : "FINISHED: <Future finished>";
+}
+
+bool future_base::cancel(std::optional<std::string> msg) { return cancel_future(std::move(msg)); }
+
+bool future_base::cancel_future(std::optional<std::string> msg) {
+  log_traceback_ = false;
+  if (state_ != state::pending) return false;
+  state_ = state::cancelled;
+  cancel_msg_ = std::move(msg);
+  schedule_callbacks();
+  return true;
+}
+
+void future_base::check_can_set() const {
+  if (state_ != state::pending) throw invalid_state_error(describe_state());
+}
+
+void future_base::set_exception(std::exception_ptr e) {
+  check_can_set();
+  if (!e) throw std::invalid_argument("set_exception: null exception_ptr");
+  if (is_cancelled_error(e))
+    // Future.set_exception refuses StopIteration; a cancellation must go through cancel().
+    throw std::invalid_argument("set_exception: use cancel() to cancel a future, not a cancelled_error");
+  exc_ = std::move(e);
+  state_ = state::finished;
+  log_traceback_ = true;
+  schedule_callbacks();
+}
+
+void future_base::finish_with_result() {
+  state_ = state::finished;
+  schedule_callbacks();
+}
+
+std::exception_ptr future_base::make_cancelled_error() {
+  if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
+  return std::make_exception_ptr(cancelled_error(cancel_msg_));
+}
+
+std::exception_ptr future_base::exception() {
+  if (state_ == state::cancelled) std::rethrow_exception(make_cancelled_error());
+  if (state_ != state::finished) throw invalid_state_error("Exception is not set.");
+  log_traceback_ = false;
+  return exc_;
+}
+
+std::exception_ptr result_exception(future_base* f) {
+  switch (f->get_state()) {
+    case future_base::state::cancelled: return f->make_cancelled_error();
+    case future_base::state::pending: return std::make_exception_ptr(invalid_state_error("Result is not ready."));
+    case future_base::state::finished: break;
+  }
+  return f->exception();
+}
+
+void future_base::raise_unless_result() {
+  if (state_ == state::finished && !exc_) return;
+  std::rethrow_exception(result_exception(this));
+}
+
+std::uint64_t future_base::add_done_callback(callback_fn fn, task_base* owner) {
+  std::uint64_t id = ++next_callback_id_;
+  if (state_ != state::pending) {
+    loop().push_ready(std::move(fn), this, owner);
+  } else if (!first_callback_ && more_callbacks_.empty()) {
+    first_callback_.emplace(callback_entry{std::move(fn), id, owner});
+  } else {
+    more_callbacks_.push_back({std::move(fn), id, owner});
+  }
+  return id;
+}
+
+std::size_t future_base::remove_done_callback(std::uint64_t id) noexcept {
+  if (first_callback_ && first_callback_->id == id) {
+    first_callback_.reset();
+    return 1;
+  }
+  auto it = std::find_if(more_callbacks_.begin(), more_callbacks_.end(), [id](const callback_entry& e) { return e.id == id; });
+  if (it == more_callbacks_.end()) return 0;
+  more_callbacks_.erase(it);
+  return 1;
+}
+
+void future_base::schedule_callbacks() {
+  // Future.__schedule_callbacks: each callback gets its own call_soon, in
+  // registration order.
+  event_loop* l = anchor_->loop;
+  if (!l) return;
+  if (first_callback_) {
+    callback_entry e = std::move(*first_callback_);
+    first_callback_.reset();
+    l->push_ready(std::move(e.fn), this, e.owner);
+  }
+  if (!more_callbacks_.empty()) {
+    std::vector<callback_entry> cbs = std::move(more_callbacks_);
+    more_callbacks_.clear();
+    for (callback_entry& e : cbs) l->push_ready(std::move(e.fn), this, e.owner);
+  }
+}
+
+// ---- awaiting ----
+
+task_base* require_current_task() {
+  event_loop* l = running_loop_slot();
+  task_base* t = l ? l->current_task_ptr() : nullptr;
+  if (!t) throw std::runtime_error("weft: co_await on a future outside of a running task");
+  return t;
+}
+
+void suspend_on(future_base* f, std::coroutine_handle<> h) { require_current_task()->suspended_on(f, h); }
+
+void raise_thrown(task_base* t) {
+  if (std::exception_ptr e = t->take_thrown()) std::rethrow_exception(e);
+}
+
+}  // namespace weft::detail

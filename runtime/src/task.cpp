@@ -1,0 +1,301 @@
+#include "weft/task.hpp"
+
+#include <cstdio>
+
+#include "weft/run.hpp"
+#include "weft/sleep.hpp"
+
+namespace weft {
+namespace detail {
+
+task_base::task_base(event_loop& loop, void* value, std::coroutine_handle<> top, promise_base* promise,
+                     std::optional<std::string> name)
+    : future_base(loop, value), top_(top), resume_(top), promise_(promise), info_(promise->info()) {
+  is_task_ = true;
+  if (name) {
+    name_ = std::move(*name);
+    named_ = true;
+  } else {
+    number_ = loop.next_task_number();  // Task-N, counted per loop
+  }
+}
+
+task_base::~task_base() {
+  if (event_loop* l = anchor_->loop) l->unregister_task(this);
+  destroy_frame();
+}
+
+std::string task_base::get_name() const { return named_ ? name_ : "Task-" + std::to_string(number_); }
+
+std::string task_base::describe_state() const {
+  std::string s = future_base::describe_state();
+  return s.replace(s.find("Future"), 6, "Task " + get_name());
+}
+
+void task_base::destroy_frame() noexcept {
+  if (top_) {
+    // The frame of a task that never ran is not "never awaited": the task took it.
+    promise_->started_ = true;
+    std::exchange(top_, nullptr).destroy();
+  }
+}
+
+void task_base::start(bool eager) {
+  event_loop& l = loop();
+  l.register_task(this);
+  if (eager && l.is_running()) {
+    // Task.__eager_start: the first step runs now, as the current task.
+    task_base* prev = l.swap_current_task(this);
+    struct restore {
+      event_loop& l;
+      task_base* prev;
+      ~restore() { l.swap_current_task(prev); }
+    } r{l, prev};
+    run_step(nullptr);
+    if (done()) completed_eagerly_ = true;
+  } else {
+    schedule_step();
+  }
+}
+
+void task_base::schedule_step() {
+  loop().push_ready([](future_base* f) { static_cast<task_base*>(f)->step(); }, this, this);
+}
+
+void task_base::schedule_step_with(std::exception_ptr exc) {
+  step_exc_ = std::move(exc);
+  schedule_step();
+}
+
+void task_base::step() { step_with(std::exchange(step_exc_, nullptr)); }
+
+void task_base::step_with(std::exception_ptr exc) {
+  // Task.__step
+  if (done()) throw invalid_state_error("_step(): already done: " + describe_state());
+  if (must_cancel_) {
+    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
+    must_cancel_ = false;
+  }
+  if (fut_waiter_) fut_waiter_.reset();
+  event_loop& l = loop();
+  l.enter_task(this);
+  struct leave {
+    event_loop& l;
+    task_base* t;
+    ~leave() { l.leave_task(t); }
+  } g{l, this};
+  run_step(std::move(exc));
+}
+
+void task_base::wakeup(future_base* f) {
+  // Task.__wakeup: future.result() raising becomes the step's exception.
+  step_with(result_exception(f));
+}
+
+bool task_base::cancel(std::optional<std::string> msg) {
+  // Task.cancel
+  log_traceback_ = false;
+  if (done()) return false;
+  ++num_cancels_requested_;
+  // Leave fut_waiter_ set: it may be a task that ignores the cancellation, so
+  // that we may have to cancel it again later.
+  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
+  must_cancel_ = true;
+  cancel_msg_ = std::move(msg);
+  return true;
+}
+
+int task_base::uncancel() noexcept {
+  if (num_cancels_requested_ > 0) {
+    --num_cancels_requested_;
+    if (num_cancels_requested_ == 0) must_cancel_ = false;
+  }
+  return num_cancels_requested_;
+}
+
+void task_base::run_step(std::exception_ptr exc) {
+  // Task.__step_run_and_handle_result
+  yield_kind_ = yield_kind::none;
+  yielded_ = nullptr;
+  ref_ptr<future_base> keep(this);  // the coroutine may drop the last handle
+  if (exc && !started_) {
+    // coro.throw(exc) on a coroutine that never ran: it ends with exc at once.
+    started_ = true;
+    destroy_frame();
+    finish_with_exception(std::move(exc));
+    return;
+  }
+  started_ = true;
+  promise_->started_ = true;
+  thrown_ = std::move(exc);
+  resume_.resume();
+  if (top_.done())
+    finish_coroutine();
+  else
+    handle_yield();
+}
+
+void task_base::finish_coroutine() {
+  std::exception_ptr e = promise_->exception();
+  if (!e) {
+    if (must_cancel_) {
+      // Task is cancelled right before the coroutine stops.
+      must_cancel_ = false;
+      destroy_frame();
+      loop().unregister_task(this);
+      cancel_future(cancel_msg_);
+    } else {
+      store_result();
+      destroy_frame();
+      loop().unregister_task(this);
+      finish_with_result();
+    }
+    return;
+  }
+  destroy_frame();
+  finish_with_exception(std::move(e));
+}
+
+void task_base::finish_with_exception(std::exception_ptr e) {
+  loop().unregister_task(this);
+  if (is_cancelled_error(e)) {
+    cancelled_exc_ = std::move(e);  // raised again, as is, to the first awaiter
+    cancel_future(std::nullopt);
+  } else {
+    set_exception(std::move(e));
+  }
+}
+
+void task_base::handle_yield() {
+  switch (yield_kind_) {
+    case yield_kind::bare:
+      // A bare yield relinquishes control for one event loop iteration.
+      schedule_step();
+      return;
+    case yield_kind::future: {
+      future_base* f = yielded_;
+      if (f->loop_or_null() != anchor_->loop) {
+        schedule_step_with(std::make_exception_ptr(
+            std::runtime_error("Task " + get_name() + " got Future attached to a different loop")));
+      } else if (f == this) {
+        schedule_step_with(std::make_exception_ptr(std::runtime_error("Task cannot await on itself: <Task " + get_name() + ">")));
+      } else {
+        waiter_callback_ =
+            f->add_done_callback([t = ref_ptr<task_base>(this)](future_base* done) { t->wakeup(done); }, this);
+        fut_waiter_ = ref_ptr<future_base>(f);
+        if (must_cancel_ && f->cancel(cancel_msg_)) must_cancel_ = false;
+      }
+      return;
+    }
+    case yield_kind::none: break;
+  }
+  // await_transform only lets weft awaitables in, and each of them reports its yield.
+  std::fputs("weft: fatal: a task's coroutine suspended without a weft awaitable\n", stderr);
+  std::terminate();
+}
+
+void task_base::abandon() noexcept {
+  if (fut_waiter_) {
+    fut_waiter_->remove_done_callback(waiter_callback_);
+    fut_waiter_.reset();
+  }
+  if (event_loop* l = anchor_->loop) l->unregister_task(this);
+  destroy_frame();
+}
+
+void run_until_done(event_loop& loop, future_base* f) {
+  // BaseEventLoop.run_until_complete
+  if (f->loop_or_null() != &loop)
+    throw std::invalid_argument("The future belongs to a different loop than the one specified as the loop argument");
+  loop.check_closed();
+  std::uint64_t id = f->add_done_callback([](future_base* done) {
+    // _run_until_complete_cb
+    if (!done->cancelled()) (void)done->exception();
+    done->loop().stop();
+  });
+  try {
+    loop.run_forever();
+  } catch (...) {
+    f->remove_done_callback(id);
+    throw;
+  }
+  f->remove_done_callback(id);
+  if (!f->done()) throw std::runtime_error("Event loop stopped before Future completed.");
+}
+
+void yield_now(std::coroutine_handle<> h) { require_current_task()->suspended_on(nullptr, h); }
+
+// ---- asyncio.run ----
+
+void check_no_running_loop() {
+  if (running_loop_slot()) throw std::runtime_error("weft::run() cannot be called from a running event loop");
+}
+
+namespace {
+coro<void> shutdown_step() { co_return; }
+
+/// asyncio.runners._cancel_all_tasks: cancel what is left and wait for all of
+/// it as gather(*tasks, return_exceptions=True) would (same hops: the last
+/// child's done callback completes the outer future).
+void cancel_all_tasks(event_loop& loop) {
+  std::vector<any_task> left = all_tasks(loop);
+  if (left.empty()) return;
+  for (any_task& t : left) t.cancel();
+  future<void> all(loop);
+  auto remaining = std::make_shared<std::size_t>(left.size());
+  for (any_task& t : left)
+    t.add_done_callback([all, remaining](const any_future& f) {
+      if (!f.cancelled()) (void)f.exception();  // gather retrieves each exception
+      if (--*remaining == 0) all.set_result();
+    });
+  loop.run_until_complete(all);
+  for (any_task& t : left) {
+    if (t.cancelled()) continue;
+    if (std::exception_ptr e = t.exception())
+      loop.call_exception_handler({"unhandled exception during asyncio.run() shutdown", e, t.get_name()});
+  }
+}
+}  // namespace
+
+void shutdown_run_loop(event_loop& loop) {
+  // Runner.close: every step runs even if one fails.
+  try {
+    cancel_all_tasks(loop);
+    loop.run_until_complete(shutdown_step());  // loop.shutdown_asyncgens()
+    loop.run_until_complete(shutdown_step());  // loop.shutdown_default_executor()
+  } catch (...) {
+    loop.call_exception_handler({"error while shutting down the loop of weft::run", std::current_exception(), {}});
+  }
+  loop.close();
+}
+
+}  // namespace detail
+
+// ---- introspection and factories ----
+
+any_task current_task(event_loop& loop) {
+  detail::task_base* t = loop.current_task_ptr();
+  return t ? any_task(detail::ref_ptr<detail::task_base>(t)) : any_task();
+}
+
+any_task current_task() { return current_task(get_running_loop()); }
+
+std::vector<any_task> all_tasks(event_loop& loop) {
+  std::vector<any_task> out;
+  for (detail::task_base* t = loop.first_task(); t; t = t->reg_next_)
+    if (!t->done()) out.emplace_back(detail::ref_ptr<detail::task_base>(t));
+  return out;
+}
+
+std::vector<any_task> all_tasks() { return all_tasks(get_running_loop()); }
+
+void eager_task_factory(event_loop&, task_options& opts) { opts.eager_start = true; }
+
+task_factory create_eager_task_factory(task_factory inner) {
+  return [inner = std::move(inner)](event_loop& loop, task_options& opts) {
+    if (inner) inner(loop, opts);
+    opts.eager_start = true;
+  };
+}
+
+}  // namespace weft

@@ -1,0 +1,116 @@
+"""Virtual-time harness for weft's reference programs (CPython 3.13).
+
+Each tests/reference/NAME.py imports this module, writes an asyncio program and
+prints its events with log(); CPython's output is stored as NAME.out and the
+C++ twin in tests/*_test.cpp must print the same lines.
+
+The loop is CPython's real asyncio loop with exactly these changes, the same as
+the conformance oracle's (shared/spec/scenario-format.md, "Deliberate
+differences"):
+  1. virtual time: the selector never blocks; a wait of t seconds adds t to the
+     loop's clock, which starts at 0;
+  2. timers with equal deadlines fire in scheduling order;
+  3. asyncio.run's shutdown cancels leftover tasks in creation order (CPython
+     iterates a set).
+"""
+import asyncio
+import asyncio.runners
+import heapq
+import itertools
+import selectors
+
+_seq = itertools.count()
+
+
+class _VirtualSelector(selectors.DefaultSelector):
+    def __init__(self, loop_ref):
+        super().__init__()
+        self._loop_ref = loop_ref
+
+    def select(self, timeout=None):
+        loop = self._loop_ref()
+        if timeout is None:
+            raise RuntimeError("deadlock: nothing ready and no timer")
+        loop._vtime += timeout
+        return super().select(0)
+
+
+class _OrderedTimerHandle(asyncio.TimerHandle):
+    __slots__ = ("_seq",)
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self._seq = next(_seq)
+
+    def __lt__(self, other):
+        return (self._when, self._seq) < (other._when, other._seq)
+
+    def __le__(self, other):
+        return (self._when, self._seq) <= (other._when, other._seq)
+
+    def __gt__(self, other):
+        return (self._when, self._seq) > (other._when, other._seq)
+
+    def __ge__(self, other):
+        return (self._when, self._seq) >= (other._when, other._seq)
+
+
+class VirtualTimeLoop(asyncio.SelectorEventLoop):
+    def __init__(self):
+        import weakref
+        self._vtime = 0.0
+        self._created = []
+        super().__init__(_VirtualSelector(weakref.ref(self)))
+
+    def time(self):
+        return self._vtime
+
+    def call_at(self, when, callback, *args, context=None):
+        # BaseEventLoop.call_at, with a timer handle ordered by (when, seq).
+        self._check_closed()
+        timer = _OrderedTimerHandle(when, callback, args, self, context)
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def create_task(self, coro, **kw):
+        t = super().create_task(coro, **kw)
+        self._created.append(t)
+        return t
+
+
+def _cancel_all_tasks_in_creation_order(loop):
+    pending = asyncio.all_tasks(loop)
+    order = {id(t): i for i, t in enumerate(getattr(loop, "_created", []))}
+    to_cancel = sorted(pending, key=lambda t: order.get(id(t), len(order)))
+    if not to_cancel:
+        return
+    for task in to_cancel:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*to_cancel, return_exceptions=True))
+    for task in to_cancel:
+        if task.cancelled():
+            continue
+        if task.exception() is not None:
+            loop.call_exception_handler({
+                'message': 'unhandled exception during asyncio.run() shutdown',
+                'exception': task.exception(),
+                'task': task,
+            })
+
+
+asyncio.runners._cancel_all_tasks = _cancel_all_tasks_in_creation_order
+
+
+def now_ms():
+    return round(asyncio.get_running_loop().time() * 1000)
+
+
+def log(*parts):
+    """Prints one event: the loop's virtual time in milliseconds, then the text."""
+    print(now_ms(), *parts, flush=True)
+
+
+def run(main):
+    """asyncio.run(main) on a VirtualTimeLoop."""
+    return asyncio.run(main, loop_factory=VirtualTimeLoop)

@@ -1,0 +1,71 @@
+#include "reference.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace weft_test {
+
+namespace {
+std::string stamp(weft::time_point t) {
+  using namespace std::chrono;
+  // round(loop.time() * 1000), as vloop.now_ms
+  auto ns = t.time_since_epoch().count();
+  long long ms = (ns >= 0 ? ns + 500000 : ns - 500000) / 1000000;
+  return std::to_string(ms);
+}
+}  // namespace
+
+void event_log::operator()(std::string_view text) { at(weft::get_running_loop(), text); }
+
+void event_log::at(weft::event_loop& loop, std::string_view text) {
+  std::string line = stamp(loop.time());
+  line += ' ';
+  line += text;
+  lines_.push_back(std::move(line));
+}
+
+std::vector<std::string> reference_lines(const std::string& name) {
+  std::ifstream in(std::string(WEFT_REFERENCE_DIR) + "/" + name + ".out");
+  if (!in) {
+    ADD_FAILURE() << "no reference output tests/reference/" << name
+                  << ".out: write " << name << ".py and run tests/reference/generate.py";
+    return {};
+  }
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+void expect_reference(const std::string& name, const event_log& log) {
+  const std::vector<std::string> want = reference_lines(name);
+  const std::vector<std::string>& got = log.lines();
+  if (want == got) return;
+  std::ostringstream diff;
+  diff << "weft's events differ from CPython's (tests/reference/" << name << ".py):\n";
+  std::size_t n = std::max(want.size(), got.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string* w = i < want.size() ? &want[i] : nullptr;
+    const std::string* g = i < got.size() ? &got[i] : nullptr;
+    if (w && g && *w == *g) {
+      diff << "    " << *w << "\n";
+      continue;
+    }
+    if (w) diff << "  - " << *w << "   (CPython)\n";
+    if (g) diff << "  + " << *g << "   (weft)\n";
+  }
+  ADD_FAILURE() << diff.str();
+}
+
+std::string exception_text(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const weft::cancelled_error& c) {
+    return c.message() ? "CancelledError(" + *c.message() + ")" : "CancelledError()";
+  } catch (const std::exception& x) {
+    return x.what();
+  } catch (...) {
+    return "unknown";
+  }
+}
+
+}  // namespace weft_test

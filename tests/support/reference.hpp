@@ -1,0 +1,47 @@
+#pragma once
+// Test support: an event log stamped with the loop's virtual time, and a
+// comparison against the output CPython 3.13 printed for the twin program in
+// tests/reference/NAME.py (stored as NAME.out by tests/reference/generate.py).
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <weft/weft.hpp>
+
+namespace weft_test {
+
+/// The lines a program logged, each "MS TEXT" with MS the running loop's time
+/// in milliseconds, as vloop.log prints them.
+class event_log {
+ public:
+  /// Appends "MS TEXT" (MS from the running loop's clock).
+  void operator()(std::string_view text);
+  /// Appends a line stamped with `loop`'s time (usable outside a running loop).
+  void at(weft::event_loop& loop, std::string_view text);
+  const std::vector<std::string>& lines() const noexcept { return lines_; }
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+/// Lines of tests/reference/NAME.out.
+std::vector<std::string> reference_lines(const std::string& name);
+
+/// Expects `log` to equal CPython's output for NAME.py, printing a diff if not.
+void expect_reference(const std::string& name, const event_log& log);
+
+/// Runs `main` with weft::run on a virtual clock.
+template <class T>
+T run_virtual(weft::coro<T> main) {
+  weft::virtual_clock clock;
+  return weft::run(std::move(main), {.clock = &clock});
+}
+
+/// A string for any exception: cancelled_error, std exceptions, or "unknown".
+std::string exception_text(std::exception_ptr e);
+
+}  // namespace weft_test
