@@ -26,8 +26,17 @@ void raise_thrown(task_base* t);
 /// The running loop's current task (throws if there is none).
 task_base* require_current_task();
 
+/// What `co_await` on an lvalue future<T> returns: T&, or void.
 template <class T>
-using lvalue_result_t = std::conditional_t<std::is_void_v<T>, void, T&>;
+struct lvalue_result {
+  using type = T&;
+};
+template <>
+struct lvalue_result<void> {
+  using type = void;
+};
+template <class T>
+using lvalue_result_t = typename lvalue_result<T>::type;
 
 /// Awaits a future: Future.__await__. No suspension if already done.
 template <class T, class Result>

@@ -1,0 +1,39 @@
+#pragma once
+/// Runs a scenario on weft's real runtime (create_task, sleep, cancel, ...)
+/// under a virtual clock and produces its canonical trace
+/// (shared/spec/scenario-format.md, "The run" and "Trace"). The interpreter
+/// only maps statements onto the public API: every asyncio behaviour a trace
+/// shows comes from the runtime itself.
+
+#include <string>
+#include <vector>
+
+#include "weft/scheduler.hpp"
+#include "weft/scenario/program.hpp"
+
+namespace weft::scenario {
+
+/// How to run a scenario.
+struct run_options {
+  /// The ready-queue policy; null is FIFO (what the conformance goldens pin).
+  weft::scheduler* scheduler = nullptr;
+  /// Executed statements before the run ends with "= step limit".
+  std::uint64_t max_steps = limits{}.max_steps;
+};
+
+/// How a run ended.
+enum class ending { completed, deadlock, assertion_failed, step_limit };
+
+/// A run's trace: one string per line, without newlines.
+struct run_result {
+  std::vector<std::string> trace;
+  ending end = ending::completed;
+  std::uint64_t steps = 0;  // statements executed
+};
+
+/// Runs `prog` and returns its trace. Throws bad_input for errors only a run
+/// can find (reading an unset variable, adding a string to an integer, a value
+/// out of range).
+run_result run(const program& prog, const run_options& opts = {});
+
+}  // namespace weft::scenario
