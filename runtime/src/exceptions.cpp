@@ -18,6 +18,44 @@
 
 namespace weft {
 
+const char* exception_group::what() const noexcept {
+  if (what_.empty()) {
+    try {
+      what_ = msg_ + " (" + std::to_string(excs_.size()) + " sub-exception" + (excs_.size() == 1 ? "" : "s") + ")";
+    } catch (...) {
+      return msg_.c_str();
+    }
+  }
+  return what_.c_str();
+}
+
+std::pair<std::optional<exception_group>, std::optional<exception_group>> exception_group::split_by(
+    const std::function<bool(const std::exception_ptr&)>& match) const {
+  // BaseExceptionGroup.split: a nested group is split recursively and kept as a
+  // group on each side that gets some of it.
+  std::vector<std::exception_ptr> yes, no;
+  for (const auto& e : excs_) {
+    std::optional<exception_group> nested;
+    try {
+      std::rethrow_exception(e);
+    } catch (const exception_group& g) {
+      nested = g;
+    } catch (...) {
+    }
+    if (nested && !match(e)) {
+      auto [m, r] = nested->split_by(match);
+      if (m) yes.push_back(std::make_exception_ptr(*m));
+      if (r) no.push_back(std::make_exception_ptr(*r));
+    } else {
+      (match(e) ? yes : no).push_back(e);
+    }
+  }
+  std::optional<exception_group> a, b;
+  if (!yes.empty()) a.emplace(msg_, std::move(yes));
+  if (!no.empty()) b.emplace(msg_, std::move(no));
+  return {std::move(a), std::move(b)};
+}
+
 bool is_cancelled_error(const std::exception_ptr& e) noexcept {
   if (!e) return false;
   try {

@@ -8,15 +8,16 @@ namespace weft::detail {
 
 future_base::future_base(event_loop& loop, void* value) noexcept : anchor_(loop.anchor()), value_(value) {}
 
-future_base::~future_base() {
+future_base::~future_base() { report_unretrieved("Future exception was never retrieved", {}); }
+
+void future_base::report_unretrieved(const char* message, const std::string& task_name) noexcept {
   // Future.__del__: an exception nobody looked at is reported.
-  if (log_traceback_) {
-    if (event_loop* l = anchor_->loop) {
-      try {
-        l->call_exception_handler({is_task_ ? "Task exception was never retrieved" : "Future exception was never retrieved",
-                                   exc_, is_task_ ? static_cast<task_base*>(this)->get_name() : std::string()});
-      } catch (...) {  // a destructor must not throw
-      }
+  if (!log_traceback_) return;
+  log_traceback_ = false;
+  if (event_loop* l = anchor_->loop) {
+    try {
+      l->call_exception_handler({message, exc_, task_name});
+    } catch (...) {  // a destructor must not throw
     }
   }
 }
@@ -54,9 +55,6 @@ void future_base::check_can_set() const {
 void future_base::set_exception(std::exception_ptr e) {
   check_can_set();
   if (!e) throw std::invalid_argument("set_exception: null exception_ptr");
-  if (is_cancelled_error(e))
-    // Future.set_exception refuses StopIteration; a cancellation must go through cancel().
-    throw std::invalid_argument("set_exception: use cancel() to cancel a future, not a cancelled_error");
   exc_ = std::move(e);
   state_ = state::finished;
   log_traceback_ = true;

@@ -10,7 +10,12 @@ namespace detail {
 
 task_base::task_base(event_loop& loop, void* value, std::coroutine_handle<> top, promise_base* promise,
                      std::optional<std::string> name)
-    : future_base(loop, value), top_(top), resume_(top), promise_(promise), info_(promise->info()) {
+    : future_base(loop, value),
+      top_(top),
+      resume_(top),
+      promise_(promise),
+      info_(promise->info()),
+      reused_(promise->started_) {
   is_task_ = true;
   if (name) {
     name_ = std::move(*name);
@@ -21,6 +26,7 @@ task_base::task_base(event_loop& loop, void* value, std::coroutine_handle<> top,
 }
 
 task_base::~task_base() {
+  if (log_traceback_) report_unretrieved("Task exception was never retrieved", get_name());
   if (event_loop* l = anchor_->loop) l->unregister_task(this);
   destroy_frame();
 }
@@ -118,8 +124,10 @@ void task_base::run_step(std::exception_ptr exc) {
   yield_kind_ = yield_kind::none;
   yielded_ = nullptr;
   ref_ptr<future_base> keep(this);  // the coroutine may drop the last handle
-  if (exc && !started_) {
-    // coro.throw(exc) on a coroutine that never ran: it ends with exc at once.
+  if (!started_ && (exc || reused_)) {
+    // coro.throw(exc) on a coroutine that never ran ends with exc at once; a
+    // coroutine that already ran refuses to run again (coro.send raises).
+    if (!exc) exc = std::make_exception_ptr(std::runtime_error("cannot reuse already awaited coroutine"));
     started_ = true;
     destroy_frame();
     finish_with_exception(std::move(exc));
@@ -204,10 +212,13 @@ void task_base::abandon() noexcept {
 }
 
 void run_until_done(event_loop& loop, future_base* f) {
-  // BaseEventLoop.run_until_complete
+  // BaseEventLoop.run_until_complete: _check_closed and _check_running come
+  // before ensure_future's loop check.
+  loop.check_closed();
+  if (loop.is_running()) throw std::runtime_error("This event loop is already running");
+  if (running_loop_or_null()) throw std::runtime_error("Cannot run the event loop while another loop is running");
   if (f->loop_or_null() != &loop)
     throw std::invalid_argument("The future belongs to a different loop than the one specified as the loop argument");
-  loop.check_closed();
   std::uint64_t id = f->add_done_callback([](future_base* done) {
     // _run_until_complete_cb
     if (!done->cancelled()) (void)done->exception();

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <algorithm>
 #include <variant>
 
 #include <weft/weft.hpp>
+#include <weft/gather.hpp>
 
 #include "weft/scenario/parse.hpp"
 
@@ -16,11 +18,59 @@ namespace {
 
 struct value;
 using list_ptr = std::shared_ptr<const std::vector<value>>;
+struct primitive;
+using primitive_ptr = std::shared_ptr<primitive>;
 
-/// A value a scenario computes: None, bool, int, str, a task, an exception or a list.
-struct value {
-  std::variant<std::monostate, bool, std::int64_t, std::string, weft::task<value>, std::exception_ptr, list_ptr> v;
+/// wait()'s done or pending set: rendered as names in code-point order.
+struct task_set {
+  std::vector<weft::task<value>> tasks;
 };
+
+/// A value a scenario computes: None, bool, int, str, a task, an exception, a
+/// list, a set of tasks, or a primitive (event, lock, queue, timeout, group).
+struct value {
+  std::variant<std::monostate, bool, std::int64_t, std::string, weft::task<value>, std::exception_ptr, list_ptr,
+               task_set, primitive_ptr>
+      v;
+};
+
+/// Thrown by the priority queue's comparison for values Python cannot order.
+struct incomparable {
+  std::string what;
+};
+
+/// Python's < on the values a PriorityQueue orders.
+struct value_less {
+  bool operator()(const value& a, const value& b) const;
+};
+
+using value_queue = std::variant<weft::queue<value>, weft::lifo_queue<value>, weft::priority_queue<value, value_less>>;
+
+/// A synchronisation primitive, timeout or task group held in a variable.
+struct primitive {
+  std::variant<weft::event, weft::lock, weft::semaphore, weft::bounded_semaphore, value_queue,
+               std::unique_ptr<weft::timeout_scope>, weft::task_group>
+      p;
+  template <class T, class... A>
+  static primitive_ptr make(A&&... a) {
+    auto ptr = std::make_shared<primitive>();
+    ptr->p.template emplace<T>(std::forward<A>(a)...);
+    return ptr;
+  }
+};
+
+bool value_less::operator()(const value& a, const value& b) const {
+  auto as_int = [](const value& x) -> std::optional<std::int64_t> {
+    if (auto* i = std::get_if<std::int64_t>(&x.v)) return *i;
+    if (auto* b = std::get_if<bool>(&x.v)) return *b ? 1 : 0;
+    return std::nullopt;
+  };
+  if (auto x = as_int(a), y = as_int(b); x && y) return *x < *y;
+  auto* x = std::get_if<std::string>(&a.v);
+  auto* y = std::get_if<std::string>(&b.v);
+  if (x && y) return *x < *y;
+  throw incomparable{"a PriorityQueue cannot order these values (Python raises TypeError)"};
+}
 
 /// A user exception kind: a fresh subclass of Python's Exception.
 class user_error : public std::exception {
@@ -49,6 +99,14 @@ std::string render_exception(const std::exception_ptr& e) {
     return "TimeoutError";
   } catch (const weft::invalid_state_error&) {
     return "InvalidStateError";
+  } catch (const weft::queue_full&) {
+    return "QueueFull";
+  } catch (const weft::queue_empty&) {
+    return "QueueEmpty";
+  } catch (const weft::exception_group& g) {
+    std::string out = "ExceptionGroup[";
+    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
+    return out + "]";
   } catch (const std::invalid_argument&) {
     return "ValueError";
   } catch (const std::runtime_error&) {
@@ -57,6 +115,9 @@ std::string render_exception(const std::exception_ptr& e) {
     return "BaseException";
   }
 }
+
+/// Rendering a primitive is bad input: the caller reports it.
+struct unrenderable {};
 
 std::string render(const value& v);
 
@@ -80,6 +141,15 @@ std::string render(const value& v) {
       for (std::size_t i = 0; i < l->size(); ++i) out += (i ? ", " : "") + render((*l)[i]);
       return out + "]";
     }
+    std::string operator()(const task_set& set) const {
+      std::vector<std::string> names;
+      for (const auto& t : set.tasks) names.push_back(t.get_name());
+      std::sort(names.begin(), names.end());  // code-point order (byte order of UTF-8)
+      std::string out = "{";
+      for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+      return out + "}";
+    }
+    std::string operator()(const primitive_ptr&) const { throw unrenderable{}; }
   };
   return std::visit(visitor{}, v.v);
 }
@@ -97,6 +167,15 @@ bool equal(const value& a, const value& b) {
   if (std::holds_alternative<std::monostate>(a.v)) return true;
   if (auto* t = std::get_if<weft::task<value>>(&a.v)) return *t == std::get<weft::task<value>>(b.v);
   if (auto* e = std::get_if<std::exception_ptr>(&a.v)) return *e == std::get<std::exception_ptr>(b.v);
+  if (auto* p = std::get_if<primitive_ptr>(&a.v)) return *p == std::get<primitive_ptr>(b.v);
+  if (auto* ts = std::get_if<task_set>(&a.v)) {
+    // Python set equality: same members
+    auto& other = std::get<task_set>(b.v).tasks;
+    if (ts->tasks.size() != other.size()) return false;
+    for (const auto& t : ts->tasks)
+      if (std::find(other.begin(), other.end(), t) == other.end()) return false;
+    return true;
+  }
   auto& la = *std::get<list_ptr>(a.v);
   auto& lb = *std::get<list_ptr>(b.v);
   if (la.size() != lb.size()) return false;
@@ -117,6 +196,12 @@ bool matches(const std::string& kind, const std::exception_ptr& e) {
     return kind == "BaseException" || kind == "Exception" || kind == "TimeoutError";
   } catch (const weft::invalid_state_error&) {
     return kind == "BaseException" || kind == "Exception" || kind == "InvalidStateError";
+  } catch (const weft::queue_full&) {
+    return kind == "BaseException" || kind == "Exception" || kind == "QueueFull";
+  } catch (const weft::queue_empty&) {
+    return kind == "BaseException" || kind == "Exception" || kind == "QueueEmpty";
+  } catch (const weft::exception_group&) {
+    return kind == "BaseException" || kind == "Exception" || kind == "ExceptionGroup";
   } catch (const std::invalid_argument&) {
     return kind == "BaseException" || kind == "Exception" || kind == "ValueError";
   } catch (const std::runtime_error&) {
@@ -170,7 +255,13 @@ class interpreter {
         result_.end = ending::deadlock;
       } else {
         result_.trace.push_back("= main " + main_outcome(main));
-        for (const auto& t : spawned_) result_.trace.push_back("= " + t.get_name() + " " + render_task_state(t));
+        for (const auto& t : spawned_) {
+          try {
+            result_.trace.push_back("= " + t.get_name() + " " + render_task_state(t));
+          } catch (const unrenderable&) {
+            throw bad_input(prog_.file, "", "task " + t.get_name() + "'s result is a primitive, which has no rendering");
+          }
+        }
       }
     }
     result_.steps = steps_;
@@ -189,7 +280,11 @@ class interpreter {
   std::string main_outcome(weft::task<outcome>& main) {
     if (main.cancelled()) return "cancelled";
     outcome& o = main.result();
-    return o.raised ? "raised " + render(o.v) : "result " + render(o.v);
+    try {
+      return o.raised ? "raised " + render(o.v) : "result " + render(o.v);
+    } catch (const unrenderable&) {
+      throw bad_input(prog_.file, "/main", "main's result is a primitive, which has no rendering");
+    }
   }
 
   // The spec's main_task (scenario-format.md, "The run").
@@ -301,10 +396,68 @@ class interpreter {
         continue;
       }
       std::size_t close = m.find('}', i);
-      out += render(read(f, s, "msg", m.substr(i + 1, close - i - 1)));
+      out += show(s, "msg", read(f, s, "msg", m.substr(i + 1, close - i - 1)));
       i = close;
     }
     return out;
+  }
+
+  std::string show(const statement& s, const std::string& field, const value& v) {
+    try {
+      return render(v);
+    } catch (const unrenderable&) {
+      bad(s, field, "a primitive (event, lock, semaphore, queue, timeout or task group) has no rendering");
+    }
+  }
+  std::string show_state(const statement& s, const weft::task<value>& t) {
+    try {
+      return render_task_state(t);
+    } catch (const unrenderable&) {
+      bad(s, "var", "the task's result is a primitive, which has no rendering");
+    }
+  }
+
+  template <class P>
+  P& prim(frame& f, const statement& s, const std::string& field, const std::string& name, const char* what) {
+    value& v = read(f, s, field, name);
+    if (auto* p = std::get_if<primitive_ptr>(&v.v))
+      if (auto* x = std::get_if<P>(&(*p)->p)) return *x;
+    bad(s, field, "variable '" + name + "' does not hold " + what);
+  }
+  weft::timeout_scope& scope_var(frame& f, const statement& s) {
+    return *prim<std::unique_ptr<weft::timeout_scope>>(f, s, "cm", s.cm, "a timeout");
+  }
+
+  /// An awaitable argument of gather or shield: a task, or a coroutine the
+  /// combinator wraps in a new task (labelled "~name").
+  struct gather_arg {
+    using value_type = value;
+    interpreter* self;
+    std::variant<weft::task<value>, std::string> what;
+    weft::any_future ensure_future() && {
+      if (auto* t = std::get_if<weft::task<value>>(&what)) return *t;
+      const std::string& name = std::get<std::string>(what);
+      return weft::create_task(self->call_as(name, "~" + name));
+    }
+  };
+  gather_arg arg(frame& f, const statement& s, const std::string& field, const awaitable_ref& a) {
+    if (a.is_task) return {this, task_var(f, s, field + "/task", a.name)};
+    return {this, a.name};
+  }
+
+  std::optional<weft::time_point> deadline(const std::optional<std::int64_t>& ticks, bool relative) {
+    if (!ticks) return std::nullopt;
+    weft::time_point base = relative ? loop_->time() : weft::time_point{};
+    return base + std::chrono::seconds(*ticks);
+  }
+
+  weft::semaphore* semaphore_var(frame& f, const statement& s) {
+    value& v = read(f, s, "var", s.var);
+    if (auto* p = std::get_if<primitive_ptr>(&v.v)) {
+      if (auto* x = std::get_if<weft::semaphore>(&(*p)->p)) return x;
+      if (auto* x = std::get_if<weft::bounded_semaphore>(&(*p)->p)) return x;
+    }
+    return nullptr;
   }
 
   void count_step() {
@@ -327,7 +480,10 @@ class interpreter {
           break;
         case op::spawn: {
           std::string name = s.name ? *s.name : s.var;
-          auto t = weft::create_task(call_as(s.coro, name), {.name = name, .eager_start = s.eager});
+          weft::task<value> t = s.group.empty()
+                                    ? weft::create_task(call_as(s.coro, name), {.name = name, .eager_start = s.eager})
+                                    : prim<weft::task_group>(f, s, "group", s.group, "a task group")
+                                          .create_task(call_as(s.coro, name), name);
           spawned_.push_back(t);
           assign(f, s.var, value{t});
           break;
@@ -348,7 +504,7 @@ class interpreter {
         }
         case op::state: {
           auto t = task_var(f, s, "var", s.var);
-          log(f, "state " + t.get_name() + " " + render_task_state(t));
+          log(f, "state " + t.get_name() + " " + show_state(s, t));
           break;
         }
         case op::return_:
@@ -383,12 +539,172 @@ class interpreter {
           value want = eval(f, s, "eq", *s.value);
           value none;
           if (!equal(got ? *got : none, want)) {
-            freeze("= assertion failed: " + s.var + " == " + render(want) + " (was " + render(got ? *got : none) + ")",
+            freeze("= assertion failed: " + s.var + " == " + show(s, "eq", want) + " (was " + show(s, "var", got ? *got : none) + ")",
                    ending::assertion_failed);
             abort_run();
           }
           break;
         }
+        case op::gather: {
+          std::vector<gather_arg> args;
+          for (std::size_t i = 0; i < s.items.size(); ++i)
+            args.push_back(arg(f, s, "items/" + std::to_string(i), s.items[i]));
+          auto items = std::make_shared<std::vector<value>>();
+          if (s.return_exceptions) {
+            auto outcomes = co_await weft::gather(weft::return_exceptions, std::move(args));
+            for (auto& o : outcomes) items->push_back(o.has_value() ? std::move(o.value()) : value{o.exception()});
+          } else {
+            auto results = co_await weft::gather(std::move(args));
+            for (auto& r : results) items->push_back(std::move(r));
+          }
+          if (!s.into.empty()) assign(f, s.into, value{list_ptr(std::move(items))});
+          break;
+        }
+        case op::wait: {
+          std::vector<weft::task<value>> tasks;
+          for (std::size_t i = 0; i < s.items.size(); ++i)
+            tasks.push_back(task_var(f, s, "items/" + std::to_string(i) + "/task", s.items[i].name));
+          weft::return_when when = s.return_when == "FIRST_COMPLETED"   ? weft::return_when::first_completed
+                                   : s.return_when == "FIRST_EXCEPTION" ? weft::return_when::first_exception
+                                                                        : weft::return_when::all_completed;
+          std::optional<weft::duration> timeout;
+          if (s.ticks) timeout = std::chrono::seconds(*s.ticks);
+          auto r = co_await weft::wait(std::move(tasks), {.timeout = timeout, .when = when});
+          auto pair = std::make_shared<std::vector<value>>();
+          pair->push_back(value{task_set{std::move(r.done)}});
+          pair->push_back(value{task_set{std::move(r.pending)}});
+          if (!s.into.empty()) assign(f, s.into, value{list_ptr(std::move(pair))});
+          break;
+        }
+        case op::wait_for: {
+          std::optional<weft::duration> timeout;
+          if (s.ticks) timeout = std::chrono::seconds(*s.ticks);
+          value v;
+          if (s.aw.is_task)
+            v = co_await weft::wait_for(task_var(f, s, "aw/task", s.aw.name), timeout);
+          else if (timeout && *timeout <= weft::duration::zero())
+            v = co_await weft::wait_for(call_as(s.aw.name, "~" + s.aw.name), timeout);  // wrapped in a task
+          else
+            v = co_await weft::wait_for(call(s.aw.name, *f.label), timeout);  // runs in this task
+          if (!s.into.empty()) assign(f, s.into, std::move(v));
+          break;
+        }
+        case op::shield: {
+          value v = co_await weft::shield(arg(f, s, "aw", s.aw));
+          if (!s.into.empty()) assign(f, s.into, std::move(v));
+          break;
+        }
+        case op::timeout:
+        case op::timeout_at: {
+          auto holder = primitive::make<std::unique_ptr<weft::timeout_scope>>(
+              std::make_unique<weft::timeout_scope>(deadline(s.ticks, s.ticks_relative)));
+          weft::timeout_scope& scope = *std::get<std::unique_ptr<weft::timeout_scope>>(holder->p);
+          if (!s.as.empty()) assign(f, s.as, value{holder});
+          flow fl = co_await scope.run([&]() { return exec(s.stmts, f); });
+          if (fl == flow::returned) co_return flow::returned;
+          break;
+        }
+        case op::reschedule:
+          scope_var(f, s).reschedule(deadline(s.ticks, s.ticks_relative));
+          break;
+        case op::expired:
+          log(f, std::string("expired ") + (scope_var(f, s).expired() ? "True" : "False"));
+          break;
+        case op::taskgroup: {
+          auto holder = primitive::make<weft::task_group>();
+          weft::task_group& tg = std::get<weft::task_group>(holder->p);
+          assign(f, s.as, value{holder});
+          flow fl = co_await tg.run([&]() { return exec(s.stmts, f); });
+          if (fl == flow::returned) co_return flow::returned;
+          break;
+        }
+        case op::event:
+          assign(f, s.var, value{primitive::make<weft::event>()});
+          break;
+        case op::event_set:
+          prim<weft::event>(f, s, "var", s.var, "an event").set();
+          break;
+        case op::event_clear:
+          prim<weft::event>(f, s, "var", s.var, "an event").clear();
+          break;
+        case op::event_wait:
+          co_await prim<weft::event>(f, s, "var", s.var, "an event").wait();
+          break;
+        case op::lock:
+          assign(f, s.var, value{primitive::make<weft::lock>()});
+          break;
+        case op::semaphore:
+          try {
+            if (s.bounded)
+              assign(f, s.var, value{primitive::make<weft::bounded_semaphore>(s.count)});
+            else
+              assign(f, s.var, value{primitive::make<weft::semaphore>(s.count)});
+          } catch (const std::invalid_argument&) {
+            throw;  // Semaphore(-1) raises ValueError in the task, as in asyncio
+          }
+          break;
+        case op::acquire:
+          if (weft::semaphore* sem = semaphore_var(f, s))
+            co_await sem->acquire();
+          else
+            co_await prim<weft::lock>(f, s, "var", s.var, "a lock or semaphore").acquire();
+          break;
+        case op::release:
+          if (weft::semaphore* sem = semaphore_var(f, s))
+            sem->release();
+          else
+            prim<weft::lock>(f, s, "var", s.var, "a lock or semaphore").release();
+          break;
+        case op::locked: {
+          weft::semaphore* sem = semaphore_var(f, s);
+          bool l = sem ? sem->locked() : prim<weft::lock>(f, s, "var", s.var, "a lock or semaphore").locked();
+          log(f, std::string("locked ") + (l ? "True" : "False"));
+          break;
+        }
+        case op::queue: {
+          primitive_ptr q;
+          if (s.queue_kind == "lifo")
+            q = primitive::make<value_queue>(std::in_place_type<weft::lifo_queue<value>>, s.count);
+          else if (s.queue_kind == "priority")
+            q = primitive::make<value_queue>(std::in_place_type<weft::priority_queue<value, value_less>>, s.count);
+          else
+            q = primitive::make<value_queue>(std::in_place_type<weft::queue<value>>, s.count);
+          assign(f, s.var, value{std::move(q)});
+          break;
+        }
+        case op::put: {
+          value item = eval(f, s, "value", *s.value);
+          auto& q = prim<value_queue>(f, s, "var", s.var, "a queue");
+          try {
+            if (s.nowait)
+              std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
+            else
+              co_await std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
+          } catch (const incomparable& e) {
+            bad(s, "value", e.what);
+          }
+          break;
+        }
+        case op::get: {
+          auto& q = prim<value_queue>(f, s, "var", s.var, "a queue");
+          value v;
+          try {
+            if (s.nowait)
+              v = std::visit([&](auto& qq) { return qq.get_nowait(); }, q);
+            else
+              v = co_await std::visit([&](auto& qq) { return qq.get(); }, q);
+          } catch (const incomparable& e) {
+            bad(s, "var", e.what);
+          }
+          if (!s.into.empty()) assign(f, s.into, std::move(v));
+          break;
+        }
+        case op::task_done:
+          std::visit([&](auto& qq) { qq.task_done(); }, prim<value_queue>(f, s, "var", s.var, "a queue"));
+          break;
+        case op::join:
+          co_await std::visit([&](auto& qq) { return qq.join(); }, prim<value_queue>(f, s, "var", s.var, "a queue"));
+          break;
         default:
           bad(s, "op", std::string("op '") + op_name(s.kind) + "' is not supported by this version of weft yet");
       }
@@ -417,7 +733,7 @@ class interpreter {
         bad(s, "value", "the string grew beyond " + std::to_string(limits{}.max_string_bytes * 16) + " bytes");
       return {*x + *y};
     }
-    bad(s, "value", "cannot add " + render(rhs) + " to " + render(cur) + " (Python raises TypeError)");
+    bad(s, "value", "cannot add " + show(s, "value", rhs) + " to " + show(s, "var", cur) + " (Python raises TypeError)");
   }
 
   weft::coro<flow> exec_try(const statement& s, frame& f) {

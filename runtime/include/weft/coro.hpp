@@ -134,8 +134,19 @@ class [[nodiscard]] coro {
   coro_info info() const noexcept { return h_ ? h_.promise().info() : coro_info{}; }
   /// True once the coroutine started running (it cannot be awaited again).
   bool started() const noexcept { return h_ && h_.promise().started_; }
+  /// True once the coroutine ran to its end.
+  bool done() const noexcept { return h_ && h_.done(); }
   /// True if this object holds a coroutine.
   explicit operator bool() const noexcept { return static_cast<bool>(h_); }
+
+  /// coroutine.close() on a coroutine that never ran: destroys it without the
+  /// "never awaited" warning (what TaskGroup.create_task does when it refuses one).
+  void close() noexcept {
+    if (h_) {
+      h_.promise().started_ = true;
+      std::exchange(h_, {}).destroy();
+    }
+  }
 
   /// Gives up the frame (create_task takes it).
   handle_type release() noexcept { return std::exchange(h_, {}); }

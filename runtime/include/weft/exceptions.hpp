@@ -14,8 +14,12 @@
 /// std::logic_error.
 
 #include <exception>
+#include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace weft {
 
@@ -65,6 +69,76 @@ class invalid_state_error : public detail::message_error {
 class deadlock_error : public detail::message_error {
  public:
   using message_error::message_error;
+};
+
+/// Queue.get_nowait() on an empty queue. Mirrors asyncio.QueueEmpty.
+class queue_empty : public detail::message_error {
+ public:
+  explicit queue_empty(std::string msg = "") : message_error(std::move(msg)) {}
+};
+
+/// Queue.put_nowait() on a full queue. Mirrors asyncio.QueueFull.
+class queue_full : public detail::message_error {
+ public:
+  explicit queue_full(std::string msg = "") : message_error(std::move(msg)) {}
+};
+
+/// A put or get on a queue that was shut down. Mirrors asyncio.QueueShutDown (3.13).
+class queue_shut_down : public detail::message_error {
+ public:
+  explicit queue_shut_down(std::string msg = "") : message_error(std::move(msg)) {}
+};
+
+/// A Barrier was aborted or reset while a task waited. Mirrors
+/// asyncio.BrokenBarrierError (a RuntimeError subclass in Python, so it derives
+/// from std::runtime_error).
+class broken_barrier_error : public std::runtime_error {
+ public:
+  explicit broken_barrier_error(const std::string& msg) : std::runtime_error(msg) {}
+};
+
+/// Several exceptions raised together, in order (what TaskGroup raises).
+/// Mirrors ExceptionGroup; split() and subgroup() give except*'s matching.
+class exception_group : public std::exception {
+ public:
+  exception_group(std::string msg, std::vector<std::exception_ptr> excs)
+      : msg_(std::move(msg)), excs_(std::move(excs)) {}
+  /// ExceptionGroup.message.
+  const std::string& message() const noexcept { return msg_; }
+  /// ExceptionGroup.exceptions, in order.
+  const std::vector<std::exception_ptr>& exceptions() const noexcept { return excs_; }
+  /// str(group): "MESSAGE (N sub-exception[s])".
+  const char* what() const noexcept override;
+
+  /// ExceptionGroup.split(E): the leaves that are E (kept in nested groups as
+  /// nested groups), and the rest; either may be absent.
+  template <class E>
+  std::pair<std::optional<exception_group>, std::optional<exception_group>> split() const {
+    return split_by([](const std::exception_ptr& e) { return holds<E>(e); });
+  }
+  /// ExceptionGroup.subgroup(E): split<E>().first.
+  template <class E>
+  std::optional<exception_group> subgroup() const {
+    return split<E>().first;
+  }
+  /// True if `e` holds an E.
+  template <class E>
+  static bool holds(const std::exception_ptr& e) {
+    try {
+      std::rethrow_exception(e);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }
+
+ private:
+  std::pair<std::optional<exception_group>, std::optional<exception_group>> split_by(
+      const std::function<bool(const std::exception_ptr&)>& match) const;
+  std::string msg_;
+  std::vector<std::exception_ptr> excs_;
+  mutable std::string what_;
 };
 
 /// True if `e` holds a cancelled_error.

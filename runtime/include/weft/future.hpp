@@ -170,7 +170,7 @@ class future : public any_future {
 
  private:
   static detail::ref_ptr<detail::future_base> make(event_loop& loop) {
-    loop.check_closed();
+    // Like asyncio.Future(loop=...), no closed-loop check: using it will fail.
     return detail::ref_ptr<detail::future_base>(new detail::future_state<T>(loop));
   }
   detail::value_slot<T>& slot() const { return *static_cast<detail::value_slot<T>*>(get().value_ptr()); }

@@ -106,6 +106,7 @@ class task_base : public future_base {
   bool named_ = false;
   bool started_ = false;
   bool completed_eagerly_ = false;
+  bool reused_ = false;  // given a coroutine that already ran
 };
 
 template <class T>
@@ -197,7 +198,10 @@ template <class T>
 task<T> event_loop::create_task(coro<T> c, task_options opts) {
   check_closed();
   if (!c) throw std::logic_error("create_task: empty coroutine object");
-  if (c.started()) throw std::runtime_error("cannot reuse already awaited coroutine");
+  // A coroutine that already ran makes a task that fails on its first step, as
+  // in asyncio; one still running (awaited elsewhere) cannot be taken at all.
+  if (c.started() && !c.done())
+    throw std::logic_error("create_task: the coroutine is still running (it is being awaited elsewhere)");
   if (task_factory_ && !opts.eager_start) task_factory_(*this, opts);
   auto h = c.release();
   detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, std::move(opts.name)));

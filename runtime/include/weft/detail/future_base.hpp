@@ -100,6 +100,8 @@ class future_base : public pooled {
   std::size_t remove_done_callback(std::uint64_t id) noexcept;
 
   void* value_ptr() const noexcept { return value_; }
+  /// The message of the last cancel() (Future._cancel_message).
+  const std::optional<std::string>& cancel_message() const noexcept { return cancel_msg_; }
   std::uint32_t refs() const noexcept { return refs_; }
 
   friend void intrusive_add_ref(future_base* f) noexcept { ++f->refs_; }
@@ -108,6 +110,8 @@ class future_base : public pooled {
   }
 
  protected:
+  /// Reports an exception nobody retrieved to the loop's handler (from destructors).
+  void report_unretrieved(const char* message, const std::string& task_name) noexcept;
   /// Future.cancel without the Task override (super().cancel()).
   bool cancel_future(std::optional<std::string> msg);
   void schedule_callbacks();

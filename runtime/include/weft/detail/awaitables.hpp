@@ -1,0 +1,110 @@
+#pragma once
+/// What combinators do with their arguments, as asyncio.ensure_future does:
+/// a task or future is used as is, a coroutine (or any other weft awaitable)
+/// is wrapped in a new task on the running loop.
+
+#include <type_traits>
+#include <variant>
+
+#include "weft/coro.hpp"
+#include "weft/future.hpp"
+#include "weft/task.hpp"
+
+namespace weft {
+
+namespace detail {
+template <class A>
+decltype(auto) get_awaiter(A&& a) {
+  if constexpr (requires { std::forward<A>(a).operator co_await(); })
+    return std::forward<A>(a).operator co_await();
+  else
+    return std::forward<A>(a);
+}
+}  // namespace detail
+
+/// The result type of `co_await a` for an A (void stays void).
+template <class A>
+using await_result_t = decltype(detail::get_awaiter(std::declval<A>()).await_resume());
+
+namespace detail {
+
+template <class A>
+struct is_future_like : std::is_base_of<any_future, std::remove_cvref_t<A>> {};
+
+}  // namespace detail
+
+/// A type the combinators accept besides futures and awaitables: it names its
+/// result `value_type` and turns itself into a future (a new task, usually)
+/// with `std::move(x).ensure_future()`. For arguments chosen at run time, such
+/// as "a task or a coroutine".
+template <class A>
+concept future_source = requires(std::remove_cvref_t<A>&& a) {
+  typename std::remove_cvref_t<A>::value_type;
+  { std::move(a).ensure_future() } -> std::convertible_to<any_future>;
+};
+
+namespace detail {
+
+/// What gather, shield, wait_for and as_completed accept: a future or task, or
+/// a weft awaitable (coroutine, sleep, ...), which they wrap in a task.
+template <class A>
+concept gatherable = is_future_like<A>::value || weft_awaitable<A> || future_source<A>;
+
+/// The value a future of T holds, as an element of a result list: void becomes
+/// std::monostate.
+template <class T>
+using element_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+
+/// The result type of a future-like or awaitable argument.
+template <class A>
+struct arg_result {
+  using type = await_result_t<A&&>;
+};
+template <class A>
+  requires(is_future_like<A>::value || future_source<A>)
+struct arg_result<A> {
+  using type = typename std::remove_cvref_t<A>::value_type;
+};
+template <class A>
+using arg_result_t = std::remove_cvref_t<typename arg_result<A>::type>;
+
+template <class Aw>
+coro<await_result_t<Aw&&>> await_in_coro(Aw aw) {
+  co_return co_await std::move(aw);
+}
+
+/// asyncio.ensure_future(arg): the future/task itself, or a new task running it.
+template <class A>
+ref_ptr<future_base> ensure_future(A&& a) {
+  using D = std::remove_cvref_t<A>;
+  if constexpr (future_source<D>) {
+    any_future f = std::move(a).ensure_future();
+    return ref_ptr<future_base>(f.state());
+  } else if constexpr (is_future_like<D>::value) {
+    if (!a) throw std::logic_error("weft: use of an empty future or task handle");
+    return ref_ptr<future_base>(a.state());
+  } else if constexpr (is_coroutine_v<D>) {
+    return ref_ptr<future_base>(create_task(std::move(a)).state());
+  } else {
+    static_assert(weft_awaitable<D>, "expected a weft coroutine, task, future or awaitable");
+    return ref_ptr<future_base>(create_task(await_in_coro<D>(std::move(a))).state());
+  }
+}
+
+/// The value of a done, successful future of T: copied if T is copyable, else
+/// moved out (a move-only result can be taken once).
+template <class T>
+element_t<T> take_value(future_base* f) {
+  if constexpr (std::is_void_v<T>) {
+    return {};
+  } else {
+    T& v = static_cast<value_slot<T>*>(f->value_ptr())->v;
+    if constexpr (std::is_copy_constructible_v<T>)
+      return v;
+    else
+      return std::move(v);
+  }
+}
+
+}  // namespace detail
+}  // namespace weft

@@ -1,0 +1,221 @@
+#pragma once
+/// weft::gather: asyncio.gather.
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "weft/detail/awaitables.hpp"
+#include "weft/future.hpp"
+
+namespace weft {
+
+/// Tag for gather(return_exceptions, ...): asyncio's return_exceptions=True.
+struct return_exceptions_t {
+  explicit return_exceptions_t() = default;
+};
+inline constexpr return_exceptions_t return_exceptions{};
+
+/// A child's outcome in gather(return_exceptions, ...): its value, or the
+/// exception it raised (a cancelled child gives a cancelled_error).
+template <class T>
+class outcome {
+ public:
+  explicit outcome(T v) : v_(std::move(v)) {}
+  explicit outcome(std::exception_ptr e) : v_(std::move(e)) {}
+  bool has_value() const noexcept { return v_.index() == 0; }
+  /// The value; rethrows the exception if there is none.
+  T& value() {
+    if (!has_value()) std::rethrow_exception(std::get<1>(v_));
+    return std::get<0>(v_);
+  }
+  /// The exception, or null.
+  std::exception_ptr exception() const { return has_value() ? nullptr : std::get<1>(v_); }
+
+ private:
+  std::variant<T, std::exception_ptr> v_;
+};
+
+namespace detail {
+
+/// asyncio's _GatheringFuture plus gather's _done_callback. R is the result
+/// (a tuple or a vector); collect_ builds it from the children.
+template <class R>
+class gather_state final : public future_base {
+ public:
+  using collector = R (*)(const std::vector<ref_ptr<future_base>>&, bool return_exceptions);
+
+  gather_state(event_loop& loop, std::vector<ref_ptr<future_base>> children, std::size_t nfuts, bool return_exc,
+               collector collect)
+      : future_base(loop, &slot_),
+        children_(std::move(children)),
+        nfuts_(nfuts),
+        return_exceptions_(return_exc),
+        collect_(collect) {}
+
+  /// _GatheringFuture.cancel: cancels every child (duplicates too, as asyncio).
+  bool cancel(std::optional<std::string> msg) override {
+    if (done()) return false;
+    bool ret = false;
+    for (auto& child : children_)
+      if (child->cancel(msg)) ret = true;
+    if (ret) cancel_requested_ = true;
+    return ret;
+  }
+
+  void child_done(future_base* fut) {
+    ++nfinished_;
+    if (done()) {
+      if (!fut->cancelled()) (void)fut->exception();
+      return;
+    }
+    if (!return_exceptions_) {
+      if (fut->cancelled()) return set_exception(fut->make_cancelled_error());
+      if (std::exception_ptr exc = fut->exception()) return set_exception(exc);
+    }
+    if (nfinished_ == nfuts_) {
+      if (cancel_requested_) {
+        // asyncio reads the loop variable left by its results loop: the last child.
+        set_exception(children_.back()->make_cancelled_error());
+      } else {
+        slot_.emplace(collect_(children_, return_exceptions_));
+        finish_with_result();
+      }
+    }
+  }
+
+  value_slot<R> slot_;
+
+ private:
+  std::vector<ref_ptr<future_base>> children_;
+  std::size_t nfuts_;
+  std::size_t nfinished_ = 0;
+  bool return_exceptions_;
+  bool cancel_requested_ = false;
+  collector collect_;
+};
+
+/// One element of gather's result list for a child of type T.
+template <class E, class T>
+E gathered(future_base* f) {
+  // gather's results loop: a cancelled child becomes CancelledError(msg or '').
+  if (f->cancelled()) return E(std::make_exception_ptr(cancelled_error(f->cancel_message().value_or(""))));
+  if (std::exception_ptr e = f->exception()) return E(e);
+  return E(take_value<T>(f));
+}
+
+/// gather's body: ensure_future each argument (deduplicating repeats), then
+/// register the done callback or, for children already done, run it at once.
+template <class R>
+future<R> start_gather(std::vector<ref_ptr<future_base>> args, bool return_exc,
+                       typename gather_state<R>::collector collect) {
+  std::vector<ref_ptr<future_base>> children;
+  std::vector<future_base*> done_futs;
+  std::vector<future_base*> unique;
+  event_loop* loop = nullptr;
+  for (auto& fut : args) {
+    if (!loop) loop = &fut->loop();
+    if (&fut->loop() != loop)
+      throw std::invalid_argument("The future belongs to a different loop than the one specified as the loop argument");
+    if (std::find(unique.begin(), unique.end(), fut.get()) == unique.end()) {
+      unique.push_back(fut.get());
+      if (fut->done()) done_futs.push_back(fut.get());
+    }
+    children.push_back(fut);
+  }
+  if constexpr (std::is_default_constructible_v<R>) {
+    if (!loop) {
+      // gather() with nothing to wait for: a future already done with [].
+      future<R> done(get_running_loop());
+      done.set_result(R{});
+      return done;
+    }
+  }
+  ref_ptr<future_base> outer(new gather_state<R>(*loop, children, unique.size(), return_exc, collect));
+  auto* g = static_cast<gather_state<R>*>(outer.get());
+  for (future_base* fut : unique)
+    if (!fut->done())
+      fut->add_done_callback([outer](future_base* f) { static_cast<gather_state<R>*>(outer.get())->child_done(f); });
+  for (future_base* fut : done_futs) g->child_done(fut);
+  return future<R>(std::move(outer));
+}
+
+}  // namespace detail
+
+/// asyncio.gather(*aws): runs the awaitables concurrently (coroutines are
+/// wrapped in tasks now) and returns a future of their results, as a tuple in
+/// argument order (void results are std::monostate). The first exception (or
+/// cancellation) of a child is raised by the gather; the others keep running.
+/// Cancelling the gather cancels every child. An argument given twice is one
+/// child. Copyable results are copied out of the children; move-only ones moved.
+template <class... A>
+  requires(sizeof...(A) > 0 && (detail::gatherable<A> && ...))
+future<std::tuple<detail::element_t<detail::arg_result_t<A>>...>> gather(A&&... aws) {
+  using R = std::tuple<detail::element_t<detail::arg_result_t<A>>...>;
+  std::vector<detail::ref_ptr<detail::future_base>> args{detail::ensure_future(std::forward<A>(aws))...};
+  return detail::start_gather<R>(std::move(args), false,
+                                 [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) -> R {
+                                   return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                                     return R{detail::take_value<detail::arg_result_t<A>>(c[I].get())...};
+                                   }(std::index_sequence_for<A...>{});
+                                 });
+}
+
+/// asyncio.gather(*aws, return_exceptions=True): as gather, but each child's
+/// exception (a cancellation too) becomes its outcome instead of being raised.
+template <class... A>
+  requires(sizeof...(A) > 0 && (detail::gatherable<A> && ...))
+future<std::tuple<outcome<detail::element_t<detail::arg_result_t<A>>>...>> gather(return_exceptions_t, A&&... aws) {
+  using R = std::tuple<outcome<detail::element_t<detail::arg_result_t<A>>>...>;
+  std::vector<detail::ref_ptr<detail::future_base>> args{detail::ensure_future(std::forward<A>(aws))...};
+  return detail::start_gather<R>(std::move(args), true,
+                                 [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) -> R {
+                                   return [&]<std::size_t... I>(std::index_sequence<I...>) {
+                                     return R{detail::gathered<outcome<detail::element_t<detail::arg_result_t<A>>>,
+                                                               detail::arg_result_t<A>>(c[I].get())...};
+                                   }(std::index_sequence_for<A...>{});
+                                 });
+}
+
+/// asyncio.gather(*aws) over a range of awaitables of one type: a future of a
+/// vector of results in range order. Coroutines are moved out of the range.
+/// An empty range gives a future already done with an empty vector.
+template <std::ranges::input_range Range>
+  requires detail::gatherable<std::ranges::range_value_t<Range>>
+future<std::vector<detail::element_t<detail::arg_result_t<std::ranges::range_value_t<Range>>>>> gather(Range&& aws) {
+  using T = detail::arg_result_t<std::ranges::range_value_t<Range>>;
+  using R = std::vector<detail::element_t<T>>;
+  std::vector<detail::ref_ptr<detail::future_base>> args;
+  for (auto&& a : aws) args.push_back(detail::ensure_future(std::move(a)));
+  return detail::start_gather<R>(std::move(args), false, [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) {
+    R out;
+    out.reserve(c.size());
+    for (auto& f : c) out.push_back(detail::take_value<T>(f.get()));
+    return out;
+  });
+}
+
+/// asyncio.gather(*aws, return_exceptions=True) over a range.
+template <std::ranges::input_range Range>
+  requires detail::gatherable<std::ranges::range_value_t<Range>>
+future<std::vector<outcome<detail::element_t<detail::arg_result_t<std::ranges::range_value_t<Range>>>>>> gather(
+    return_exceptions_t, Range&& aws) {
+  using T = detail::arg_result_t<std::ranges::range_value_t<Range>>;
+  using R = std::vector<outcome<detail::element_t<T>>>;
+  std::vector<detail::ref_ptr<detail::future_base>> args;
+  for (auto&& a : aws) args.push_back(detail::ensure_future(std::move(a)));
+  return detail::start_gather<R>(std::move(args), true, [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) {
+    R out;
+    out.reserve(c.size());
+    for (auto& f : c) out.push_back(detail::gathered<outcome<detail::element_t<T>>, T>(f.get()));
+    return out;
+  });
+}
+
+}  // namespace weft

@@ -1,0 +1,58 @@
+#pragma once
+/// weft::lock and weft::scoped: asyncio.Lock and `async with`.
+
+#include <deque>
+#include <utility>
+
+#include "weft/coro.hpp"
+#include "weft/detail/loop_bound.hpp"
+#include "weft/future.hpp"
+
+namespace weft {
+
+/// asyncio.Lock: a mutex for tasks. Fair: release() hands the lock to the
+/// first waiter still waiting (it runs on a later iteration).
+class lock : detail::loop_bound {
+ public:
+  lock() = default;
+  lock(const lock&) = delete;
+  lock& operator=(const lock&) = delete;
+
+  /// Lock.locked().
+  bool locked() const noexcept { return locked_; }
+  /// Lock.acquire(): takes the lock, waiting for it if needed.
+  coro<void> acquire();
+  /// Lock.release(): throws std::runtime_error("Lock is not acquired.") if unlocked.
+  void release();
+
+ private:
+  void wake_up_first();
+  std::deque<future<void>> waiters_;
+  bool locked_ = false;
+};
+
+/// Releases a held lock or semaphore when it goes out of scope.
+template <class Lockable>
+class [[nodiscard]] scoped_release {
+ public:
+  explicit scoped_release(Lockable& l) noexcept : l_(&l) {}
+  scoped_release(scoped_release&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
+  scoped_release(const scoped_release&) = delete;
+  scoped_release& operator=(const scoped_release&) = delete;
+  ~scoped_release() {
+    if (l_) l_->release();
+  }
+
+ private:
+  Lockable* l_;
+};
+
+/// `async with l:`: acquires `l` (a lock, semaphore or condition) and returns
+/// a guard that releases it at the end of the scope.
+template <class Lockable>
+coro<scoped_release<Lockable>> scoped(Lockable& l) {
+  co_await l.acquire();
+  co_return scoped_release<Lockable>(l);
+}
+
+}  // namespace weft

@@ -1,0 +1,52 @@
+#pragma once
+/// weft::semaphore and weft::bounded_semaphore: asyncio.Semaphore and
+/// asyncio.BoundedSemaphore.
+
+#include <cstdint>
+#include <deque>
+
+#include "weft/coro.hpp"
+#include "weft/detail/loop_bound.hpp"
+#include "weft/future.hpp"
+
+namespace weft {
+
+/// asyncio.Semaphore: a counter tasks acquire and release; acquire() waits
+/// while it is zero. Fair, as asyncio's: waiters are woken in order.
+class semaphore : detail::loop_bound {
+ public:
+  /// Semaphore(value): throws std::invalid_argument if value < 0.
+  explicit semaphore(std::int64_t value = 1);
+  semaphore(const semaphore&) = delete;
+  semaphore& operator=(const semaphore&) = delete;
+  virtual ~semaphore() = default;
+
+  /// Semaphore.locked(): true if acquire() would wait.
+  bool locked() const noexcept;
+  /// Semaphore.acquire().
+  coro<void> acquire();
+  /// Semaphore.release().
+  virtual void release();
+  /// The current counter (Semaphore._value).
+  std::int64_t value() const noexcept { return value_; }
+
+ protected:
+  std::int64_t value_;
+
+ private:
+  bool wake_up_next();
+  std::deque<future<void>> waiters_;
+};
+
+/// asyncio.BoundedSemaphore: release() beyond the initial value throws
+/// std::invalid_argument("BoundedSemaphore released too many times").
+class bounded_semaphore final : public semaphore {
+ public:
+  explicit bounded_semaphore(std::int64_t value = 1) : semaphore(value), bound_(value) {}
+  void release() override;
+
+ private:
+  std::int64_t bound_;
+};
+
+}  // namespace weft

@@ -1,0 +1,100 @@
+#pragma once
+/// weft::task_group: asyncio.TaskGroup.
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "weft/coro.hpp"
+#include "weft/detail/awaitables.hpp"
+#include "weft/exceptions.hpp"
+#include "weft/future.hpp"
+#include "weft/task.hpp"
+
+namespace weft {
+
+class task_group;
+
+namespace detail {
+template <class F>
+struct group_body_result {
+  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&, task_group&>>>;
+};
+template <class F>
+  requires(!std::is_invocable_v<F&, task_group&>)
+struct group_body_result<F> {
+  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&>>>;
+};
+template <class F, class G>
+decltype(auto) call_group_body(F& body, G& group) {
+  if constexpr (std::is_invocable_v<F&, G&>)
+    return body(group);
+  else
+    return body();
+}
+}  // namespace detail
+
+/// asyncio.TaskGroup: tasks created in it are awaited when its body ends; the
+/// first task to fail cancels the others (in creation order) and the parent
+/// task, and the failures are raised together as an exception_group ("unhandled
+/// errors in a TaskGroup"), in the order they happened. Enter it once, with run().
+class task_group {
+ public:
+  task_group();
+  task_group(const task_group&) = delete;
+  task_group& operator=(const task_group&) = delete;
+
+  /// TaskGroup.create_task(coro, name=...): a task of this group. Throws
+  /// std::runtime_error if the group was not entered, is finished, or is
+  /// shutting down (the coroutine is then closed without running).
+  template <class T>
+  task<T> create_task(coro<T> c, std::optional<std::string> name = std::nullopt) {
+    if (const char* why = refuse()) {
+      c.close();
+      throw std::runtime_error(std::string("TaskGroup ") + why);
+    }
+    task<T> t = loop().create_task(std::move(c), task_options{.name = std::move(name)});
+    adopt(t);
+    return t;
+  }
+
+  /// `async with self: return await body(self)`: runs the body (a callable
+  /// returning a weft awaitable, called with this group if it takes one), then
+  /// waits for every task of the group. Throws std::runtime_error if entered before.
+  template <class F>
+  coro<typename detail::group_body_result<F>::type> run(F body) {
+    using R = typename detail::group_body_result<F>::type;
+    enter();
+    std::exception_ptr exc;
+    std::optional<detail::element_t<R>> result;
+    try {
+      if constexpr (std::is_void_v<R>)
+        co_await detail::call_group_body(body, *this);
+      else
+        result.emplace(co_await detail::call_group_body(body, *this));
+    } catch (...) {
+      exc = std::current_exception();
+    }
+    co_await exit(exc);  // throws what __aexit__ raises
+    if (exc) std::rethrow_exception(exc);
+    if constexpr (!std::is_void_v<R>) co_return std::move(*result);
+  }
+
+  /// TaskGroup.__aenter__ (run() calls it).
+  void enter();
+  /// TaskGroup.__aexit__(exc): waits for the tasks; throws what asyncio raises
+  /// (the exception_group, or a cancellation to propagate); returns normally
+  /// when the body's own exception (if any) should propagate unchanged.
+  coro<void> exit(std::exception_ptr exc);
+
+ private:
+  struct state;
+  const char* refuse() const noexcept;
+  event_loop& loop() const noexcept;
+  void adopt(const any_task& t);
+  std::shared_ptr<state> state_;
+};
+
+}  // namespace weft
