@@ -55,15 +55,19 @@ concept gatherable = is_future_like<A>::value || weft_awaitable<A> || future_sou
 template <class T>
 using element_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
-/// The result type of a future-like or awaitable argument.
+/// The result type of a future-like or awaitable argument (no `type` for
+/// anything else, so that overloads constrained on it fall away cleanly).
 template <class A>
-struct arg_result {
-  using type = await_result_t<A&&>;
-};
+struct arg_result {};
 template <class A>
   requires(is_future_like<A>::value || future_source<A>)
 struct arg_result<A> {
   using type = typename std::remove_cvref_t<A>::value_type;
+};
+template <class A>
+  requires(weft_awaitable<A> && !is_future_like<A>::value && !future_source<A>)
+struct arg_result<A> {
+  using type = await_result_t<A&&>;
 };
 template <class A>
 using arg_result_t = std::remove_cvref_t<typename arg_result<A>::type>;
