@@ -203,6 +203,8 @@ void task_base::handle_yield() {
 }
 
 void task_base::abandon() noexcept {
+  // A coroutine that never ran is "never awaited" when its abandoned task drops it.
+  if (!started_ && top_) warn_never_awaited(info_);
   if (fut_waiter_) {
     fut_waiter_->remove_done_callback(waiter_callback_);
     fut_waiter_.reset();

@@ -1,0 +1,452 @@
+// Tests of weft::coro (coro.hpp): awaiting a coroutine runs it inline in the
+// awaiting task, exceptions and move-only results travel back to the awaiter,
+// a coroutine runs once, and one destroyed unstarted warns as CPython does.
+// Ordering tests have a CPython twin in tests/reference/coro_*.py.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <weft/diagnostics.hpp>
+
+#include "reference.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// ---- is_coroutine_v / coroutine -------------------------------------------
+
+weft::coro<int> answer() { co_return 42; }
+
+static_assert(weft::is_coroutine_v<weft::coro<int>>);
+static_assert(weft::is_coroutine_v<weft::coro<void>>);
+static_assert(weft::is_coroutine_v<weft::coro<std::unique_ptr<int>>>);
+static_assert(!weft::is_coroutine_v<weft::task<int>>);
+static_assert(!weft::is_coroutine_v<weft::future<int>>);
+static_assert(!weft::is_coroutine_v<int>);
+static_assert(!weft::is_coroutine_v<weft::coro<int> (*)()>);  // a coroutine function is not a coroutine
+static_assert(weft::coroutine<weft::coro<int>>);
+static_assert(weft::coroutine<const weft::coro<int>&>);
+static_assert(weft::coroutine<weft::coro<void>&&>);
+static_assert(weft::coroutine<decltype(answer())>);
+static_assert(!weft::coroutine<weft::task<void>>);
+static_assert(!weft::coroutine<decltype(&answer)>);
+static_assert(!std::is_copy_constructible_v<weft::coro<int>>);
+static_assert(std::is_nothrow_move_constructible_v<weft::coro<int>>);
+
+template <class T>
+constexpr const char* kind_of(const T&) {
+  if constexpr (weft::coroutine<T>)
+    return "coroutine";
+  else
+    return "other";
+}
+
+TEST(CoroTest, IsCoroutineTellsCoroutinesFromTasksAndFunctions) {
+  // asyncio.iscoroutine: true for the object a coroutine function returns,
+  // false for the function, a task, a future or a plain value.
+  auto c = answer();
+  EXPECT_STREQ(kind_of(c), "coroutine");
+  EXPECT_STREQ(kind_of(&answer), "other");
+  EXPECT_STREQ(kind_of(42), "other");
+  EXPECT_TRUE(weft::is_coroutine_v<decltype(c)>);
+  EXPECT_FALSE(weft::is_coroutine_v<weft::task<int>>);
+  EXPECT_EQ(weft_test::run_virtual(std::move(c)), 42);
+  weft::future<int> f;
+  EXPECT_STREQ(kind_of(f), "other");
+}
+
+// ---- inline await ----------------------------------------------------------
+
+namespace inline_await {
+weft_test::event_log ev;
+
+weft::coro<int> inner(int x) {
+  ev("inner start");
+  ev("inner end");
+  co_return x * 2;
+}
+
+weft::coro<void> other() {
+  ev("other task runs");
+  co_return;
+}
+
+weft::coro<void> main_coro() {
+  weft::get_running_loop().call_soon([] { ev("callback runs"); });
+  auto t = weft::create_task(other());
+  ev("before await");
+  int r = co_await inner(21);
+  ev("after await " + std::to_string(r));
+  r = co_await inner(5);
+  ev("after second await " + std::to_string(r));
+  co_await weft::sleep(0s);
+  ev("after sleep(0)");
+  co_await t;
+}
+}  // namespace inline_await
+
+TEST(CoroTest, AwaitRunsCoroutineInlineWithoutLoopHop) {
+  weft_test::run_virtual(inline_await::main_coro());
+  weft_test::expect_reference("coro_inline", inline_await::ev);
+}
+
+TEST(CoroTest, AwaitDoesNotTouchTheReadyQueue) {
+  // The same rule seen from the loop: awaiting a coroutine that finishes
+  // without suspending schedules nothing.
+  auto body = []() -> weft::coro<std::size_t> {
+    weft::event_loop& loop = weft::get_running_loop();
+    const std::size_t before = loop.ready_count();
+    const weft::time_point t0 = loop.time();
+    int sum = 0;
+    for (int i = 0; i < 100; ++i) sum += co_await answer();
+    EXPECT_EQ(sum, 4200);
+    EXPECT_EQ(loop.time(), t0);
+    co_return loop.ready_count() - before;
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), 0u);
+}
+
+// ---- three levels deep -----------------------------------------------------
+
+namespace nested {
+weft_test::event_log ev;
+
+weft::coro<int> level3() {
+  ev("level3 start in " + weft::current_task().get_name());
+  co_await weft::sleep(1s);
+  ev("level3 woke");
+  co_return 3;
+}
+
+weft::coro<int> level2() {
+  ev("level2 start");
+  int r = co_await level3();
+  ev("level2 got " + std::to_string(r));
+  co_await weft::sleep(500ms);
+  ev("level2 woke");
+  co_return r + 20;
+}
+
+weft::coro<int> level1() {
+  ev("level1 start");
+  int r = co_await level2();
+  ev("level1 got " + std::to_string(r));
+  co_return r + 100;
+}
+
+weft::coro<void> ticker() {
+  for (int i = 0; i < 4; ++i) {
+    ev("tick " + std::to_string(i));
+    co_await weft::sleep(500ms);
+  }
+}
+
+weft::coro<void> main_coro() {
+  auto t = weft::create_task(ticker(), {.name = "ticker"});
+  int r = co_await level1();
+  ev("main got " + std::to_string(r));
+  co_await t;
+}
+}  // namespace nested
+
+TEST(CoroTest, NestedThreeDeepRunInTheAwaitingTask) {
+  weft_test::run_virtual(nested::main_coro());
+  weft_test::expect_reference("coro_nested", nested::ev);
+}
+
+// ---- exceptions ------------------------------------------------------------
+
+namespace raising {
+weft_test::event_log ev;
+
+weft::coro<int> fail_at_once() {
+  ev("fail_at_once raises");
+  throw std::invalid_argument("at once");
+  co_return 0;
+}
+
+weft::coro<void> fail_after_sleep() {
+  co_await weft::sleep(2s);
+  ev("fail_after_sleep raises");
+  throw std::invalid_argument("after sleep");
+}
+
+weft::coro<void> middle() {
+  struct finally {
+    ~finally() { ev("middle finally"); }
+  } f;
+  co_await fail_after_sleep();
+  ev("middle: not reached");
+}
+
+weft::coro<void> outer() {
+  co_await middle();
+  ev("outer: not reached");
+}
+
+weft::coro<void> main_coro() {
+  weft::get_running_loop().call_soon([] { ev("callback runs"); });
+  try {
+    co_await fail_at_once();
+  } catch (const std::invalid_argument& e) {
+    ev(std::string("main caught ") + e.what());
+  }
+  try {
+    co_await outer();
+  } catch (const std::invalid_argument& e) {
+    ev(std::string("main caught ") + e.what());
+  }
+  ev("main done");
+}
+}  // namespace raising
+
+TEST(CoroTest, ExceptionPropagatesToTheAwaiter) {
+  weft_test::run_virtual(raising::main_coro());
+  weft_test::expect_reference("coro_raise", raising::ev);
+}
+
+TEST(CoroTest, ExceptionKeepsItsTypeAndObject) {
+  struct custom_error {
+    int code;
+  };
+  auto thrower = []() -> weft::coro<void> {
+    throw custom_error{7};
+    co_return;
+  };
+  auto body = [&]() -> weft::coro<int> {
+    try {
+      co_await thrower();
+    } catch (const custom_error& e) {
+      co_return e.code;
+    }
+    co_return -1;
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), 7);
+}
+
+// ---- move-only results -----------------------------------------------------
+
+weft::coro<std::unique_ptr<int>> make_box(int v) {
+  co_await weft::sleep(0s);
+  co_return std::make_unique<int>(v);
+}
+
+weft::coro<std::unique_ptr<int>> forward_box(int v) {
+  auto p = co_await make_box(v);  // moved out of the inner coroutine
+  *p += 1;
+  co_return p;  // implicitly moved
+}
+
+TEST(CoroTest, CoReturnOfMoveOnlyValue) {
+  auto body = []() -> weft::coro<int> {
+    std::unique_ptr<int> a = co_await make_box(40);
+    std::unique_ptr<int> b = co_await forward_box(1);
+    // Through a task too: awaiting an rvalue task moves the result out.
+    std::unique_ptr<int> c = co_await weft::create_task(forward_box(99));
+    co_return *a + *b + *c;
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), 40 + 2 + 100);
+  std::unique_ptr<int> r = weft_test::run_virtual(forward_box(6));
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(*r, 7);
+}
+
+// ---- a coroutine runs once ---------------------------------------------------
+
+namespace reuse {
+weft_test::event_log ev;
+
+weft::coro<int> inner() {
+  ev("inner runs");
+  co_return 1;
+}
+
+weft::coro<void> main_coro() {
+  auto c = inner();
+  EXPECT_FALSE(c.started());
+  ev("first await " + std::to_string(co_await c));
+  EXPECT_TRUE(c.started());
+  try {
+    co_await c;
+    ev("second await: no error");
+  } catch (const std::runtime_error& e) {
+    ev(std::string("second await: RuntimeError ") + e.what());
+  }
+  // CPython accepts the spent coroutine in create_task; the task then fails
+  // at its first step with the same RuntimeError.
+  weft::task<int> t;
+  try {
+    t = weft::create_task(std::move(c), {.name = "reuse"});
+  } catch (const std::runtime_error& e) {
+    ev(std::string("create_task raised RuntimeError ") + e.what());
+    co_return;
+  }
+  ev("task created");
+  co_await weft::sleep(0s);
+  ev(std::string("task done ") + (t.done() ? "True" : "False"));
+  ev("task exception: RuntimeError " + weft_test::exception_text(t.exception()));
+}
+}  // namespace reuse
+
+TEST(CoroTest, AwaitingTwiceRaisesRuntimeError) {
+  weft_test::run_virtual(reuse::main_coro());
+  weft_test::expect_reference("coro_reuse", reuse::ev);
+}
+
+TEST(CoroTest, AwaitingTwiceMessageAndType) {
+  auto body = []() -> weft::coro<std::string> {
+    auto c = answer();
+    EXPECT_EQ(co_await c, 42);
+    try {
+      (void)co_await c;
+    } catch (const std::runtime_error& e) {
+      co_return e.what();
+    }
+    co_return "no error";
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), "cannot reuse already awaited coroutine");
+}
+
+TEST(CoroTest, AwaitingAMovedFromCoroutineIsALogicError) {
+  // Not a Python situation: a moved-from coro holds nothing.
+  auto body = []() -> weft::coro<bool> {
+    auto c = answer();
+    auto d = std::move(c);
+    EXPECT_FALSE(static_cast<bool>(c));  // NOLINT(bugprone-use-after-move)
+    EXPECT_TRUE(static_cast<bool>(d));
+    bool threw = false;
+    try {
+      (void)co_await c;  // NOLINT(bugprone-use-after-move)
+    } catch (const std::logic_error&) {
+      threw = true;
+    }
+    EXPECT_EQ(co_await d, 42);
+    co_return threw;
+  };
+  EXPECT_TRUE(weft_test::run_virtual(body()));
+}
+
+// ---- never awaited -----------------------------------------------------------
+
+namespace never_awaited {
+weft_test::event_log ev;
+std::vector<std::string> warnings;
+
+void on_warning(std::string_view msg) noexcept {
+  warnings.emplace_back(msg);
+  if (weft::running_loop_or_null()) ev(msg);
+}
+
+/// Installs on_warning for the scope of a test.
+struct capture_warnings {
+  weft::warning_handler prev;
+  capture_warnings() : prev(weft::set_warning_handler(on_warning)) { warnings.clear(); }
+  ~capture_warnings() { weft::set_warning_handler(prev); }
+};
+
+weft::coro<void> forgotten() {
+  ev("forgotten runs");
+  co_return;
+}
+
+weft::coro<void> awaited() {
+  ev("awaited runs");
+  co_return;
+}
+
+weft::coro<void> in_task() {
+  ev("in_task runs");
+  co_return;
+}
+
+weft::coro<void> main_coro() {
+  {
+    auto c = forgotten();
+    ev("created");
+  }
+  ev("dropped");
+  {
+    auto c = awaited();
+    co_await c;
+  }
+  ev("dropped the awaited one");
+  {
+    auto t = weft::create_task(in_task());
+    co_await t;
+  }
+  ev("main done");
+}
+
+weft::coro<int> never_started_in_test() { co_return 1; }
+}  // namespace never_awaited
+
+TEST(CoroTest, NeverAwaitedCoroutineWarns) {
+  never_awaited::capture_warnings cap;
+  weft_test::run_virtual(never_awaited::main_coro());
+  weft_test::expect_reference("coro_never_awaited", never_awaited::ev);
+}
+
+TEST(CoroTest, NeverAwaitedWarningNamesTheCoroutineFunction) {
+  never_awaited::capture_warnings cap;
+  { auto c = never_awaited::never_started_in_test(); }
+  ASSERT_EQ(never_awaited::warnings.size(), 1u);
+  EXPECT_EQ(never_awaited::warnings[0], "RuntimeWarning: coroutine 'never_started_in_test' was never awaited");
+  // Moving the object moves the obligation: one warning, not two.
+  {
+    auto c = answer();
+    auto d = std::move(c);
+  }
+  ASSERT_EQ(never_awaited::warnings.size(), 2u);
+  EXPECT_EQ(never_awaited::warnings[1], "RuntimeWarning: coroutine 'answer' was never awaited");
+  // No warning for a coroutine that ran, nor for an empty object.
+  EXPECT_EQ(weft_test::run_virtual(answer()), 42);
+  { weft::coro<int> empty; }
+  EXPECT_EQ(never_awaited::warnings.size(), 2u);
+}
+
+TEST(CoroTest, CoroutineInfoNamesItsFunction) {
+  never_awaited::capture_warnings cap;
+  auto c = answer();
+  EXPECT_STREQ(c.info().function, "answer");
+  EXPECT_GT(c.info().line, 0u);
+  EXPECT_FALSE(c.started());
+  EXPECT_EQ(weft_test::run_virtual(std::move(c)), 42);
+  EXPECT_TRUE(never_awaited::warnings.empty());
+}
+
+namespace unstarted_task {
+weft_test::event_log ev;
+weft::event_loop* loop = nullptr;
+void on_warning(std::string_view msg) noexcept { ev.at(*loop, msg); }
+}  // namespace unstarted_task
+
+TEST(CoroTest, TaskDestroyedBeforeItsFirstStepWarnsAfterTheHandler) {
+  // CPython reports the pending task ("Task was destroyed but it is
+  // pending!"), then the coroutine it never started warns as any other
+  // unawaited coroutine does (the task never called coro.send).
+  using namespace unstarted_task;
+  weft::virtual_clock clock;
+  {
+    weft::event_loop l({.clock = &clock});
+    loop = &l;
+    weft::warning_handler prev = weft::set_warning_handler(on_warning);
+    l.set_exception_handler([](weft::event_loop& el, const weft::exception_context& ctx) {
+      ev.at(el, "handler: " + ctx.message + " " + ctx.task_name);
+    });
+    {
+      auto t = l.create_task(answer(), {.name = "unstarted"});
+      l.close();
+    }
+    ev.at(l, "after");
+    weft::set_warning_handler(prev);
+    loop = nullptr;
+  }
+  weft_test::expect_reference("coro_task_never_started", ev);
+}
+
+}  // namespace

@@ -1,0 +1,393 @@
+// Tests of weft::sleep (sleep.hpp): sleep(0) is one bare yield, sleep(d) is a
+// timer on the loop's clock, sleep(d, value) returns value, a cancelled sleep
+// cancels its timer. Ordering tests have a CPython twin in
+// tests/reference/sleep_*.py; times are checked exactly on the virtual clock.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "reference.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+weft::time_point at(weft::duration d) { return weft::time_point(d); }
+
+std::string ms_text(weft::duration d) {
+  // Python's repr of the float delays used in the twin programs.
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  if (ms % 1000 == 0) return std::to_string(ms / 1000);
+  std::string frac = std::to_string(ms % 1000);
+  frac = std::string(3 - frac.size(), '0') + frac;
+  while (frac.back() == '0') frac.pop_back();
+  return std::to_string(ms / 1000) + "." + frac;
+}
+
+// ---- sleep(0) --------------------------------------------------------------
+
+namespace fairness {
+weft_test::event_log ev;
+
+weft::coro<void> spinner(std::string name, int rounds) {
+  for (int i = 0; i < rounds; ++i) {
+    ev(name + " " + std::to_string(i));
+    co_await weft::sleep(0s);
+  }
+  ev(name + " done");
+}
+
+void tick(weft::event_loop& loop, int i) {
+  ev("tick " + std::to_string(i));
+  if (i < 4) loop.call_soon([&loop, i] { tick(loop, i + 1); });
+}
+
+weft::coro<void> main_coro() {
+  weft::event_loop& loop = weft::get_running_loop();
+  auto a = weft::create_task(spinner("a", 4));
+  auto b = weft::create_task(spinner("b", 3));
+  loop.call_soon([&loop] { tick(loop, 0); });
+  ev("main yields");
+  co_await weft::sleep(0s);
+  ev("main resumed");
+  co_await a;
+  ev("main after a");
+  co_await b;
+  ev("main after b");
+}
+}  // namespace fairness
+
+TEST(SleepTest, SleepZeroInterleavesStrictly) {
+  weft_test::run_virtual(fairness::main_coro());
+  weft_test::expect_reference("sleep_zero_fairness", fairness::ev);
+}
+
+TEST(SleepTest, SleepZeroIsOneIterationWithoutTimer) {
+  // Each sleep(0) puts exactly one step on the ready queue and no timer, and
+  // leaves the clock where it was.
+  auto body = []() -> weft::coro<void> {
+    weft::event_loop& loop = weft::get_running_loop();
+    co_await weft::sleep(250ms);
+    int ticks = 0;
+    std::function<void()> tick = [&] {
+      if (++ticks < 100) loop.call_soon(tick);
+    };
+    loop.call_soon(tick);
+    for (int i = 1; i <= 100; ++i) {
+      co_await weft::sleep(0s);
+      EXPECT_EQ(ticks, i);
+      EXPECT_EQ(loop.timer_count(), 0u);
+      EXPECT_EQ(loop.time(), at(250ms));
+    }
+  };
+  weft_test::run_virtual(body());
+}
+
+// ---- sleep(d) ----------------------------------------------------------------
+
+namespace timings {
+weft_test::event_log ev;
+
+weft::coro<void> sleeper(std::string name, std::vector<weft::duration> delays) {
+  for (weft::duration d : delays) {
+    co_await weft::sleep(d);
+    ev(name + " woke after " + ms_text(d));
+  }
+}
+
+weft::coro<void> main_coro() {
+  weft::event_loop& loop = weft::get_running_loop();
+  auto a = weft::create_task(sleeper("a", {10ms, 1500ms, 250ms}));
+  auto b = weft::create_task(sleeper("b", {1s, 500ms, 1ms}));
+  auto c = weft::create_task(sleeper("c", {750ms, 750ms, 750ms}));
+  co_await weft::sleep(2s);
+  EXPECT_EQ(loop.time(), at(2s));
+  ev("main woke");
+  co_await a;
+  EXPECT_EQ(loop.time(), at(2s));  // a ended at 1.76 s, before main woke: no wait
+  co_await b;
+  co_await c;
+  EXPECT_EQ(loop.time(), at(2250ms));
+  ev("main done");
+}
+}  // namespace timings
+
+TEST(SleepTest, SleepWakesAtExactVirtualDeadlines) {
+  weft_test::run_virtual(timings::main_coro());
+  weft_test::expect_reference("sleep_timings", timings::ev);
+}
+
+TEST(SleepTest, LoopTimeIsExactAfterManySleeps) {
+  // Integer nanoseconds: ten sleeps of 100 ms add up to exactly one second,
+  // and odd delays are not rounded.
+  auto body = []() -> weft::coro<void> {
+    weft::event_loop& loop = weft::get_running_loop();
+    for (int i = 0; i < 10; ++i) co_await weft::sleep(100ms);
+    EXPECT_EQ(loop.time(), at(1s));
+    co_await weft::sleep(1ns);
+    EXPECT_EQ(loop.time(), at(1s + 1ns));
+    co_await weft::sleep(std::chrono::microseconds(333));
+    EXPECT_EQ(loop.time(), at(1s + 1ns + 333us));
+    co_await weft::sleep(std::chrono::minutes(2));
+    EXPECT_EQ(loop.time(), at(121s + 1ns + 333us));
+  };
+  weft_test::run_virtual(body());
+}
+
+namespace long_sleep {
+weft_test::event_log ev;
+
+weft::coro<void> main_coro() {
+  weft::event_loop& loop = weft::get_running_loop();
+  ev("start");
+  co_await weft::sleep(1h);
+  EXPECT_EQ(loop.time(), at(3600s));
+  EXPECT_EQ(loop.time().time_since_epoch(), std::chrono::nanoseconds(3'600'000'000'000));
+  ev("after one hour");
+  for (int i = 0; i < 10; ++i) co_await weft::sleep(100ms);
+  EXPECT_EQ(loop.time(), at(3601s));
+  ev("after ten sleeps of 100ms");
+  co_await weft::sleep(24h - 3601s);
+  EXPECT_EQ(loop.time(), at(24h));
+  ev("after a day");
+}
+}  // namespace long_sleep
+
+TEST(SleepTest, OneHourSleepIsInstantOnVirtualClock) {
+  // If the virtual clock slept for real this would hit the test timeout.
+  weft_test::run_virtual(long_sleep::main_coro());
+  weft_test::expect_reference("sleep_long", long_sleep::ev);
+}
+
+TEST(SleepTest, SleepOnRealClockWaitsAtLeastTheDelay) {
+  // With the default steady clock, the timer never fires early.
+  auto body = []() -> weft::coro<weft::duration> {
+    weft::event_loop& loop = weft::get_running_loop();
+    const weft::time_point t0 = loop.time();
+    co_await weft::sleep(20ms);
+    co_return loop.time() - t0;
+  };
+  EXPECT_GE(weft::run(body()), 20ms);
+}
+
+// ---- sleep(d, value) --------------------------------------------------------
+
+namespace result {
+weft_test::event_log ev;
+
+weft::coro<void> main_coro() {
+  std::string r = co_await weft::sleep(1s, std::string("one"));
+  ev("got " + r);
+  int n = co_await weft::sleep(0s, 7);
+  ev("got " + std::to_string(n));
+  // A named vector: g++ 12 rejects a braced list inside a co_await operand
+  // ("array used as initializer"), a compiler bug.
+  std::vector<int> list{1, 2, 3};
+  std::vector<int> v = co_await weft::sleep(500ms, std::move(list));
+  ev("got [" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ", " + std::to_string(v[2]) + "]");
+  const char* s = co_await weft::sleep(-1s, "negative");
+  ev(std::string("got ") + s);
+}
+}  // namespace result
+
+TEST(SleepTest, SleepWithValueReturnsIt) {
+  weft_test::run_virtual(result::main_coro());
+  weft_test::expect_reference("sleep_result", result::ev);
+}
+
+TEST(SleepTest, SleepWithMoveOnlyValue) {
+  auto body = []() -> weft::coro<int> {
+    std::unique_ptr<int> p = co_await weft::sleep(3s, std::make_unique<int>(5));
+    std::unique_ptr<int> q = co_await weft::sleep(0s, std::make_unique<int>(6));
+    EXPECT_EQ(weft::get_running_loop().time(), at(3s));
+    co_return *p * *q;
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), 30);
+}
+
+// ---- negative delays --------------------------------------------------------
+
+namespace negative {
+weft_test::event_log ev;
+
+weft::coro<void> spinner(std::string name, weft::duration delay, int rounds) {
+  for (int i = 0; i < rounds; ++i) {
+    ev(name + " " + std::to_string(i));
+    co_await weft::sleep(delay);
+    EXPECT_EQ(weft::get_running_loop().timer_count(), 0u);
+  }
+  ev(name + " done");
+}
+
+weft::coro<void> main_coro() {
+  auto a = weft::create_task(spinner("neg", -5s, 3));
+  auto b = weft::create_task(spinner("zero", 0s, 3));
+  co_await a;
+  co_await b;
+  ev("main done");
+}
+}  // namespace negative
+
+TEST(SleepTest, NegativeDelayBehavesAsSleepZero) {
+  weft_test::run_virtual(negative::main_coro());
+  weft_test::expect_reference("sleep_negative", negative::ev);
+}
+
+// ---- equal deadlines --------------------------------------------------------
+
+namespace equal {
+weft_test::event_log ev;
+
+weft::coro<void> sleeper(std::string name, weft::duration delay) {
+  ev(name + " sleeps " + ms_text(delay));
+  co_await weft::sleep(delay);
+  ev(name + " woke");
+}
+
+weft::coro<void> late(std::string name, weft::duration first, weft::duration second) {
+  co_await weft::sleep(first);
+  ev(name + " sleeps again " + ms_text(second));
+  co_await weft::sleep(second);
+  ev(name + " woke");
+}
+
+weft::coro<void> main_coro() {
+  std::vector<weft::task<void>> tasks;
+  for (const char* n : {"c", "a", "b"}) tasks.push_back(weft::create_task(sleeper(n, 1s)));
+  tasks.push_back(weft::create_task(sleeper("x", 2s)));
+  tasks.push_back(weft::create_task(late("y", 1s, 1s)));
+  tasks.push_back(weft::create_task(late("z", 500ms, 1500ms)));
+  for (auto& t : tasks) co_await t;
+  ev("main done");
+}
+}  // namespace equal
+
+TEST(SleepTest, EqualDeadlinesWakeInSchedulingOrder) {
+  weft_test::run_virtual(equal::main_coro());
+  weft_test::expect_reference("sleep_equal_deadlines", equal::ev);
+}
+
+// ---- cancellation -------------------------------------------------------------
+
+namespace cancel {
+weft_test::event_log ev;
+
+weft::coro<void> sleeper(std::string name, weft::duration delay) {
+  try {
+    co_await weft::sleep(delay);
+    ev(name + " woke");
+  } catch (const weft::cancelled_error& e) {
+    ev(name + " cancelled: " + e.message().value_or(""));
+    throw;
+  }
+}
+
+weft::coro<void> main_coro() {
+  weft::event_loop& loop = weft::get_running_loop();
+  auto t = weft::create_task(sleeper("long", 10s));
+  auto u = weft::create_task(sleeper("short", 5s));
+  co_await weft::sleep(1s);
+  ev("timers " + std::to_string(loop.timer_count()));
+  ev(std::string("cancel ") + (t.cancel("stop") ? "True" : "False"));
+  try {
+    co_await t;
+  } catch (const weft::cancelled_error&) {
+    ev(std::string("main saw the cancellation ") + (t.cancelled() ? "True" : "False"));
+  }
+  ev("timers " + std::to_string(loop.timer_count()));
+  co_await u;
+  ev("timers " + std::to_string(loop.timer_count()));
+  co_await weft::sleep(0s);
+  ev("timers " + std::to_string(loop.timer_count()));
+  co_await weft::sleep(2s);
+  EXPECT_EQ(loop.time(), at(7s));
+  ev("main woke");
+}
+}  // namespace cancel
+
+TEST(SleepTest, CancelledSleepCancelsItsTimer) {
+  weft_test::run_virtual(cancel::main_coro());
+  weft_test::expect_reference("sleep_cancel", cancel::ev);
+}
+
+TEST(SleepTest, CancelledSleepNeverRunsLater) {
+  // Many cancelled sleeps: none of their timers fires, the clock never moves
+  // to their deadlines, and the heap is cleaned up.
+  auto body = []() -> weft::coro<void> {
+    weft::event_loop& loop = weft::get_running_loop();
+    int woke = 0;
+    auto sleeper = [&woke](weft::duration d) -> weft::coro<void> {
+      co_await weft::sleep(d);
+      ++woke;
+    };
+    std::vector<weft::task<void>> tasks;
+    for (int i = 1; i <= 300; ++i) tasks.push_back(weft::create_task(sleeper(std::chrono::seconds(100 + i))));
+    co_await weft::sleep(0s);  // every sleeper is now waiting on its timer
+    EXPECT_EQ(loop.timer_count(), 300u);
+    for (auto& t : tasks) t.cancel();
+    for (auto& t : tasks) {
+      try {
+        co_await t;
+      } catch (const weft::cancelled_error&) {
+      }
+    }
+    EXPECT_EQ(woke, 0);
+    EXPECT_EQ(loop.time(), at(0s));
+    co_await weft::sleep(0s);
+    EXPECT_EQ(loop.timer_count(), 0u);
+    co_await weft::sleep(1s);
+    EXPECT_EQ(loop.time(), at(1s));
+    EXPECT_EQ(woke, 0);
+  };
+  weft_test::run_virtual(body());
+}
+
+namespace cancel_zero {
+weft_test::event_log ev;
+
+weft::coro<void> spinner() {
+  int i = 0;
+  try {
+    while (true) {
+      ev("spin " + std::to_string(i));
+      ++i;
+      co_await weft::sleep(0s);
+    }
+  } catch (const weft::cancelled_error&) {
+    ev("spinner cancelled after " + std::to_string(i));
+    throw;
+  }
+}
+
+weft::coro<std::string> self_cancel() {
+  weft::current_task().cancel();
+  ev("self_cancel requested");
+  try {
+    co_await weft::sleep(0s);
+    ev("not reached");
+  } catch (const weft::cancelled_error&) {
+    ev("self_cancel got CancelledError");
+  }
+  co_return "survived";
+}
+
+weft::coro<void> main_coro() {
+  auto t = weft::create_task(spinner());
+  co_await weft::sleep(0s);
+  co_await weft::sleep(0s);
+  ev(std::string("cancel ") + (t.cancel() ? "True" : "False"));
+  co_await weft::sleep(0s);
+  ev(std::string("spinner done ") + (t.done() ? "True" : "False") + " " + (t.cancelled() ? "True" : "False"));
+  std::string r = co_await weft::create_task(self_cancel());
+  ev("self_cancel returned " + r);
+}
+}  // namespace cancel_zero
+
+TEST(SleepTest, CancelDuringSleepZeroRaisesAtTheYield) {
+  weft_test::run_virtual(cancel_zero::main_coro());
+  weft_test::expect_reference("sleep_cancel_zero", cancel_zero::ev);
+}
+
+}  // namespace
