@@ -2,6 +2,7 @@
 /// weft::lock and weft::scoped: asyncio.Lock and `async with`.
 
 #include <deque>
+#include <exception>
 #include <utility>
 
 #include "weft/coro.hpp"
@@ -31,20 +32,33 @@ class lock : detail::loop_bound {
   bool locked_ = false;
 };
 
-/// Releases a held lock or semaphore when it goes out of scope.
+/// Releases a held lock or semaphore when it goes out of scope (the
+/// __aexit__ of `async with`). As in asyncio, a release that fails (the lock
+/// was already released inside the block) throws std::runtime_error from the
+/// end of the scope; while an exception unwinds the scope it cannot, and the
+/// failed release is dropped.
 template <class Lockable>
 class [[nodiscard]] scoped_release {
  public:
-  explicit scoped_release(Lockable& l) noexcept : l_(&l) {}
-  scoped_release(scoped_release&& o) noexcept : l_(std::exchange(o.l_, nullptr)) {}
+  explicit scoped_release(Lockable& l) noexcept : l_(&l), unwinding_(std::uncaught_exceptions()) {}
+  scoped_release(scoped_release&& o) noexcept : l_(std::exchange(o.l_, nullptr)), unwinding_(o.unwinding_) {}
   scoped_release(const scoped_release&) = delete;
   scoped_release& operator=(const scoped_release&) = delete;
-  ~scoped_release() {
-    if (l_) l_->release();
+  ~scoped_release() noexcept(false) {
+    if (!l_) return;
+    if (std::uncaught_exceptions() > unwinding_) {
+      try {
+        l_->release();
+      } catch (...) {
+      }
+    } else {
+      l_->release();
+    }
   }
 
  private:
   Lockable* l_;
+  int unwinding_;
 };
 
 /// `async with l:`: acquires `l` (a lock, semaphore or condition) and returns

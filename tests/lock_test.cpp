@@ -1,0 +1,402 @@
+// Tests of weft::lock and weft::scoped (lock.hpp), asyncio.Lock and
+// `async with lock`: FIFO hand-off, no barging past a woken waiter, waiters
+// cancelled while queued or after being woken, the fast path when every waiter
+// is cancelled, release on exception, misuse, and the binding to one event
+// loop. Every ordering test has a CPython twin in tests/reference/lock_*.py,
+// whose output (lock_*.out) is the expectation.
+
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "reference.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Python's str(bool).
+std::string py(bool b) { return b ? "True" : "False"; }
+
+namespace fifo {
+weft_test::event_log ev;
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  ev(name + " acquiring");
+  co_await l.acquire();
+  ev(name + " acquired");
+  co_await weft::sleep(1s);
+  ev(name + " releasing");
+  l.release();
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  co_await l.acquire();
+  ev("main holds the lock " + py(l.locked()));
+  std::vector<weft::task<void>> tasks;
+  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+  co_await weft::sleep(1s);
+  l.release();
+  ev("main released, locked " + py(l.locked()));
+  tasks.push_back(weft::create_task(worker(l, "newcomer")));
+  for (auto& t : tasks) co_await t;
+  ev("done, locked " + py(l.locked()));
+}
+}  // namespace fifo
+
+TEST(LockTest, HandsOffInFifoOrderWithoutBarging) {
+  weft_test::run_virtual(fifo::main_coro());
+  weft_test::expect_reference("lock_fifo", fifo::ev);
+}
+
+/// Awaits each task, logging "NAME finished" or "NAME was cancelled".
+weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks,
+                           const std::vector<std::string>& names) {
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    bool cancelled = false;
+    try {
+      co_await tasks[i];
+    } catch (const weft::cancelled_error&) {
+      cancelled = true;
+    }
+    ev(names[i] + (cancelled ? " was cancelled" : " finished"));
+  }
+}
+
+namespace cancel_queued {
+weft_test::event_log ev;
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  ev(name + " acquiring");
+  try {
+    co_await l.acquire();
+  } catch (const weft::cancelled_error& e) {
+    ev(name + " cancelled while queued " + (e.message() ? *e.message() : "None") + " locked " + py(l.locked()));
+    throw;
+  }
+  ev(name + " acquired");
+  co_await weft::sleep(1s);
+  l.release();
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  co_await l.acquire();
+  std::vector<weft::task<void>> tasks;
+  for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+  co_await weft::sleep(1s);
+  tasks[0].cancel("stop w0");
+  tasks[2].cancel();
+  ev("cancelled w0 and w2");
+  co_await weft::sleep(1s);
+  ev("releasing");
+  l.release();
+  std::vector<std::string> names{"w0", "w1", "w2", "w3"};
+  co_await await_all(ev, tasks, names);
+  ev("locked " + py(l.locked()));
+}
+}  // namespace cancel_queued
+
+TEST(LockTest, WaiterCancelledWhileQueuedDropsOut) {
+  weft_test::run_virtual(cancel_queued::main_coro());
+  weft_test::expect_reference("lock_cancel_queued", cancel_queued::ev);
+}
+
+namespace cancel_after_wakeup {
+weft_test::event_log ev;
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  ev(name + " acquiring");
+  try {
+    co_await l.acquire();
+  } catch (const weft::cancelled_error&) {
+    ev(name + " cancelled after wakeup, locked " + py(l.locked()));
+    throw;
+  }
+  ev(name + " acquired");
+  co_await weft::sleep(1s);
+  ev(name + " releasing");
+  l.release();
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  co_await l.acquire();
+  std::vector<weft::task<void>> tasks;
+  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+  co_await weft::sleep(1s);
+  l.release();
+  tasks[0].cancel();
+  ev("released and cancelled w0, locked " + py(l.locked()));
+  std::vector<std::string> names{"w0", "w1", "w2"};
+  co_await await_all(ev, tasks, names);
+}
+}  // namespace cancel_after_wakeup
+
+TEST(LockTest, WaiterCancelledAfterWakeupPassesLockOn) {
+  weft_test::run_virtual(cancel_after_wakeup::main_coro());
+  weft_test::expect_reference("lock_cancel_after_wakeup", cancel_after_wakeup::ev);
+}
+
+namespace cancel_then_release {
+weft_test::event_log ev;
+
+weft::coro<void> ticker() {
+  for (int i = 0; i < 4; ++i) {
+    ev("tick " + std::to_string(i));
+    co_await weft::sleep(0s);
+  }
+}
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  try {
+    co_await l.acquire();
+  } catch (const weft::cancelled_error&) {
+    ev(name + " cancelled, locked " + py(l.locked()));
+    throw;
+  }
+  ev(name + " acquired");
+  l.release();
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  co_await l.acquire();
+  auto w0 = weft::create_task(worker(l, "w0"));
+  auto w1 = weft::create_task(worker(l, "w1"));
+  co_await weft::sleep(1s);
+  w0.cancel();
+  l.release();
+  auto t = weft::create_task(ticker());
+  ev("cancelled w0, released");
+  co_await t;
+  co_await w1;
+  try {
+    co_await w0;
+  } catch (const weft::cancelled_error&) {
+    ev("w0 was cancelled");
+  }
+}
+}  // namespace cancel_then_release
+
+TEST(LockTest, ReleaseAfterHeadCancelWakesNextOneHopLater) {
+  weft_test::run_virtual(cancel_then_release::main_coro());
+  weft_test::expect_reference("lock_cancel_then_release", cancel_then_release::ev);
+}
+
+namespace fast_path {
+weft_test::event_log ev;
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  try {
+    co_await l.acquire();
+  } catch (const weft::cancelled_error&) {
+    ev(name + " cancelled, locked " + py(l.locked()));
+    throw;
+  }
+  ev(name + " acquired");
+  l.release();
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  weft::event_loop& loop = weft::get_running_loop();
+  co_await l.acquire();
+  std::vector<weft::task<void>> tasks;
+  tasks.push_back(weft::create_task(worker(l, "a")));
+  tasks.push_back(weft::create_task(worker(l, "b")));
+  co_await weft::sleep(1s);
+  tasks[0].cancel();
+  tasks[1].cancel();
+  l.release();
+  ev("released; waiters cancelled, locked " + py(l.locked()));
+  loop.call_soon([] { ev("callback"); });
+  co_await l.acquire();
+  ev("main reacquired without waiting, locked " + py(l.locked()));
+  tasks.push_back(weft::create_task(worker(l, "c")));
+  co_await weft::sleep(1s);
+  l.release();
+  ev("main released");
+  std::vector<std::string> names{"a", "b", "c"};
+  co_await await_all(ev, tasks, names);
+}
+}  // namespace fast_path
+
+TEST(LockTest, AcquireTakesFreeLockWhenAllWaitersAreCancelled) {
+  weft_test::run_virtual(fast_path::main_coro());
+  weft_test::expect_reference("lock_fast_path", fast_path::ev);
+}
+
+namespace async_with {
+weft_test::event_log ev;
+
+weft::coro<void> failing(weft::lock& l) {
+  auto held = co_await weft::scoped(l);
+  ev("failing holds the lock");
+  co_await weft::sleep(1s);
+  throw std::invalid_argument("boom");
+}
+
+weft::coro<void> other(weft::lock& l) {
+  ev("other acquiring");
+  {
+    auto held = co_await weft::scoped(l);
+    ev("other holds the lock");
+  }
+  ev("other released, locked " + py(l.locked()));
+}
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  auto f = weft::create_task(failing(l));
+  auto o = weft::create_task(other(l));
+  try {
+    co_await f;
+  } catch (const std::invalid_argument& e) {
+    ev(std::string("failing raised ") + e.what() + " locked " + py(l.locked()));
+  }
+  co_await o;
+  ev("locked " + py(l.locked()));
+}
+}  // namespace async_with
+
+TEST(LockTest, ScopedReleasesOnException) {
+  weft_test::run_virtual(async_with::main_coro());
+  weft_test::expect_reference("lock_async_with", async_with::ev);
+}
+
+namespace eager {
+weft_test::event_log ev;
+
+weft::coro<void> worker(weft::lock& l, std::string name) {
+  ev(name + " acquiring");
+  {
+    auto held = co_await weft::scoped(l);
+    ev(name + " acquired");
+    co_await weft::sleep(1s);
+  }
+  ev(name + " released");
+}
+
+weft::coro<std::string> quick(weft::lock& l) {
+  auto held = co_await weft::scoped(l);
+  ev("quick acquired");
+  co_return "quick";
+}
+
+weft::coro<void> main_coro() {
+  weft::get_running_loop().set_task_factory(weft::eager_task_factory);
+  weft::lock l;
+  co_await l.acquire();
+  auto w0 = weft::create_task(worker(l, "w0"));
+  auto w1 = weft::create_task(worker(l, "w1"));
+  ev("created w0 w1");
+  l.release();
+  auto w2 = weft::create_task(worker(l, "w2"));
+  ev("released, created w2");
+  co_await w0;
+  co_await w1;
+  co_await w2;
+  auto q = weft::create_task(quick(l));
+  ev("quick done " + py(q.done()) + " " + q.result() + " locked " + py(l.locked()));
+}
+}  // namespace eager
+
+TEST(LockTest, EagerTasksQueueInsideCreateTask) {
+  weft_test::run_virtual(eager::main_coro());
+  weft_test::expect_reference("lock_eager", eager::ev);
+}
+
+namespace release_inside {
+weft_test::event_log ev;
+
+weft::coro<void> main_coro() {
+  weft::lock l;
+  try {
+    auto held = co_await weft::scoped(l);
+    l.release();
+    ev("released inside the block");
+  } catch (const std::runtime_error& e) {
+    ev(std::string("RuntimeError: ") + e.what());
+  }
+  ev("locked " + py(l.locked()));
+}
+}  // namespace release_inside
+
+// asyncio's __aexit__ calls release() and so raises RuntimeError when the
+// body released the lock itself. weft's guard releases in a destructor; the
+// scenario runs in a child process so that a std::terminate there fails this
+// test only, not the whole binary.
+TEST(LockDeathTest, ScopedExitAfterManualReleaseThrowsRuntimeError) {
+  EXPECT_EXIT(
+      {
+        weft_test::run_virtual(release_inside::main_coro());
+        std::exit(weft_test::reference_lines("lock_async_with_release") == release_inside::ev.lines() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+// ---- misuse and return values (no CPython twin) ----
+
+TEST(LockTest, ReleaseOfUnlockedLockThrows) {
+  weft::lock l;
+  EXPECT_FALSE(l.locked());
+  try {
+    l.release();
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "Lock is not acquired.");
+  }
+  weft_test::run_virtual([](weft::lock& l) -> weft::coro<void> {
+    co_await l.acquire();
+    EXPECT_TRUE(l.locked());
+    l.release();
+    EXPECT_FALSE(l.locked());
+    EXPECT_THROW(l.release(), std::runtime_error);  // twice
+  }(l));
+}
+
+TEST(LockTest, ScopedReleasesAtEndOfScope) {
+  weft_test::run_virtual([]() -> weft::coro<void> {
+    weft::lock l;
+    {
+      auto held = co_await weft::scoped(l);
+      EXPECT_TRUE(l.locked());
+      auto moved = std::move(held);  // the moved-from guard releases nothing
+    }
+    EXPECT_FALSE(l.locked());
+    co_await l.acquire();  // so a double release would have thrown above
+    l.release();
+  }());
+}
+
+weft::coro<void> contend(weft::lock& l) {
+  co_await l.acquire();
+  weft::get_running_loop().call_later(1s, [&l] { l.release(); });
+  co_await l.acquire();  // waits: binds the lock to this loop
+  l.release();
+}
+
+TEST(LockTest, WaitingFromASecondLoopThrows) {
+  weft::virtual_clock c1, c2;
+  weft::event_loop first({.clock = &c1});
+  weft::event_loop second({.clock = &c2});
+  weft::lock l;
+  first.run_until_complete(contend(l));
+  EXPECT_FALSE(l.locked());
+  // The uncontended fast path never looks at the loop (as in asyncio).
+  second.run_until_complete(l.acquire());
+  EXPECT_TRUE(l.locked());
+  try {
+    second.run_until_complete(l.acquire());
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "Lock is bound to a different event loop");
+  }
+  EXPECT_TRUE(l.locked());
+  l.release();
+}
+
+}  // namespace
