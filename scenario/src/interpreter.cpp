@@ -280,6 +280,8 @@ class interpreter {
   std::string main_outcome(weft::task<outcome>& main) {
     if (main.cancelled()) return "cancelled";
     outcome& o = main.result();
+    // A body that ends with CancelledError ended cancelled.
+    if (o.raised && weft::is_cancelled_error(std::get<std::exception_ptr>(o.v.v))) return "cancelled";
     try {
       return o.raised ? "raised " + render(o.v) : "result " + render(o.v);
     } catch (const unrenderable&) {
@@ -480,11 +482,21 @@ class interpreter {
           break;
         case op::spawn: {
           std::string name = s.name ? *s.name : s.var;
-          weft::task<value> t = s.group.empty()
-                                    ? weft::create_task(call_as(s.coro, name), {.name = name, .eager_start = s.eager})
-                                    : prim<weft::task_group>(f, s, "group", s.group, "a task group")
-                                          .create_task(call_as(s.coro, name), name);
-          spawned_.push_back(t);
+          // Creation order is the order spawns begin: an eager task spawning
+          // another in its first step was created first.
+          std::size_t slot = spawned_.size();
+          spawned_.emplace_back();
+          weft::task<value> t;
+          try {
+            t = s.group.empty()
+                      ? weft::create_task(call_as(s.coro, name), {.name = name, .eager_start = s.eager})
+                      : prim<weft::task_group>(f, s, "group", s.group, "a task group")
+                            .create_task(call_as(s.coro, name), name);
+          } catch (...) {
+            spawned_.erase(spawned_.begin() + static_cast<std::ptrdiff_t>(slot));  // TaskGroup refused it
+            throw;
+          }
+          spawned_[slot] = t;
           assign(f, s.var, value{t});
           break;
         }
@@ -765,8 +777,21 @@ class interpreter {
       }
     }
     if (s.has_finally) {
+      // While an exception unwinds, it is the one a bare raise in finally re-raises.
+      if (pending) f.handling.push_back(pending);
+      std::exception_ptr from_finally;
+      flow ffl = flow::next;
+      try {
+        ffl = co_await exec(s.finally_stmts, f);
+      } catch (const run_abort&) {
+        throw;
+      } catch (...) {
+        from_finally = std::current_exception();
+      }
+      if (pending) f.handling.pop_back();
+      if (from_finally) std::rethrow_exception(from_finally);
       // A return in finally wins over both a return and an exception.
-      if (co_await exec(s.finally_stmts, f) == flow::returned) co_return flow::returned;
+      if (ffl == flow::returned) co_return flow::returned;
     }
     if (pending) std::rethrow_exception(pending);
     co_return result;

@@ -1,9 +1,10 @@
 #include "weft/scenario/parse.hpp"
 
 #include <fstream>
-#include <initializer_list>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -83,52 +84,51 @@ bool is_variable(const std::string& s) { return is_identifier(s[0] == '.' && s.s
 
 struct op_spec {
   op kind;
-  std::initializer_list<const char*> required;
-  std::initializer_list<const char*> optional;
-  bool supported;  // runs on this version of the interpreter
+  std::vector<std::string_view> required;
+  std::vector<std::string_view> optional;
 };
 
 const std::map<std::string, op_spec>& op_specs() {
   static const std::map<std::string, op_spec> specs{
-      {"log", {op::log, {"msg"}, {}, true}},
-      {"sleep", {op::sleep, {"d"}, {}, true}},
-      {"spawn", {op::spawn, {"var", "coro"}, {"name", "group", "eager"}, true}},
-      {"await", {op::await_, {"aw"}, {"into"}, true}},
-      {"cancel", {op::cancel, {"var"}, {"msg", "into"}, true}},
-      {"state", {op::state, {"var"}, {}, true}},
-      {"return", {op::return_, {}, {"value"}, true}},
-      {"raise", {op::raise, {"exc"}, {"msg"}, true}},
-      {"reraise", {op::reraise, {}, {}, true}},
-      {"try", {op::try_, {"body"}, {"handlers", "finally"}, true}},
-      {"gather", {op::gather, {"items"}, {"return_exceptions", "into"}, true}},
-      {"wait", {op::wait, {"items"}, {"timeout", "return_when", "into"}, true}},
-      {"wait_for", {op::wait_for, {"aw", "timeout"}, {"into"}, true}},
-      {"shield", {op::shield, {"aw"}, {"into"}, true}},
-      {"timeout", {op::timeout, {"d", "body"}, {"as"}, true}},
-      {"timeout_at", {op::timeout_at, {"when", "body"}, {"as"}, true}},
-      {"reschedule", {op::reschedule, {"cm"}, {"when", "d"}, true}},
-      {"expired", {op::expired, {"cm"}, {}, true}},
-      {"taskgroup", {op::taskgroup, {"as", "body"}, {}, true}},
-      {"uncancel", {op::uncancel, {}, {"into"}, true}},
-      {"cancelling", {op::cancelling, {}, {}, true}},
-      {"eager_factory", {op::eager_factory, {}, {"on"}, true}},
-      {"set", {op::set, {"var", "value"}, {}, true}},
-      {"add", {op::add, {"var", "value"}, {}, true}},
-      {"assert", {op::assert_, {"var", "eq"}, {}, true}},
-      {"event", {op::event, {"var"}, {}, true}},
-      {"event_set", {op::event_set, {"var"}, {}, true}},
-      {"event_clear", {op::event_clear, {"var"}, {}, true}},
-      {"event_wait", {op::event_wait, {"var"}, {}, true}},
-      {"lock", {op::lock, {"var"}, {}, true}},
-      {"semaphore", {op::semaphore, {"var"}, {"value", "bounded"}, true}},
-      {"acquire", {op::acquire, {"var"}, {}, true}},
-      {"release", {op::release, {"var"}, {}, true}},
-      {"locked", {op::locked, {"var"}, {}, true}},
-      {"queue", {op::queue, {"var"}, {"maxsize", "kind"}, true}},
-      {"put", {op::put, {"var", "value"}, {"nowait"}, true}},
-      {"get", {op::get, {"var"}, {"into", "nowait"}, true}},
-      {"task_done", {op::task_done, {"var"}, {}, true}},
-      {"join", {op::join, {"var"}, {}, true}},
+      {"log", {op::log, {"msg"}, {}}},
+      {"sleep", {op::sleep, {"d"}, {}}},
+      {"spawn", {op::spawn, {"var", "coro"}, {"name", "group", "eager"}}},
+      {"await", {op::await_, {"aw"}, {"into"}}},
+      {"cancel", {op::cancel, {"var"}, {"msg", "into"}}},
+      {"state", {op::state, {"var"}, {}}},
+      {"return", {op::return_, {}, {"value"}}},
+      {"raise", {op::raise, {"exc"}, {"msg"}}},
+      {"reraise", {op::reraise, {}, {}}},
+      {"try", {op::try_, {"body"}, {"handlers", "finally"}}},
+      {"gather", {op::gather, {"items"}, {"return_exceptions", "into"}}},
+      {"wait", {op::wait, {"items"}, {"timeout", "return_when", "into"}}},
+      {"wait_for", {op::wait_for, {"aw", "timeout"}, {"into"}}},
+      {"shield", {op::shield, {"aw"}, {"into"}}},
+      {"timeout", {op::timeout, {"d", "body"}, {"as"}}},
+      {"timeout_at", {op::timeout_at, {"when", "body"}, {"as"}}},
+      {"reschedule", {op::reschedule, {"cm"}, {"when", "d"}}},
+      {"expired", {op::expired, {"cm"}, {}}},
+      {"taskgroup", {op::taskgroup, {"as", "body"}, {}}},
+      {"uncancel", {op::uncancel, {}, {"into"}}},
+      {"cancelling", {op::cancelling, {}, {}}},
+      {"eager_factory", {op::eager_factory, {}, {"on"}}},
+      {"set", {op::set, {"var", "value"}, {}}},
+      {"add", {op::add, {"var", "value"}, {}}},
+      {"assert", {op::assert_, {"var", "eq"}, {}}},
+      {"event", {op::event, {"var"}, {}}},
+      {"event_set", {op::event_set, {"var"}, {}}},
+      {"event_clear", {op::event_clear, {"var"}, {}}},
+      {"event_wait", {op::event_wait, {"var"}, {}}},
+      {"lock", {op::lock, {"var"}, {}}},
+      {"semaphore", {op::semaphore, {"var"}, {"value", "bounded"}}},
+      {"acquire", {op::acquire, {"var"}, {}}},
+      {"release", {op::release, {"var"}, {}}},
+      {"locked", {op::locked, {"var"}, {}}},
+      {"queue", {op::queue, {"var"}, {"maxsize", "kind"}}},
+      {"put", {op::put, {"var", "value"}, {"nowait"}}},
+      {"get", {op::get, {"var"}, {"into", "nowait"}}},
+      {"task_done", {op::task_done, {"var"}, {}}},
+      {"join", {op::join, {"var"}, {}}},
   };
   return specs;
 }
@@ -329,11 +329,11 @@ class parser {
     for (auto& [key, _] : v.items()) {
       if (key == "op") continue;
       bool known = false;
-      for (const char* f : spec.required) known |= key == f;
-      for (const char* f : spec.optional) known |= key == f;
+      for (std::string_view f : spec.required) known |= key == f;
+      for (std::string_view f : spec.optional) known |= key == f;
       if (!known) fail(where + "/" + escape_pointer_token(key), "unknown field '" + key + "' for op '" + name + "'");
     }
-    for (const char* f : spec.required)
+    for (std::string_view f : spec.required)
       if (!v.contains(f)) fail(where, "missing field '" + std::string(f) + "' for op '" + name + "'");
 
     statement s;
@@ -517,7 +517,6 @@ class parser {
         if (has("nowait")) s.nowait = boolean(v["nowait"], at("nowait"));
         break;
     }
-    if (!spec.supported) fail(where + "/op", "op '" + name + "' is not supported by this version of weft yet");
     return s;
   }
 
