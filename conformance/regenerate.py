@@ -33,6 +33,9 @@ def main(argv):
     if argv and not check:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    if sys.version_info[:2] != (3, 13):
+        print(f"regenerate: skipped: the oracle needs CPython 3.13, this is {sys.version.split()[0]}")
+        return 2
     if sys.version_info[:3] != (3, 13, 0):
         print(f"regenerate: warning: the goldens are CPython 3.13.0's; this is {sys.version.split()[0]}",
               file=sys.stderr)

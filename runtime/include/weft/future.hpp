@@ -54,7 +54,9 @@ struct future_awaiter {
     f->raise_unless_result();
     if constexpr (!std::is_void_v<T>) {
       auto& slot = *static_cast<value_slot<T>*>(f->value_ptr());
-      if constexpr (std::is_reference_v<Result>)
+      // Other handles may share the future, so even an rvalue await copies;
+      // only a move-only value is moved out (it can then be taken once).
+      if constexpr (std::is_reference_v<Result> || std::is_copy_constructible_v<T>)
         return slot.v;
       else
         return std::move(slot.v);
@@ -161,7 +163,8 @@ class future : public any_future {
   using any_future::add_done_callback;
 
   /// `co_await fut`: suspends the task until the future is done; returns a
-  /// reference to the value (lvalue) or moves it out (rvalue).
+  /// reference to the value (lvalue), or a copy (rvalue; a move-only value is
+  /// moved out).
   auto operator co_await() const& { return detail::future_awaiter<T, detail::lvalue_result_t<T>>{&get()}; }
   auto operator co_await() && { return detail::future_awaiter<T, T>{&get()}; }
 

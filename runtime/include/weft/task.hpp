@@ -186,7 +186,8 @@ class task : public any_task {
   operator future<T>() const { return future<T>(p_); }  // NOLINT
 
   /// `co_await t`: waits for the task; its completion reaches the awaiter one
-  /// loop iteration later, as in asyncio.
+  /// loop iteration later, as in asyncio. Returns a reference to the value
+  /// (lvalue), or a copy (rvalue; a move-only value is moved out).
   auto operator co_await() const& { return detail::future_awaiter<T, detail::lvalue_result_t<T>>{&get()}; }
   auto operator co_await() && { return detail::future_awaiter<T, T>{&get()}; }
 
