@@ -1,26 +1,38 @@
-// The `weft` command: runs scenario files (shared/spec/scenario-format.md).
+// The `weft` command: runs and explores scenario files (shared/spec/scenario-format.md).
 //
-//   weft trace FILE...   print each scenario's canonical trace
-//   weft check FILE...   validate only
+//   weft trace FILE...                print each scenario's canonical trace (FIFO)
+//   weft check FILE...                validate only
+//   weft explore FILE... [options]    run each under many schedules, report races
+//   weft replay FILE --schedule TOKEN replay one schedule
 //
-// Exit codes: 0 ran (whatever the program's outcome), 2 bad input or usage
-// (including a program that hits the step limit), 1 reserved for a failing
-// exploration.
+// Exit codes: 0 ran and nothing failed, 1 an exploration found a failure (or
+// a replayed run failed), 2 bad input or usage (including a program that hits
+// the step limit under trace, and a token that does not fit).
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
+#include "weft/sim/explore.hpp"
 
 namespace {
 
 constexpr int exit_ok = 0;
+constexpr int exit_failed = 1;
 constexpr int exit_bad_input = 2;
+
+using weft::scenario::ending;
 
 int check(const std::vector<std::string>& files) {
   int rc = exit_ok;
@@ -43,7 +55,7 @@ int trace(const std::vector<std::string>& files) {
     try {
       auto result = weft::scenario::run(weft::scenario::parse_file(file));
       for (const auto& line : result.trace) fmt::print("{}\n", line);
-      if (result.end == weft::scenario::ending::step_limit) {
+      if (result.end == ending::step_limit) {
         std::fflush(stdout);
         fmt::print(stderr, "{}: the run reached the step limit ({} statements): the program does not end\n", file,
                    weft::scenario::limits{}.max_steps);
@@ -58,17 +70,287 @@ int trace(const std::vector<std::string>& files) {
   return rc;
 }
 
+/// A scenario as the simulator's program: a run and why it failed.
+weft::sim::program as_program(const weft::scenario::program& prog) {
+  return [&prog](weft::scheduler& s) {
+    auto r = weft::scenario::run(prog, {.scheduler = &s});
+    weft::sim::outcome out;
+    out.trace = std::move(r.trace);
+    switch (r.end) {
+      case ending::assertion_failed: out.failure = out.trace.back().substr(2); break;
+      case ending::step_limit: out.failure = "step limit: the program did not end (livelock?)"; break;
+      case ending::deadlock: {
+        out.failure = "deadlock: nothing ready, no timer; pending:";
+        for (const auto& p : r.pending) out.failure += " " + p + ";";
+        out.failure.pop_back();
+        break;
+      }
+      case ending::completed:
+        for (const auto& line : out.trace)
+          if (line.rfind("= main raised ", 0) == 0) out.failure = "exception escaping main: " + line.substr(14);
+        break;
+    }
+    return out;
+  };
+}
+
+struct explore_args {
+  std::string strategy = "random";
+  std::uint64_t runs = 1000;
+  std::uint64_t seed = 0;
+  unsigned depth = 3;
+  std::uint64_t max_delays = 2;
+  std::vector<std::string> faults;
+  std::uint32_t jitter = 1;
+  bool swarm = false, check_determinism = false, json = false, stats = false;
+  unsigned jobs = 1;
+  std::string shard;
+};
+
+std::string describe(const weft::sim::decision& d) {
+  switch (d.kind) {
+    case weft::sim::decision_kind::ready:
+      return fmt::format("ran {} instead of {}{}", d.chosen, d.displaced,
+                         d.chosen_site.empty() ? "" : fmt::format(" ({} at {})", d.chosen.substr(0, d.chosen.rfind('#')), d.chosen_site));
+    case weft::sim::decision_kind::timer: return fmt::format("timer order: took option {} of {}", d.choice, d.options);
+    case weft::sim::decision_kind::cancel: return fmt::format("injected a cancel into {}", d.chosen);
+    case weft::sim::decision_kind::jitter: return fmt::format("a timer fired {} tick(s) late", d.choice);
+  }
+  return "?";
+}
+
+int explore(const std::vector<std::string>& files, const explore_args& a) {
+  weft::sim::explore_options o;
+  o.strategy = a.strategy == "pct" ? weft::sim::strategy_kind::pct
+               : a.strategy == "dfs" ? weft::sim::strategy_kind::dfs
+                                     : weft::sim::strategy_kind::random;
+  o.runs = a.runs;
+  o.seed = a.seed;
+  o.depth = a.depth;
+  o.max_delays = a.max_delays;
+  for (const auto& f : a.faults) {
+    if (f == "cancel") o.faults.cancel = true;
+    if (f == "jitter") o.faults.jitter = true;
+  }
+  o.faults.jitter_ticks = a.jitter;
+  o.faults.swarm = a.swarm;
+  o.check_determinism = a.check_determinism;
+  o.jobs = a.jobs;
+  if (!a.shard.empty()) {
+    auto slash = a.shard.find('/');
+    try {
+      o.shard_index = std::stoull(a.shard.substr(0, slash));
+      o.shard_count = std::stoull(a.shard.substr(slash + 1));
+    } catch (const std::exception&) {
+      o.shard_count = 0;
+    }
+    if (slash == std::string::npos || o.shard_count == 0 || o.shard_index >= o.shard_count) {
+      fmt::print(stderr, "--shard must be I/N with 0 <= I < N, e.g. 0/4\n");
+      return exit_bad_input;
+    }
+  }
+  const bool tty = !a.json && isatty(STDERR_FILENO);
+  int rc = exit_ok;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& file : files) {
+    weft::scenario::program prog;
+    try {
+      prog = weft::scenario::parse_file(file);
+    } catch (const weft::scenario::bad_input& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      rc = exit_bad_input;
+      continue;
+    }
+    auto start = std::chrono::steady_clock::now();
+    if (tty)
+      o.progress = [&](std::uint64_t done, std::uint64_t failures) {
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
+        double eta = rate > 0 ? static_cast<double>(o.runs - std::min(done, o.runs)) / rate : 0;
+        fmt::print(stderr, "\r{}: {}/{} runs, {:.0f} runs/s, {} failing, ETA {:.0f} s   ", file, done, o.runs, rate, failures, eta);
+      };
+    weft::sim::report rep;
+    try {
+      rep = weft::sim::explore(as_program(prog), o);
+    } catch (const weft::scenario::bad_input& e) {
+      if (tty) fmt::print(stderr, "\n");
+      fmt::print(stderr, "{}\n", e.what());
+      rc = exit_bad_input;
+      continue;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (tty) fmt::print(stderr, "\r\033[K");
+    if (rep.failures || !rep.nondeterminism.empty()) rc = std::max(rc, exit_failed);
+    std::string replay_token = rep.first_failure ? weft::sim::encode_token(rep.first_failure->shrunk) : "";
+    if (a.json) {
+      nlohmann::json j{{"file", file},
+                       {"strategy", a.strategy},
+                       {"seed", a.seed},
+                       {"runs", rep.runs},
+                       {"failures", rep.failures},
+                       {"distinct_traces", rep.trace_hashes.size()},
+                       {"trace_hashes", rep.trace_hashes},
+                       {"exhausted", rep.exhausted},
+                       {"nondeterminism", rep.nondeterminism}};
+      if (rep.first_failure) {
+        const auto& f = *rep.first_failure;
+        j["first_failure"] = {{"run", f.run},
+                              {"failure", f.failure},
+                              {"found_deviations", f.found.deviations()},
+                              {"shrunk_deviations", f.shrunk.deviations()},
+                              {"shrunk_faults", f.shrunk.faults()},
+                              {"token", replay_token},
+                              {"trace", f.shrunk_trace},
+                              {"race", f.race},
+                              {"replay", fmt::format("weft replay {} --schedule {}", file, replay_token)}};
+      }
+      if (a.stats) j["seconds"] = secs;
+      all.push_back(std::move(j));
+      continue;
+    }
+    fmt::print("{}: {} schedules explored ({}, seed {}): {} distinct traces, {} failing{}\n", file, rep.runs,
+               a.strategy, a.seed, rep.trace_hashes.size(), rep.failures,
+               o.strategy == weft::sim::strategy_kind::dfs
+                   ? (rep.exhausted ? fmt::format("; every schedule with at most {} delays was run", o.max_delays)
+                                    : fmt::format("; the space with at most {} delays was not exhausted", o.max_delays))
+                   : "");
+    if (a.stats)
+      fmt::print("  {:.3f} s, {:.0f} schedules/s\n", secs, secs > 0 ? static_cast<double>(rep.runs) / secs : 0.0);
+    for (const auto& n : rep.nondeterminism) fmt::print("  nondeterminism: {}\n", n);
+    if (rep.first_failure) {
+      const auto& f = *rep.first_failure;
+      fmt::print("  first failure (run {}): {}\n", f.run, f.failure);
+      fmt::print("  schedule: {} deviation(s) from FIFO, {} fault(s) as found; {} deviation(s), {} fault(s) shrunk\n",
+                 f.found.deviations(), f.found.faults(), f.shrunk.deviations(), f.shrunk.faults());
+      fmt::print("  shrunk failing trace:\n");
+      for (const auto& l : f.shrunk_trace) fmt::print("    {}\n", l);
+      if (!f.race.empty()) {
+        fmt::print("  the race (flipping any of these back to FIFO makes the run pass):\n");
+        for (const auto& r : f.race) fmt::print("    {}\n", r);
+      }
+      fmt::print("  replay: weft replay {} --schedule {}\n", file, replay_token);
+    }
+  }
+  if (a.json) fmt::print("{}\n", all.size() == 1 ? all[0].dump(2) : all.dump(2));
+  return rc;
+}
+
+int replay(const std::string& file, const std::string& token, bool verbose, const std::string& timeline) {
+  weft::scenario::program prog;
+  try {
+    prog = weft::scenario::parse_file(file);
+  } catch (const weft::scenario::bad_input& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  }
+  std::string error;
+  auto s = weft::sim::decode_token(token, error);
+  if (!s) {
+    fmt::print(stderr, "--schedule: {}\n", error);
+    return exit_bad_input;
+  }
+  std::string mismatch;
+  weft::sim::schedule recorded;
+  weft::sim::outcome out;
+  try {
+    out = weft::sim::replay_run(as_program(prog), *s, mismatch, &recorded);
+  } catch (const weft::scenario::bad_input& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  }
+  if (!mismatch.empty()) {
+    fmt::print(stderr, "{}: the schedule token does not fit this program: {}\n", file, mismatch);
+    return exit_bad_input;
+  }
+  for (const auto& l : out.trace) fmt::print("{}\n", l);
+  if (verbose) {
+    fmt::print("decisions ({} taken, {} away from FIFO):\n", recorded.decisions.size(), recorded.deviations());
+    for (std::size_t i = 0; i < recorded.decisions.size(); ++i) {
+      const auto& d = recorded.decisions[i];
+      if (d.choice) fmt::print("  #{} at t={}: {}\n", i, std::chrono::duration_cast<std::chrono::seconds>(d.at).count(), describe(d));
+    }
+  }
+  if (!timeline.empty()) {
+    // Chrome trace-event JSON: one track per task, virtual time (1 tick = 1 s) on the axis.
+    nlohmann::json events = nlohmann::json::array();
+    std::map<std::string, int> tids;
+    auto tid = [&](const std::string& label) {
+      auto [it, fresh] = tids.emplace(label, static_cast<int>(tids.size()) + 1);
+      if (fresh)
+        events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", it->second}, {"args", {{"name", label}}}});
+      return it->second;
+    };
+    for (const auto& l : out.trace) {
+      auto colon = l.find(": ");
+      auto space = l.find(' ');
+      if (l.rfind("= ", 0) == 0 || colon == std::string::npos || space == std::string::npos) continue;
+      long long t = std::stoll(l.substr(0, space));
+      std::string label = l.substr(space + 1, colon - space - 1);
+      events.push_back({{"ph", "i"}, {"s", "t"}, {"name", l.substr(colon + 2)}, {"pid", 1}, {"tid", tid(label)}, {"ts", t * 1000000}});
+    }
+    for (const auto& d : recorded.decisions) {
+      if (!d.choice) continue;
+      std::string who = d.chosen.empty() ? "decisions" : d.chosen.substr(0, d.chosen.rfind('#'));
+      events.push_back({{"ph", "i"}, {"s", "p"}, {"name", describe(d)}, {"cat", "decision"}, {"pid", 1}, {"tid", tid(who)},
+                        {"ts", std::chrono::duration_cast<std::chrono::microseconds>(d.at).count()}});
+    }
+    std::ofstream f(timeline);
+    f << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(1) << "\n";
+    if (!f) {
+      fmt::print(stderr, "--timeline: cannot write {}\n", timeline);
+      return exit_bad_input;
+    }
+  }
+  if (!out.failure.empty()) {
+    std::fflush(stdout);
+    fmt::print(stderr, "{}: the run fails: {}\n", file, out.failure);
+    return exit_failed;
+  }
+  return exit_ok;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"weft: run asyncio scenarios on weft's runtime (shared/spec/scenario-format.md)", "weft"};
+  CLI::App app{"weft: run and explore asyncio scenarios on weft's runtime (shared/spec/scenario-format.md)", "weft"};
   app.require_subcommand(1);
   std::vector<std::string> files;
 
-  auto* trace_cmd = app.add_subcommand("trace", "Run each scenario and print its canonical trace");
+  auto* trace_cmd = app.add_subcommand("trace", "Run each scenario (FIFO) and print its canonical trace");
   trace_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
   auto* check_cmd = app.add_subcommand("check", "Validate each scenario without running it");
   check_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+
+  explore_args ea;
+  auto* explore_cmd = app.add_subcommand("explore", "Run each scenario under many schedules; report and shrink failures");
+  explore_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+  explore_cmd->add_option("--strategy", ea.strategy, "random, pct or dfs (delay-bounded)")
+      ->check(CLI::IsMember({"random", "pct", "dfs"}))
+      ->capture_default_str();
+  explore_cmd->add_option("--runs", ea.runs, "Schedules to run (dfs: at most)")->check(CLI::Range(1, 100000000))->capture_default_str();
+  explore_cmd->add_option("--seed", ea.seed, "Seed of random and pct")->capture_default_str();
+  explore_cmd->add_option("--depth", ea.depth, "pct: bug depth d")->check(CLI::Range(1, 64))->capture_default_str();
+  explore_cmd->add_option("--max-delays", ea.max_delays, "dfs: delay bound K")->check(CLI::Range(0, 1000))->capture_default_str();
+  explore_cmd->add_option("--faults", ea.faults, "Faults to inject: cancel, jitter")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"cancel", "jitter"}));
+  explore_cmd->add_option("--jitter", ea.jitter, "Timer lateness bound in ticks (with --faults jitter)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  explore_cmd->add_flag("--swarm", ea.swarm, "Each run enables a seed-chosen subset of fault sites");
+  explore_cmd->add_flag("--check-determinism", ea.check_determinism, "Run failures and a sample twice and compare");
+  explore_cmd->add_option("--jobs", ea.jobs, "Threads (results do not depend on it)")->check(CLI::Range(1, 256))->capture_default_str();
+  explore_cmd->add_option("--shard", ea.shard, "Run shard I of N of the run indices (I/N)");
+  explore_cmd->add_flag("--json", ea.json, "Print the report as JSON");
+  explore_cmd->add_flag("--stats", ea.stats, "Also print timings");
+
+  std::string file, token, timeline;
+  bool verbose = false;
+  auto* replay_cmd = app.add_subcommand("replay", "Replay one schedule of a scenario and print its trace");
+  replay_cmd->add_option("FILE", file, "Scenario file (JSON)")->required()->check(CLI::ExistingFile);
+  replay_cmd->add_option("--schedule", token, "Schedule token (from weft explore)")->required();
+  replay_cmd->add_flag("--verbose", verbose, "Show each decision that differs from FIFO");
+  replay_cmd->add_option("--timeline", timeline, "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing)");
 
   try {
     app.parse(argc, argv);
@@ -81,5 +363,7 @@ int main(int argc, char** argv) {
     return exit_bad_input;
   }
   if (trace_cmd->parsed()) return trace(files);
-  return check(files);
+  if (check_cmd->parsed()) return check(files);
+  if (explore_cmd->parsed()) return explore(files, ea);
+  return replay(file, token, verbose, timeline);
 }

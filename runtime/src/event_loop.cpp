@@ -113,9 +113,10 @@ detail::callback_node* event_loop::push_ready(detail::callback_fn fn, detail::fu
 
 detail::callback_node* event_loop::push_timer(time_point when, detail::callback_fn fn) {
   check_closed();
+  if (scheduler_) when = std::max(when, scheduler_->timer_deadline(when));
   detail::callback_node* n = new_node();
   n->fn = std::move(fn);
-  n->when = when;
+  n->when = when;  // TimerHandle.when() reports the (possibly late) deadline
   n->at = detail::callback_node::where::timer;
   timers_.push_back({when, n->seq, n});
   std::push_heap(timers_.begin(), timers_.end(), std::greater<>{});
@@ -302,6 +303,9 @@ void event_loop::default_exception_handler(const exception_context& ctx) {
 }
 
 const detail::task_base* ready_entry::task() const noexcept { return node_->task; }
+std::string ready_entry::task_name() const { return node_->task ? node_->task->get_name() : std::string(); }
+std::uint64_t ready_entry::task_steps() const noexcept { return node_->task ? node_->task->steps() : 0; }
+std::string_view ready_entry::task_site() const noexcept { return node_->task ? node_->task->site() : std::string_view(); }
 std::uint64_t ready_entry::sequence() const noexcept { return node_->seq; }
 
 }  // namespace weft

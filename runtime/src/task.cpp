@@ -136,6 +136,7 @@ void task_base::run_step(std::exception_ptr exc) {
   started_ = true;
   promise_->started_ = true;
   thrown_ = std::move(exc);
+  ++steps_;
   resume_.resume();
   if (top_.done())
     finish_coroutine();
@@ -192,6 +193,10 @@ void task_base::handle_yield() {
             f->add_done_callback([t = ref_ptr<task_base>(this)](future_base* done) { t->wakeup(done); }, this);
         fut_waiter_ = ref_ptr<future_base>(f);
         if (must_cancel_ && f->cancel(cancel_msg_)) must_cancel_ = false;
+        if (weft::scheduler* s = anchor_->loop->scheduler()) {
+          any_task self(ref_ptr<task_base>(this));
+          s->on_suspend(self);  // a simulator's fault site
+        }
       }
       return;
     }

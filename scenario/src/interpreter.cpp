@@ -242,6 +242,8 @@ class interpreter {
       loop.run_until_complete(main);
     } catch (const weft::deadlock_error&) {
       deadlock = true;
+      for (const auto& t : weft::all_tasks(loop))
+        result_.pending.push_back(t.get_name() + " at " + std::string(t.site()));
     } catch (...) {
       // An aborted run: the reason is already recorded.
     }
@@ -462,8 +464,10 @@ class interpreter {
     return nullptr;
   }
 
-  void count_step() {
+  void count_step(const statement& s) {
     if (result_.end != ending::completed) abort_run();
+    // Where this task is: the simulator names decisions by it.
+    if (weft::detail::task_base* t = loop_->current_task_ptr()) t->set_site(s.where);
     if (++steps_ > opts_.max_steps) {
       freeze("= step limit", ending::step_limit);
       abort_run();
@@ -472,7 +476,7 @@ class interpreter {
 
   weft::coro<flow> exec(const body& b, frame& f) {
     for (const statement& s : b) {
-      count_step();
+      count_step(s);
       switch (s.kind) {
         case op::log:
           log(f, format(f, s));

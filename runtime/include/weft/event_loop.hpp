@@ -252,6 +252,8 @@ class event_loop {
   /// Returns a node nobody references to the free list.
   void recycle(detail::callback_node* n) noexcept;
   void timer_cancelled() noexcept { ++timer_cancelled_count_; }
+  /// The scheduler, or null for FIFO.
+  weft::scheduler* scheduler() const noexcept { return scheduler_; }
 
  private:
   template <class F>

@@ -7,10 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "weft/clock.hpp"
 
 namespace weft {
+
+class any_task;
 
 namespace detail {
 struct callback_node;
@@ -24,6 +28,13 @@ class ready_entry {
   detail::callback_node* node() const noexcept { return node_; }
   /// The task this callback steps or wakes, or nullptr for a plain callback.
   const detail::task_base* task() const noexcept;
+  /// That task's name, or "" for a plain callback.
+  std::string task_name() const;
+  /// How many steps that task had run before (0 for its first step): with the
+  /// name, an identity of this callback that survives edits elsewhere.
+  std::uint64_t task_steps() const noexcept;
+  /// That task's site label (any_task::set_site), or "".
+  std::string_view task_site() const noexcept;
   /// The loop's sequence number of this callback (strictly increasing in
   /// scheduling order; stable across runs of the same program).
   std::uint64_t sequence() const noexcept;
@@ -53,6 +64,14 @@ class scheduler {
   /// May reorder `due`, the timers that fell due in one iteration (sorted by
   /// (when, sequence)), before they join the ready queue. Default: leave them.
   virtual void order_due(std::span<due_timer> due) { (void)due; }
+
+  /// Called when a task suspends on a future (after registering its wakeup):
+  /// a simulator may inject a fault here, e.g. cancel the task. Default: nothing.
+  virtual void on_suspend(any_task& task) { (void)task; }
+
+  /// The time a timer due at `when` actually becomes due (lateness a simulator
+  /// may add; never earlier than `when`). Default: `when`.
+  virtual time_point timer_deadline(time_point when) { return when; }
 
   /// True for the FIFO policy, which the loop runs without calling pick().
   bool is_fifo() const noexcept { return fifo_; }

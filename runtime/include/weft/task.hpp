@@ -8,6 +8,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,11 @@ class task_base : public future_base {
     name_ = std::move(name);
     named_ = true;
   }
+  /// Steps run so far (the simulator's stable identity of a step).
+  std::uint64_t steps() const noexcept { return steps_; }
+  /// Where the task's code last said it was (see any_task::set_site).
+  std::string_view site() const noexcept { return site_; }
+  void set_site(std::string_view s) noexcept { site_ = s; }
   std::optional<coro_info> get_coro() const {
     if (completed_eagerly_) return std::nullopt;
     return info_;
@@ -100,6 +106,8 @@ class task_base : public future_base {
   std::string name_;
   std::uint64_t number_ = 0;
   coro_info info_;
+  std::uint64_t steps_ = 0;
+  std::string_view site_;
   int num_cancels_requested_ = 0;
   yield_kind yield_kind_ = yield_kind::none;
   bool must_cancel_ = false;
@@ -145,6 +153,14 @@ class any_task : public any_future {
   /// Task.get_coro(): where the task's coroutine was defined; nullopt for a
   /// task that completed eagerly (asyncio returns None then).
   std::optional<coro_info> get_coro() const { return base().get_coro(); }
+  /// Steps the task has run so far (weft-only; the simulator's identity of a step).
+  std::uint64_t steps() const { return base().steps(); }
+  /// Labels where the task is about to await (weft-only), e.g. a statement of
+  /// a scenario: the simulator shows it in the decisions it reports. The text
+  /// must outlive the task.
+  void set_site(std::string_view site) const { base().set_site(site); }
+  /// The last label set_site gave.
+  std::string_view site() const { return base().site(); }
 
   detail::task_base* task_state() const noexcept { return static_cast<detail::task_base*>(p_.get()); }
 

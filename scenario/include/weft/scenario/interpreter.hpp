@@ -29,6 +29,9 @@ struct run_result {
   std::vector<std::string> trace;
   ending end = ending::completed;
   std::uint64_t steps = 0;  // statements executed
+  /// On a deadlock: each pending task and the statement it waits at
+  /// ("main at /coros/main/3"), in creation order.
+  std::vector<std::string> pending;
 };
 
 /// Runs `prog` and returns its trace. Throws bad_input for errors only a run
