@@ -60,7 +60,8 @@ void handle::cancel() noexcept {
 event_loop::event_loop(loop_options opts)
     : clock_(opts.clock ? opts.clock : &own_clock_),
       scheduler_(opts.scheduler && !opts.scheduler->is_fifo() ? opts.scheduler : nullptr),
-      anchor_(detail::ref_ptr<detail::loop_anchor>::adopt(new detail::loop_anchor{this})) {}
+      anchor_(detail::ref_ptr<detail::loop_anchor>::adopt(new detail::loop_anchor{this})),
+      max_iterations_(opts.max_iterations) {}
 
 event_loop::~event_loop() {
   if (running_) {
@@ -189,6 +190,9 @@ void event_loop::wait_for_work() {
 }
 
 void event_loop::run_once() {
+  if (++iterations_ > max_iterations_ && max_iterations_)
+    throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
+                                " iterations (loop_options::max_iterations): a livelock?");
   move_due_timers();
   if (ready_.empty() && timers_.empty() && !stopping_)
     throw deadlock_error(

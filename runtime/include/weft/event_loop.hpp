@@ -147,6 +147,9 @@ struct loop_options {
   weft::clock* clock = nullptr;
   /// The ready-queue policy; null means FIFO (asyncio's order).
   weft::scheduler* scheduler = nullptr;
+  /// A livelock guard for tests: run_forever throws iteration_limit_error
+  /// after this many iterations (0: no limit).
+  std::uint64_t max_iterations = 0;
 };
 
 /// An asyncio event loop. Single-threaded: use it from the thread that runs it.
@@ -223,6 +226,8 @@ class event_loop {
   /// loop.default_exception_handler(context): writes the context to stderr.
   void default_exception_handler(const exception_context& ctx);
 
+  /// Iterations (BaseEventLoop._run_once calls) run so far.
+  std::uint64_t iterations() const noexcept { return iterations_; }
   /// Number of callbacks waiting in the ready queue (introspection, tests).
   std::size_t ready_count() const noexcept { return ready_.size(); }
   /// Number of timers scheduled, cancelled ones included until removed.
@@ -291,6 +296,8 @@ class event_loop {
   detail::task_base* tasks_head_ = nullptr;  // tasks not done, in creation order
   detail::task_base* tasks_tail_ = nullptr;
   std::uint64_t task_counter_ = 0;
+  std::uint64_t iterations_ = 0;
+  std::uint64_t max_iterations_ = 0;
   task_factory task_factory_;
   std::function<void(event_loop&, const exception_context&)> exception_handler_;
   bool running_ = false;

@@ -71,6 +71,13 @@ class deadlock_error : public detail::message_error {
   using message_error::message_error;
 };
 
+/// The loop ran more iterations than loop_options::max_iterations allows (a
+/// livelock guard for tests). weft-only.
+class iteration_limit_error : public detail::message_error {
+ public:
+  using message_error::message_error;
+};
+
 /// Queue.get_nowait() on an empty queue. Mirrors asyncio.QueueEmpty.
 class queue_empty : public detail::message_error {
  public:

@@ -72,11 +72,11 @@ struct explore_options {
   unsigned depth = 3;          ///< pct's bug depth d
   std::uint64_t pct_steps = 64;  ///< pct's expected steps per run (change points in [1, k])
   std::uint64_t max_delays = 2;  ///< dfs's delay bound K
-  fault_options faults;
+  fault_options faults{};
   bool check_determinism = false;  ///< run failures and every 64th run twice and compare
   unsigned jobs = 1;               ///< threads (results do not depend on it)
   std::uint64_t shard_index = 0, shard_count = 1;  ///< run only indices i with i % count == index
-  std::function<void(std::uint64_t done, std::uint64_t failures)> progress;  ///< called now and then
+  std::function<void(std::uint64_t done, std::uint64_t failures)> progress{};  ///< called now and then
 };
 
 /// A failure, as found and as shrunk.

@@ -1,0 +1,61 @@
+#pragma once
+/// Exploring a C++ test body: the simulator's API for users' tests. The body
+/// is a function returning the coroutine to run as the main task; it fails by
+/// throwing (WEFT_CHECK, any exception), by deadlocking, by livelocking, or
+/// (opt-in) by leaving a task exception nobody retrieved.
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include <weft/coro.hpp>
+
+#include "weft/sim/explore.hpp"
+
+namespace weft::sim {
+
+/// A test body: returns a fresh coroutine for each run.
+using test_body = std::function<weft::coro<void>()>;
+
+/// How a body runs.
+struct body_options {
+  /// Fail a run that leaves a task exception nobody retrieved.
+  bool fail_on_unretrieved = false;
+  /// Loop iterations before a run counts as a livelock.
+  std::uint64_t max_iterations = 1000000;
+};
+
+/// Adds a line to the current run's trace (what replay prints and what
+/// "distinct traces" counts). A no-op outside a run.
+void trace(std::string line);
+
+/// A failed WEFT_CHECK.
+class check_failure : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+/// The body as the simulator's program: each run gets a fresh loop with a
+/// virtual clock and the given scheduler.
+program body_program(test_body body, body_options opts = {});
+
+/// Explores `body` under many schedules (see explore_options).
+report explore(test_body body, const explore_options& opts, body_options bopts = {});
+
+/// Replays one schedule token on `body`. Throws std::invalid_argument if the
+/// token is malformed or does not fit the body.
+outcome replay(test_body body, const std::string& token, body_options bopts = {});
+
+/// A report as text: the summary, and for a failure the shrunk trace, the
+/// race and the replay hint (the token, and WEFT_REPLAY=TOKEN for tests).
+std::string format_report(const report& r);
+
+}  // namespace weft::sim
+
+/// Fails the current run (throws weft::sim::check_failure) unless `cond` holds.
+#define WEFT_CHECK(cond)                                                                                       \
+  do {                                                                                                         \
+    if (!(cond))                                                                                               \
+      throw ::weft::sim::check_failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": check failed: " #cond); \
+  } while (0)
