@@ -1,13 +1,13 @@
 # Install rules and the package config, so that other projects can
-# find_package(weft) and link weft::weft.
+# find_package(weft) and link weft::weft (and weft::sim, the simulator).
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS weft EXPORT weftTargets
+install(TARGETS weft weft_sim EXPORT weftTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY runtime/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY runtime/include/weft sim/include/weft DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT weftTargets NAMESPACE weft:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/weft)
 
 configure_package_config_file(cmake/weftConfig.cmake.in
