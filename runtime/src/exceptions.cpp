@@ -29,25 +29,44 @@ const char* exception_group::what() const noexcept {
   return what_.c_str();
 }
 
+namespace {
+std::optional<exception_group> as_group(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const exception_group& g) {
+    return g;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+}  // namespace
+
+bool exception_group::all_std_exceptions() const {
+  for (const auto& e : excs_) {
+    if (auto g = as_group(e)) {
+      if (!g->all_std_exceptions()) return false;
+    } else if (!holds<std::exception>(e)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::pair<std::optional<exception_group>, std::optional<exception_group>> exception_group::split_by(
-    const std::function<bool(const std::exception_ptr&)>& match) const {
-  // BaseExceptionGroup.split: a nested group is split recursively and kept as a
-  // group on each side that gets some of it.
+    const std::function<bool(const std::exception_ptr&)>& leaf_match,
+    const std::function<bool(const exception_group&)>& group_match) const {
+  // BaseExceptionGroup.split: a group that matches goes whole to the match
+  // side; otherwise each member is split, nested groups recursively, and kept
+  // as groups (with this message) on each side that gets some of it.
+  if (group_match(*this)) return {*this, std::nullopt};
   std::vector<std::exception_ptr> yes, no;
   for (const auto& e : excs_) {
-    std::optional<exception_group> nested;
-    try {
-      std::rethrow_exception(e);
-    } catch (const exception_group& g) {
-      nested = g;
-    } catch (...) {
-    }
-    if (nested && !match(e)) {
-      auto [m, r] = nested->split_by(match);
-      if (m) yes.push_back(std::make_exception_ptr(*m));
-      if (r) no.push_back(std::make_exception_ptr(*r));
+    if (auto nested = as_group(e)) {
+      auto [m, r] = nested->split_by(leaf_match, group_match);
+      if (m) yes.push_back(m->excs_ == nested->excs_ ? e : std::make_exception_ptr(*m));
+      if (r) no.push_back(r->excs_ == nested->excs_ ? e : std::make_exception_ptr(*r));
     } else {
-      (match(e) ? yes : no).push_back(e);
+      (leaf_match(e) ? yes : no).push_back(e);
     }
   }
   std::optional<exception_group> a, b;

@@ -18,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -121,8 +122,21 @@ class exception_group : public std::exception {
   /// nested groups), and the rest; either may be absent.
   template <class E>
   std::pair<std::optional<exception_group>, std::optional<exception_group>> split() const {
-    return split_by([](const std::exception_ptr& e) { return holds<E>(e); });
+    return split_by([](const std::exception_ptr& e) { return holds<E>(e); },
+                    [](const exception_group& g) {
+                      // isinstance(group, E): a group is an exception_group, and a
+                      // std::exception only when all it holds are (Python's
+                      // ExceptionGroup versus BaseExceptionGroup).
+                      if constexpr (std::is_same_v<E, exception_group>)
+                        return true;
+                      else if constexpr (std::is_base_of_v<E, exception_group>)
+                        return g.all_std_exceptions();
+                      else
+                        return false;
+                    });
   }
+  /// True if every exception it holds (nested groups' too) is a std::exception.
+  bool all_std_exceptions() const;
   /// ExceptionGroup.subgroup(E): split<E>().first.
   template <class E>
   std::optional<exception_group> subgroup() const {
@@ -142,7 +156,8 @@ class exception_group : public std::exception {
 
  private:
   std::pair<std::optional<exception_group>, std::optional<exception_group>> split_by(
-      const std::function<bool(const std::exception_ptr&)>& match) const;
+      const std::function<bool(const std::exception_ptr&)>& leaf_match,
+      const std::function<bool(const exception_group&)>& group_match) const;
   std::string msg_;
   std::vector<std::exception_ptr> excs_;
   mutable std::string what_;

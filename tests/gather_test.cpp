@@ -1,0 +1,466 @@
+// Tests of weft::gather (gather.hpp), asyncio.gather: variadic and range forms,
+// results in argument order, return_exceptions, a repeated child, cancelling
+// the gather (or the task awaiting it), a child's cancellation or exception,
+// children already done, and an empty range. Every ordering test has a CPython
+// twin in tests/reference/gather_*.py, whose output (gather_*.out) is the
+// expectation.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <variant>
+#include <vector>
+
+#include "reference.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Python's str(bool).
+std::string py(bool b) { return b ? "True" : "False"; }
+
+/// f"{type(e).__name__}({e})" for the exceptions these programs raise.
+std::string exc_text(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const weft::cancelled_error& c) {
+    return "CancelledError(" + c.message().value_or("") + ")";
+  } catch (const weft::timeout_error& x) {
+    return std::string("TimeoutError(") + x.what() + ")";
+  } catch (const std::invalid_argument& x) {
+    return std::string("ValueError(") + x.what() + ")";
+  } catch (const std::runtime_error& x) {
+    return std::string("RuntimeError(") + x.what() + ")";
+  } catch (...) {
+    return "unknown";
+  }
+}
+
+/// Space-separated values, as print(*values).
+std::string joined(const std::vector<int>& v) {
+  std::string out;
+  for (int x : v) out += (out.empty() ? "" : " ") + std::to_string(x);
+  return out;
+}
+
+// ---- results in argument order ---------------------------------------------
+
+namespace order {
+weft_test::event_log ev;
+
+weft::coro<int> work(std::string name, weft::duration delay, int result) {
+  ev(name + " starts in " + weft::current_task().get_name());
+  co_await weft::sleep(delay);
+  ev(name + " finishes");
+  co_return result;
+}
+
+weft::coro<std::string> work_str(std::string name, weft::duration delay, std::string result) {
+  ev(name + " starts in " + weft::current_task().get_name());
+  co_await weft::sleep(delay);
+  ev(name + " finishes");
+  co_return result;
+}
+
+weft::coro<void> nothing() {
+  ev("nothing starts in " + weft::current_task().get_name());
+  co_await weft::sleep(2s);
+  ev("nothing finishes");
+}
+
+weft::coro<void> main_coro() {
+  auto g = weft::gather(work("a", 3s, 1), work_str("b", 1s, "two"), nothing());
+  ev("gather created, done " + py(g.done()));
+  auto& res = co_await g;
+  static_assert(std::is_same_v<std::remove_reference_t<decltype(res)>, std::tuple<int, std::string, std::monostate>>);
+  ev("results " + std::to_string(std::get<0>(res)) + " " + std::get<1>(res) + " None");
+}
+}  // namespace order
+
+TEST(GatherTest, VariadicResultsInArgumentOrder) {
+  weft_test::run_virtual(order::main_coro());
+  weft_test::expect_reference("gather_order", order::ev);
+}
+
+namespace range {
+weft_test::event_log ev;
+
+weft::coro<int> work(int i, weft::duration delay) {
+  ev("work " + std::to_string(i) + " starts");
+  co_await weft::sleep(delay);
+  ev("work " + std::to_string(i) + " finishes");
+  co_return i * 10;
+}
+
+weft::coro<void> main_coro() {
+  std::vector<weft::coro<int>> coros;
+  const weft::duration delays[] = {4s, 1s, 3s, 2s};
+  for (int i = 0; i < 4; ++i) coros.push_back(work(i, delays[i]));
+  auto g = weft::gather(std::move(coros));
+  std::vector<int> res = co_await std::move(g);
+  ev("results " + joined(res));
+
+  std::vector<weft::task<int>> tasks;
+  tasks.push_back(weft::create_task(work(0, 2s)));
+  tasks.push_back(weft::create_task(work(1, 1s)));
+  auto g2 = weft::gather(tasks);
+  res = co_await std::move(g2);
+  ev("results " + joined(res));
+  EXPECT_TRUE(tasks[0] && tasks[1]) << "gather must not empty the caller's task handles";
+}
+}  // namespace range
+
+TEST(GatherTest, RangeResultsInArgumentOrder) {
+  weft_test::run_virtual(range::main_coro());
+  weft_test::expect_reference("gather_range", range::ev);
+}
+
+// ---- return_exceptions --------------------------------------------------------
+
+namespace return_exc {
+weft_test::event_log ev;
+
+template <class T>
+std::string describe(weft::outcome<T>& o) {
+  if (o.has_value()) return "value " + std::to_string(o.value());
+  return exc_text(o.exception());
+}
+
+weft::coro<int> ok() {
+  co_await weft::sleep(1s);
+  ev("ok finishes");
+  co_return 1;
+}
+
+weft::coro<int> bad() {
+  co_await weft::sleep(2s);
+  ev("bad raises");
+  throw std::invalid_argument("bad");
+}
+
+weft::coro<int> victim(std::string name) {
+  ev(name + " starts");
+  co_await weft::sleep(10s);
+  co_return 0;
+}
+
+weft::coro<void> main_coro() {
+  auto v = weft::create_task(victim("victim"));
+  auto early = weft::create_task(victim("early"));
+  early.cancel("stop early");
+  auto g = weft::gather(weft::return_exceptions, ok(), bad(), v, early);
+  co_await weft::sleep(3s);
+  ev("cancel victim " + py(v.cancel("stop victim")));
+  auto& res = co_await g;
+  ev("gather done");
+  std::apply([](auto&... o) { (ev(describe(o)), ...); }, res);
+}
+}  // namespace return_exc
+
+TEST(GatherTest, ReturnExceptionsGivesOutcomesInArgumentOrder) {
+  weft_test::run_virtual(return_exc::main_coro());
+  weft_test::expect_reference("gather_return_exceptions", return_exc::ev);
+}
+
+// ---- a repeated child ------------------------------------------------------
+
+namespace same_task {
+weft_test::event_log ev;
+
+weft::coro<int> work(std::string name, weft::duration delay, int result) {
+  ev(name + " starts");
+  co_await weft::sleep(delay);
+  ev(name + " finishes");
+  co_return result;
+}
+
+weft::coro<void> main_coro() {
+  auto t = weft::create_task(work("t", 1s, 5));
+  auto g = weft::gather(t, t, work("u", 2s, 6), t);
+  auto [a, b, c, d] = co_await std::move(g);
+  ev("results " + joined({a, b, c, d}));
+}
+}  // namespace same_task
+
+TEST(GatherTest, SameTaskTwiceIsOneChild) {
+  weft_test::run_virtual(same_task::main_coro());
+  weft_test::expect_reference("gather_same_task", same_task::ev);
+}
+
+// ---- cancellation ----------------------------------------------------------
+
+namespace cancel {
+weft_test::event_log ev;
+
+weft::coro<void> child(std::string name) {
+  try {
+    co_await weft::sleep(10s);
+  } catch (const weft::cancelled_error&) {
+    ev(name + " cancelled " + exc_text(std::current_exception()));
+    throw;
+  }
+}
+
+template <class F>
+weft::coro<void> awaiter(F g) {
+  try {
+    co_await g;
+  } catch (const weft::cancelled_error&) {
+    ev("awaiter got " + exc_text(std::current_exception()));
+    throw;
+  }
+}
+
+weft::coro<void> main_coro() {
+  auto t1 = weft::create_task(child("t1"));
+  auto t2 = weft::create_task(child("t2"));
+  auto g = weft::gather(t1, t1, t2);
+  co_await weft::sleep(1s);
+  ev("cancel returns " + py(g.cancel("stop")));
+  ev("cancelling " + std::to_string(t1.cancelling()) + " " + std::to_string(t2.cancelling()));
+  try {
+    co_await g;
+  } catch (const weft::cancelled_error&) {
+    ev("gather raised " + exc_text(std::current_exception()));
+  }
+  ev("cancelled " + py(g.cancelled()) + " " + py(t1.cancelled()) + " " + py(t2.cancelled()));
+  ev("cancel again returns " + py(g.cancel()));
+  ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
+
+  auto t3 = weft::create_task(child("t3"));
+  auto g2 = weft::gather(t3, child("t4"));
+  auto w = weft::create_task(awaiter(g2));
+  co_await weft::sleep(1s);
+  ev("cancel awaiter returns " + py(w.cancel()));
+  try {
+    co_await w;
+  } catch (const weft::cancelled_error&) {
+    ev("awaiter cancelled " + py(w.cancelled()) + " t3 cancelling " + std::to_string(t3.cancelling()));
+  }
+}
+}  // namespace cancel
+
+TEST(GatherTest, CancelCancelsEachChildOncePerPlace) {
+  weft_test::run_virtual(cancel::main_coro());
+  weft_test::expect_reference("gather_cancel", cancel::ev);
+}
+
+namespace cancel_return_exc {
+weft_test::event_log ev;
+
+weft::coro<int> child(std::string name, int delay) {
+  try {
+    co_await weft::sleep(std::chrono::seconds(delay));
+  } catch (const weft::cancelled_error&) {
+    ev(name + " cancelled");
+    throw;
+  }
+  ev(name + " finishes");
+  co_return delay;
+}
+
+weft::coro<void> main_coro() {
+  auto a = weft::create_task(child("a", 1));
+  auto b = weft::create_task(child("b", 5));
+  auto g = weft::gather(weft::return_exceptions, a, b);
+  co_await weft::sleep(2s);
+  ev("cancel returns " + py(g.cancel()));
+  try {
+    co_await g;
+    ev("results");
+  } catch (const weft::cancelled_error&) {
+    ev("gather raised " + exc_text(std::current_exception()));
+  }
+  ev("a result " + std::to_string(a.result()) + " b cancelled " + py(b.cancelled()));
+}
+}  // namespace cancel_return_exc
+
+TEST(GatherTest, CancelRaisesEvenWithReturnExceptions) {
+  weft_test::run_virtual(cancel_return_exc::main_coro());
+  weft_test::expect_reference("gather_cancel_return_exceptions", cancel_return_exc::ev);
+}
+
+namespace child_cancelled {
+weft_test::event_log ev;
+
+weft::coro<int> child(std::string name, int delay) {
+  ev(name + " starts");
+  co_await weft::sleep(std::chrono::seconds(delay));
+  ev(name + " finishes");
+  co_return delay;
+}
+
+weft::coro<void> main_coro() {
+  auto a = weft::create_task(child("a", 1));
+  auto b = weft::create_task(child("b", 3));
+  auto g = weft::gather(a, b);
+  co_await weft::sleep(500ms);
+  a.cancel("stop a");
+  try {
+    co_await g;
+  } catch (const weft::cancelled_error&) {
+    ev("gather raised " + exc_text(std::current_exception()) + " gather cancelled " + py(g.cancelled()) +
+       " b done " + py(b.done()));
+  }
+  ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
+  int r = co_await b;
+  ev("b result " + std::to_string(r));
+}
+}  // namespace child_cancelled
+
+TEST(GatherTest, ChildCancellationRaisesCancelledErrorOthersKeepRunning) {
+  weft_test::run_virtual(child_cancelled::main_coro());
+  weft_test::expect_reference("gather_child_cancelled", child_cancelled::ev);
+}
+
+// ---- exceptions --------------------------------------------------------------
+
+namespace first_exception {
+weft_test::event_log ev;
+
+weft::coro<int> work(std::string name, int delay) {
+  co_await weft::sleep(std::chrono::seconds(delay));
+  ev(name + " finishes");
+  co_return delay;
+}
+
+weft::coro<int> fail(std::string name, int delay) {
+  co_await weft::sleep(std::chrono::seconds(delay));
+  ev(name + " raises");
+  throw std::invalid_argument(name);
+}
+
+weft::coro<void> main_coro() {
+  auto a = weft::create_task(work("a", 1));
+  auto b = weft::create_task(fail("b", 2));
+  auto c = weft::create_task(work("c", 3));
+  auto d = weft::create_task(fail("d", 4));
+  auto g = weft::gather(a, b, c, d);
+  try {
+    co_await g;
+  } catch (const std::invalid_argument& e) {
+    ev(std::string("gather raised ValueError ") + e.what() + " c done " + py(c.done()) + " d done " + py(d.done()));
+  }
+  ev("cancel after done " + py(g.cancel()));
+  int r = co_await c;
+  ev("c result " + std::to_string(r));
+  co_await weft::sleep(2s);
+  ev("d done " + py(d.done()));
+}
+}  // namespace first_exception
+
+TEST(GatherTest, FirstExceptionPropagatesOthersKeepRunning) {
+  weft_test::run_virtual(first_exception::main_coro());
+  weft_test::expect_reference("gather_first_exception", first_exception::ev);
+}
+
+// ---- children already done, no children ------------------------------------
+
+namespace already_done {
+weft_test::event_log ev;
+
+weft::coro<std::string> work(std::string name, weft::duration delay) {
+  co_await weft::sleep(delay);
+  co_return name;
+}
+
+weft::coro<std::string> quick(std::string name) {
+  ev(name + " runs");
+  co_return name;
+}
+
+weft::coro<void> main_coro() {
+  weft::event_loop& loop = weft::get_running_loop();
+  auto t1 = weft::create_task(work("t1", 1s));
+  auto t2 = weft::create_task(work("t2", 2s));
+  co_await weft::sleep(3s);
+  auto g = weft::gather(t1, t2);
+  ev("gather of done tasks is done " + py(g.done()) + " " + std::get<0>(g.result()) + " " + std::get<1>(g.result()));
+  loop.call_soon([] { ev("callback"); });
+  auto& res = co_await g;
+  ev("awaited without a hop " + std::get<0>(res) + " " + std::get<1>(res));
+  co_await weft::sleep(0s);
+
+  loop.set_task_factory(weft::eager_task_factory);
+  auto ge = weft::gather(quick("q1"), quick("q2"));
+  ev("gather of eager tasks is done " + py(ge.done()) + " " + std::get<0>(ge.result()) + " " +
+     std::get<1>(ge.result()));
+  loop.set_task_factory({});
+
+  auto g3 = weft::gather(quick("q3"), t1);
+  ev("gather of a new task is done " + py(g3.done()));
+  auto& r3 = co_await g3;
+  ev("results " + std::get<0>(r3) + " " + std::get<1>(r3));
+}
+}  // namespace already_done
+
+TEST(GatherTest, AlreadyDoneChildrenCompleteWithoutHop) {
+  weft_test::run_virtual(already_done::main_coro());
+  weft_test::expect_reference("gather_done", already_done::ev);
+}
+
+namespace empty {
+weft_test::event_log ev;
+
+weft::coro<void> main_coro() {
+  weft::get_running_loop().call_soon([] { ev("callback"); });
+  std::vector<weft::coro<int>> none;
+  auto g = weft::gather(std::move(none));
+  ev("empty gather done " + py(g.done()) + " " + std::to_string(g.result().size()));
+  auto& res = co_await g;
+  ev("awaited without a hop " + std::to_string(res.size()));
+  std::vector<weft::task<int>> no_tasks;
+  auto g2 = weft::gather(weft::return_exceptions, no_tasks);
+  auto& res2 = co_await g2;
+  ev("with return_exceptions " + std::to_string(res2.size()));
+  co_await weft::sleep(0s);
+}
+}  // namespace empty
+
+TEST(GatherTest, EmptyRangeIsDoneAtOnce) {
+  weft_test::run_virtual(empty::main_coro());
+  weft_test::expect_reference("gather_empty", empty::ev);
+}
+
+// ---- API behaviour without a Python twin -------------------------------------
+
+weft::coro<std::unique_ptr<int>> make_unique_int(int v) {
+  co_await weft::sleep(1ms);
+  co_return std::make_unique<int>(v);
+}
+
+TEST(GatherTest, MoveOnlyResultsAreMovedOut) {
+  auto main_coro = []() -> weft::coro<int> {
+    auto g = weft::gather(make_unique_int(3), make_unique_int(4));
+    auto [a, b] = co_await std::move(g);
+    co_return *a * 10 + *b;
+  };
+  EXPECT_EQ(weft_test::run_virtual(main_coro()), 34);
+}
+
+weft::coro<int> seven() { co_return 7; }
+
+weft::coro<int> nope() {
+  co_await weft::sleep(0s);
+  throw std::runtime_error("nope");
+}
+
+TEST(GatherTest, OutcomeValueRethrowsTheChildException) {
+  auto main_coro = []() -> weft::coro<void> {
+    std::vector<weft::coro<int>> coros;
+    coros.push_back(seven());
+    coros.push_back(nope());
+    auto g = weft::gather(weft::return_exceptions, std::move(coros));
+    std::vector<weft::outcome<int>> res = co_await std::move(g);
+    EXPECT_TRUE(res[0].has_value());
+    EXPECT_EQ(res[0].value(), 7);
+    EXPECT_EQ(res[0].exception(), nullptr);
+    EXPECT_FALSE(res[1].has_value());
+    EXPECT_THROW(res[1].value(), std::runtime_error);
+  };
+  weft_test::run_virtual(main_coro());
+}
+
+}  // namespace

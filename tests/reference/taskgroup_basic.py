@@ -1,0 +1,56 @@
+# TaskGroup: children start in creation order, the body goes on, and the
+# block ends when every child is done.
+from vloop import log, run
+import asyncio
+
+
+class _OrderedTasks(dict):
+    """TaskGroup._tasks in creation order. CPython keeps a set and cancels in
+    hash order; weft (design.md, "Where CPython leaves an order unspecified")
+    uses creation order, so the twin does too."""
+
+    def add(self, task):
+        self[task] = None
+
+    def discard(self, task):
+        self.pop(task, None)
+
+
+_task_group_init = asyncio.TaskGroup.__init__
+
+
+def _ordered_task_group_init(self):
+    _task_group_init(self)
+    self._tasks = _OrderedTasks()
+
+
+asyncio.TaskGroup.__init__ = _ordered_task_group_init
+
+
+def describe(e):
+    """An exception as weft's twin prints it; groups with their members."""
+    if isinstance(e, BaseExceptionGroup):
+        return f"{type(e).__name__}({e})[" + ", ".join(describe(x) for x in e.exceptions) + "]"
+    return f"{type(e).__name__}({e})"
+
+
+async def child(name, delay):
+    log(name, "starts in", asyncio.current_task().get_name())
+    await asyncio.sleep(delay)
+    log(name, "finishes")
+    return name
+
+
+async def main():
+    async with asyncio.TaskGroup() as tg:
+        a = tg.create_task(child("a", 2), name="a")
+        b = tg.create_task(child("b", 1), name="b")
+        log("body continues")
+        await asyncio.sleep(0.5)
+        c = tg.create_task(child("c", 1))
+        log("body ends")
+    log("group done", a.result(), b.result(), c.result())
+    log("cancelling", asyncio.current_task().cancelling())
+
+
+run(main())

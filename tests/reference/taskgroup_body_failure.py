@@ -1,0 +1,72 @@
+# An exception in the body cancels the children; it comes last in the
+# ExceptionGroup, after the children's errors. A body error alone is wrapped too.
+from vloop import log, run
+import asyncio
+
+
+class _OrderedTasks(dict):
+    """TaskGroup._tasks in creation order. CPython keeps a set and cancels in
+    hash order; weft (design.md, "Where CPython leaves an order unspecified")
+    uses creation order, so the twin does too."""
+
+    def add(self, task):
+        self[task] = None
+
+    def discard(self, task):
+        self.pop(task, None)
+
+
+_task_group_init = asyncio.TaskGroup.__init__
+
+
+def _ordered_task_group_init(self):
+    _task_group_init(self)
+    self._tasks = _OrderedTasks()
+
+
+asyncio.TaskGroup.__init__ = _ordered_task_group_init
+
+
+def describe(e):
+    """An exception as weft's twin prints it; groups with their members."""
+    if isinstance(e, BaseExceptionGroup):
+        return f"{type(e).__name__}({e})[" + ", ".join(describe(x) for x in e.exceptions) + "]"
+    return f"{type(e).__name__}({e})"
+
+
+async def sleeper(name):
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        log(name, "cancelled")
+        raise
+
+
+async def bad_cleanup(name):
+    try:
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        log(name, "raises while cancelled")
+        raise RuntimeError(name)
+
+
+async def main():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(sleeper("a"))
+            tg.create_task(bad_cleanup("b"))
+            await asyncio.sleep(1)
+            log("body raises")
+            raise ValueError("body")
+    except ExceptionGroup as eg:
+        log("raised", describe(eg))
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(sleeper("c"))
+            raise ValueError("body alone")
+    except ExceptionGroup as eg:
+        log("raised", describe(eg))
+    log("cancelling", asyncio.current_task().cancelling())
+
+
+run(main())
