@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${1:-$here/../build/release/examples}
 
 shopt -s nullglob
-sources=("$here"/tutorial_*.cpp)
+sources=("$here"/tutorial_*.cpp "$here"/shield_demo.cpp)
 if [[ ${#sources[@]} -eq 0 ]]; then
   echo "run_all.sh: no tutorial_*.cpp in $here" >&2
   exit 1
