@@ -17,36 +17,62 @@ namespace weft::sim {
 sim_scheduler::sim_scheduler(strategy& s, fault_options faults, std::uint64_t swarm_seed, bool record)
     : strategy_(s), faults_(faults), swarm_seed_(swarm_seed), record_(record) {}
 
+void sim_scheduler::record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal,
+                           std::string chosen, std::string displaced, std::string chosen_site,
+                           std::string displaced_site) {
+  decision d{kind,
+             static_cast<std::uint32_t>(options),
+             static_cast<std::uint32_t>(c),
+             ordinal,
+             std::move(chosen),
+             std::move(displaced),
+             std::move(chosen_site),
+             std::move(displaced_site),
+             {}};
+  if (event_loop* l = running_loop_or_null()) d.at = l->time().time_since_epoch();
+  recorded_.decisions.push_back(std::move(d));
+}
+
 std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::span<const std::string> ids,
                                   std::span<const std::string> sites) {
   std::size_t c = strategy_.choose({kind, options, ids});
   if (c >= options) c = 0;
   std::uint64_t ordinal = ordinals_[static_cast<int>(kind)]++;
-  if (record_) {
-    decision d{kind, static_cast<std::uint32_t>(options), static_cast<std::uint32_t>(c), ordinal, {}, {}, {}, {}, {}};
-    if (event_loop* l = running_loop_or_null()) d.at = l->time().time_since_epoch();
-    if (!ids.empty()) {
-      d.chosen = ids[c];
-      d.displaced = ids[0];
-    }
-    if (!sites.empty()) {
-      d.chosen_site = sites[c];
-      d.displaced_site = sites[0];
-    }
-    recorded_.decisions.push_back(std::move(d));
-  }
+  if (record_)
+    record(kind, options, c, ordinal, ids.empty() ? std::string() : ids[c], ids.empty() ? std::string() : ids[0],
+           sites.empty() ? std::string() : sites[c], sites.empty() ? std::string() : sites[0]);
   return c;
 }
 
+namespace {
+/// A task's k-th step is "NAME#k" whatever else the program does.
+std::string identity(const ready_entry& e) {
+  return e.task() ? e.task_name() + "#" + std::to_string(e.task_steps()) : "~callback#" + std::to_string(e.sequence());
+}
+}  // namespace
+
 std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
-  ids_.clear();
-  sites_.clear();
-  for (const ready_entry& e : ready) {
-    // A task's k-th step is "NAME#k" whatever else the program does.
-    ids_.push_back(e.task() ? e.task_name() + "#" + std::to_string(e.task_steps()) : "~callback#" + std::to_string(e.sequence()));
-    sites_.emplace_back(e.task_site());
+  if (strategy_.needs_identities()) {
+    ids_.clear();
+    sites_.clear();
+    for (const ready_entry& e : ready) {
+      ids_.push_back(identity(e));
+      sites_.emplace_back(e.task_site());
+    }
+    return decide(decision_kind::ready, ready.size(), ids_, sites_);
   }
-  return decide(decision_kind::ready, ready.size(), ids_, sites_);
+  // The common case: identities only for the record of a deviation.
+  std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
+  if (c >= ready.size()) c = 0;
+  std::uint64_t ordinal = ordinals_[static_cast<int>(decision_kind::ready)]++;
+  if (record_) {
+    if (c)
+      record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
+             std::string(ready[c].task_site()), std::string(ready[0].task_site()));
+    else
+      record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
+  }
+  return c;
 }
 
 void sim_scheduler::order_due(std::span<due_timer> due) {

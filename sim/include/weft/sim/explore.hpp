@@ -43,6 +43,8 @@ class sim_scheduler final : public weft::scheduler {
   std::size_t decide(decision_kind kind, std::size_t options, std::span<const std::string> ids = {},
                      std::span<const std::string> sites = {});
   bool fault_site_enabled(const std::string& task) const;
+  void record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal, std::string chosen,
+              std::string displaced, std::string chosen_site, std::string displaced_site);
 
   strategy& strategy_;
   fault_options faults_;

@@ -35,6 +35,8 @@ class strategy {
   virtual std::size_t choose(const choice_point& p) = 0;
   /// After a run: false when the strategy has nothing more to try (DFS).
   virtual bool next_run() { return true; }
+  /// Whether choose() reads the candidates' identities (computing them costs).
+  virtual bool needs_identities() const { return false; }
   /// Whether this strategy explores faults of `kind` at all.
   virtual bool wants(decision_kind kind) const { return kind == decision_kind::ready || kind == decision_kind::timer; }
 };
@@ -62,6 +64,7 @@ class pct : public strategy {
   /// per run (the change points are drawn from [1, k]).
   pct(std::uint64_t seed, unsigned depth, std::uint64_t steps);
   void start_run(std::uint64_t run_index) override;
+  bool needs_identities() const override { return true; }
   std::size_t choose(const choice_point& p) override;
 
  private:
@@ -104,6 +107,7 @@ class replay : public strategy {
   explicit replay(schedule s);
   std::size_t choose(const choice_point& p) override;
   bool wants(decision_kind) const override { return true; }
+  bool needs_identities() const override { return true; }
   /// Empty if the whole schedule applied; else why the token does not fit.
   std::string mismatch() const;
 
