@@ -836,7 +836,7 @@ class Run:
                 outcome = loop.run_until_complete(task)
         except _Deadlock:
             self.finish("= deadlock")
-        except (RuntimeError, _Abort):
+        except BaseException:
             if not self.frozen:      # "Event loop stopped before Future completed."
                 raise
         finally:
@@ -895,7 +895,10 @@ class Run:
             else:
                 t = asyncio.create_task(coro, name=s.name)
         except BaseException:
-            self.spawned.remove(slot)
+            for i, x in enumerate(self.spawned):
+                if x is slot:
+                    del self.spawned[i]
+                    break
             raise
         slot[0] = t
         self.set(s.var, t, L)
@@ -937,10 +940,11 @@ class Run:
         raise self.user_kind(s.exc)(s.msg)
 
     async def op_reraise(self, s, L):
-        # Python's bare `raise`: the exception being handled, which is the one of the
-        # innermost handler (or finally, while an exception unwinds through it) whose
-        # body is running; this coroutine runs inside that block's dynamic extent.
-        raise
+        # Python's bare `raise`: the exception being handled, by the innermost handler
+        # (or finally, while an exception unwinds through it) of this body. Kept on our
+        # own stack: a task resumed by throw() through nested awaits loses the frames'
+        # handled exception (CPython gh-108668), so a bare `raise` here could not see it.
+        raise L[" handling"][-1]
 
     async def op_try(self, s, L):
         try:
@@ -953,17 +957,25 @@ class Run:
                     if self.matches(h.exc, e):
                         if h.as_ is not None:
                             self.set(h.as_, e, L)
-                        r = await self.block(h.body, L)     # inside `except`: reraise sees e
+                        L.setdefault(" handling", []).append(e)
+                        try:
+                            r = await self.block(h.body, L)     # inside `except`: reraise sees e
+                        finally:
+                            L[" handling"].pop()
                         break
                 else:
                     raise
         except BaseException as e:
             if s.finally_ is None or self.internal(e):
                 raise
-            r2 = await self.block(s.finally_, L)    # Python's finally while e unwinds
+            L.setdefault(" handling", []).append(e)
+            try:
+                r2 = await self.block(s.finally_, L)    # Python's finally while e unwinds
+            finally:
+                L[" handling"].pop()
             if r2 is not None:
                 return r2                           # a return in finally drops e
-            raise
+            raise e
         if s.finally_ is not None:
             r2 = await self.block(s.finally_, L)
             if r2 is not None:

@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -21,6 +22,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+
+#include <weft/diagnostics.hpp>
 
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
@@ -133,6 +136,7 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
     if (f == "jitter") o.faults.jitter = true;
   }
   o.faults.jitter_ticks = a.jitter;
+  o.faults.tick = weft::scenario::tick;
   o.faults.swarm = a.swarm;
   o.check_determinism = a.check_determinism;
   o.jobs = a.jobs;
@@ -253,7 +257,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
   weft::sim::schedule recorded;
   weft::sim::outcome out;
   try {
-    out = weft::sim::replay_run(as_program(prog), *s, mismatch, &recorded);
+    out = weft::sim::replay_run(as_program(prog), *s, mismatch, &recorded, weft::scenario::tick);
   } catch (const weft::scenario::bad_input& e) {
     fmt::print(stderr, "{}\n", e.what());
     return exit_bad_input;
@@ -267,7 +271,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
     fmt::print("decisions ({} taken, {} away from FIFO):\n", recorded.decisions.size(), recorded.deviations());
     for (std::size_t i = 0; i < recorded.decisions.size(); ++i) {
       const auto& d = recorded.decisions[i];
-      if (d.choice) fmt::print("  #{} at t={}: {}\n", i, std::chrono::duration_cast<std::chrono::seconds>(d.at).count(), describe(d));
+      if (d.choice) fmt::print("  #{} at t={}: {}\n", i, d.at / weft::scenario::tick, describe(d));
     }
   }
   if (!timeline.empty()) {
@@ -292,7 +296,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
       if (!d.choice) continue;
       std::string who = d.chosen.empty() ? "decisions" : d.chosen.substr(0, d.chosen.rfind('#'));
       events.push_back({{"ph", "i"}, {"s", "p"}, {"name", describe(d)}, {"cat", "decision"}, {"pid", 1}, {"tid", tid(who)},
-                        {"ts", std::chrono::duration_cast<std::chrono::microseconds>(d.at).count()}});
+                        {"ts", d.at / weft::scenario::tick * 1000000}});
     }
     std::ofstream f(timeline);
     f << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(1) << "\n";
@@ -312,6 +316,15 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A scenario's coroutines that never ran are not the user's concern.
+  weft::set_warning_handler([](std::string_view) noexcept {});
+  const std::vector<std::string> subcommands{"trace", "check", "explore", "replay"};
+  if (argc > 1 && argv[1][0] != '-' &&
+      std::find(subcommands.begin(), subcommands.end(), argv[1]) == subcommands.end()) {
+    fmt::print(stderr, "weft: unknown subcommand '{}' (expected trace, check, explore or replay; see weft --help)\n",
+               argv[1]);
+    return exit_bad_input;
+  }
   CLI::App app{"weft: run and explore asyncio scenarios on weft's runtime (shared/spec/scenario-format.md)", "weft"};
   app.require_subcommand(1);
   std::vector<std::string> files;

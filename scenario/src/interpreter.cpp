@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <limits>
 #include <memory>
 #include <algorithm>
 #include <variant>
@@ -17,7 +18,8 @@ namespace {
 // ---- values ----
 
 struct value;
-using list_ptr = std::shared_ptr<const std::vector<value>>;
+struct value_list;
+using list_ptr = std::shared_ptr<const value_list>;
 struct primitive;
 using primitive_ptr = std::shared_ptr<primitive>;
 
@@ -33,6 +35,14 @@ struct value {
                task_set, primitive_ptr>
       v;
 };
+
+/// A list (gather's results, wait's pair). `depth` counts nested lists, so
+/// that rendering, comparing and freeing never recurse without bound.
+struct value_list {
+  std::vector<value> items;
+  std::size_t depth = 1;
+};
+constexpr std::size_t max_list_depth = 100;
 
 /// Thrown by the priority queue's comparison for values Python cannot order.
 struct incomparable {
@@ -138,7 +148,7 @@ std::string render(const value& v) {
     std::string operator()(const std::exception_ptr& e) const { return render_exception(e); }
     std::string operator()(const list_ptr& l) const {
       std::string out = "[";
-      for (std::size_t i = 0; i < l->size(); ++i) out += (i ? ", " : "") + render((*l)[i]);
+      for (std::size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + render(l->items[i]);
       return out + "]";
     }
     std::string operator()(const task_set& set) const {
@@ -176,8 +186,11 @@ bool equal(const value& a, const value& b) {
       if (std::find(other.begin(), other.end(), t) == other.end()) return false;
     return true;
   }
-  auto& la = *std::get<list_ptr>(a.v);
-  auto& lb = *std::get<list_ptr>(b.v);
+  const list_ptr& pa = std::get<list_ptr>(a.v);
+  const list_ptr& pb = std::get<list_ptr>(b.v);
+  if (pa == pb) return true;  // the same list (Python compares identity first)
+  auto& la = pa->items;
+  auto& lb = pb->items;
   if (la.size() != lb.size()) return false;
   for (std::size_t i = 0; i < la.size(); ++i)
     if (!equal(la[i], lb[i])) return false;
@@ -221,6 +234,7 @@ enum class flow { next, returned };
 /// exceptions its handlers are handling (for reraise).
 struct frame {
   const std::string* label;  // the trace label of the task running this call
+  int depth;                 // bodies nested on the C++ stack (inline awaits, eager spawns)
   std::map<std::string, value> locals;
   value ret;
   std::vector<std::exception_ptr> handling;
@@ -297,7 +311,7 @@ class interpreter {
     outcome out;
     std::exception_ptr failure;
     try {
-      out.v = co_await call(prog_.main, main_label_);
+      out.v = co_await call(prog_.main, main_label_, 0);
     } catch (const run_abort&) {
       throw;
     } catch (...) {
@@ -307,7 +321,13 @@ class interpreter {
     std::vector<weft::any_task> left;
     for (auto& t : spawned_)
       if (!t.done()) left.push_back(t);
-    for (auto& t : left) t.cancel();
+    try {
+      for (auto& t : left) t.cancel();
+    } catch (const weft::recursion_error&) {
+      // What CPython's RecursionError ends as: the run runs on no further.
+      freeze("= step limit", ending::step_limit);
+      abort_run();
+    }
     if (!left.empty()) {
       try {
         co_await all_done(left);
@@ -331,14 +351,24 @@ class interpreter {
   }
 
   /// `c()` awaited: runs a body in the current task, whose trace label is `label`.
-  weft::coro<value> call(const std::string& name, const std::string& label) {
-    frame f{&label, {}, {}, {}};
-    co_await exec(prog_.coros.at(name), f);
-    co_return std::move(f.ret);
+  weft::coro<value> call(const std::string& name, const std::string& label, int depth) {
+    frame f{&label, depth, {}, {}, {}};
+    if (depth > max_call_depth) {
+      freeze("= step limit", ending::step_limit);
+      abort_run();
+    }
+    // A return that an exception interrupted (a raising finally, a handler
+    // catching it outside) returns nothing, as in Python.
+    flow fl = co_await exec(prog_.coros.at(name), f);
+    co_return fl == flow::returned ? std::move(f.ret) : value{};
   }
 
   /// A spawned task's coroutine: it owns its label.
-  weft::coro<value> call_as(std::string name, std::string label) { co_return co_await call(name, label); }
+  weft::coro<value> call_as(std::string name, std::string label, int depth) { co_return co_await call(name, label, depth); }
+
+  /// The depth a new task's body starts at: on top of its creator's if it may
+  /// start eagerly (inside create_task), else at 0.
+  int task_depth(const frame& f, bool eager) const { return eager || eager_factory_ ? f.depth + 1 : 0; }
 
   [[noreturn]] void abort_run() {
     loop_->stop();
@@ -359,7 +389,14 @@ class interpreter {
 
   void log(const frame& f, const std::string& text) {
     if (result_.end != ending::completed) return;
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(loop_->time().time_since_epoch()).count();
+    trace_bytes_ += text.size();
+    if (trace_bytes_ > opts_.max_trace_bytes) {
+      if (!bad_)
+        bad_ = bad_input(prog_.file, "", "the trace grew past " + std::to_string(opts_.max_trace_bytes) + " bytes");
+      freeze("", ending::assertion_failed);
+      abort_run();
+    }
+    auto now = loop_->time().time_since_epoch() / tick;
     result_.trace.push_back(std::to_string(now) + " " + *f.label + ": " + text);
   }
 
@@ -438,21 +475,36 @@ class interpreter {
     using value_type = value;
     interpreter* self;
     std::variant<weft::task<value>, std::string> what;
+    int depth;
     weft::any_future ensure_future() && {
       if (auto* t = std::get_if<weft::task<value>>(&what)) return *t;
       const std::string& name = std::get<std::string>(what);
-      return weft::create_task(self->call_as(name, "~" + name));
+      return weft::create_task(self->call_as(name, "~" + name, depth));
     }
   };
   gather_arg arg(frame& f, const statement& s, const std::string& field, const awaitable_ref& a) {
-    if (a.is_task) return {this, task_var(f, s, field + "/task", a.name)};
-    return {this, a.name};
+    if (a.is_task) return {this, task_var(f, s, field + "/task", a.name), 0};
+    return {this, a.name, task_depth(f, false)};
   }
 
-  std::optional<weft::time_point> deadline(const std::optional<std::int64_t>& ticks, bool relative) {
+  /// A delay in ticks as a duration, once it is known not to carry the clock
+  /// past weft's limit.
+  weft::duration delay(const statement& s, const char* field, std::int64_t ticks) {
+    std::int64_t now = loop_->time().time_since_epoch() / tick;
+    if (ticks > 0 && now > clock_limit - ticks)
+      bad(s, field, "the virtual clock would pass " + std::to_string(clock_limit) +
+                        " ticks, weft's limit (its clock is 64-bit nanoseconds)");
+    return ticks * tick;
+  }
+  static constexpr std::int64_t clock_limit = std::numeric_limits<std::int64_t>::max() / 1000 / 2;
+
+  std::optional<weft::time_point> deadline(const statement& s, const char* field,
+                                           const std::optional<std::int64_t>& ticks, bool relative) {
     if (!ticks) return std::nullopt;
+    if (relative) return loop_->time() + delay(s, field, *ticks);
+    if (*ticks > clock_limit) bad(s, field, "a deadline past weft's clock limit");
     weft::time_point base = relative ? loop_->time() : weft::time_point{};
-    return base + std::chrono::seconds(*ticks);
+    return base + *ticks * tick;
   }
 
   weft::semaphore* semaphore_var(frame& f, const statement& s) {
@@ -482,7 +534,7 @@ class interpreter {
           log(f, format(f, s));
           break;
         case op::sleep:
-          co_await weft::sleep(std::chrono::seconds(*s.ticks));
+          co_await weft::sleep(delay(s, "d", *s.ticks));
           break;
         case op::spawn: {
           std::string name = s.name ? *s.name : s.var;
@@ -492,10 +544,10 @@ class interpreter {
           spawned_.emplace_back();
           weft::task<value> t;
           try {
-            t = s.group.empty()
-                      ? weft::create_task(call_as(s.coro, name), {.name = name, .eager_start = s.eager})
-                      : prim<weft::task_group>(f, s, "group", s.group, "a task group")
-                            .create_task(call_as(s.coro, name), name);
+            auto body = call_as(s.coro, name, task_depth(f, s.eager));
+            t = s.group.empty() ? weft::create_task(std::move(body), {.name = name, .eager_start = s.eager})
+                                : prim<weft::task_group>(f, s, "group", s.group, "a task group")
+                                      .create_task(std::move(body), name);
           } catch (...) {
             spawned_.erase(spawned_.begin() + static_cast<std::ptrdiff_t>(slot));  // TaskGroup refused it
             throw;
@@ -509,12 +561,18 @@ class interpreter {
           if (s.aw.is_task)
             v = co_await task_var(f, s, "aw/task", s.aw.name);
           else
-            v = co_await call(s.aw.name, *f.label);
+            v = co_await call(s.aw.name, *f.label, f.depth + 1);
           if (!s.into.empty()) assign(f, s.into, std::move(v));
           break;
         }
         case op::cancel: {
-          bool r = task_var(f, s, "var", s.var).cancel(s.cancel_msg);
+          bool r = false;
+          try {
+            r = task_var(f, s, "var", s.var).cancel(s.cancel_msg);
+          } catch (const weft::recursion_error&) {
+            freeze("= step limit", ending::step_limit);  // as the oracle ends a RecursionError
+            abort_run();
+          }
           if (!s.into.empty()) assign(f, s.into, value{r});
           break;
         }
@@ -543,6 +601,7 @@ class interpreter {
           break;
         case op::eager_factory:
           loop_->set_task_factory(s.on ? weft::task_factory(weft::eager_task_factory) : weft::task_factory());
+          eager_factory_ = s.on;
           break;
         case op::set:
           assign(f, s.var, eval(f, s, "value", *s.value));
@@ -565,14 +624,18 @@ class interpreter {
           std::vector<gather_arg> args;
           for (std::size_t i = 0; i < s.items.size(); ++i)
             args.push_back(arg(f, s, "items/" + std::to_string(i), s.items[i]));
-          auto items = std::make_shared<std::vector<value>>();
+          auto items = std::make_shared<value_list>();
           if (s.return_exceptions) {
             auto outcomes = co_await weft::gather(weft::return_exceptions, std::move(args));
-            for (auto& o : outcomes) items->push_back(o.has_value() ? std::move(o.value()) : value{o.exception()});
+            for (auto& o : outcomes) items->items.push_back(o.has_value() ? std::move(o.value()) : value{o.exception()});
           } else {
             auto results = co_await weft::gather(std::move(args));
-            for (auto& r : results) items->push_back(std::move(r));
+            for (auto& r : results) items->items.push_back(std::move(r));
           }
+          for (const value& v : items->items)
+            if (auto* l = std::get_if<list_ptr>(&v.v)) items->depth = std::max(items->depth, (*l)->depth + 1);
+          if (items->depth > max_list_depth)
+            bad(s, "items", "lists nested more than " + std::to_string(max_list_depth) + " deep");
           if (!s.into.empty()) assign(f, s.into, value{list_ptr(std::move(items))});
           break;
         }
@@ -584,24 +647,24 @@ class interpreter {
                                    : s.return_when == "FIRST_EXCEPTION" ? weft::return_when::first_exception
                                                                         : weft::return_when::all_completed;
           std::optional<weft::duration> timeout;
-          if (s.ticks) timeout = std::chrono::seconds(*s.ticks);
+          if (s.ticks) timeout = delay(s, "timeout", *s.ticks);
           auto r = co_await weft::wait(std::move(tasks), {.timeout = timeout, .when = when});
-          auto pair = std::make_shared<std::vector<value>>();
-          pair->push_back(value{task_set{std::move(r.done)}});
-          pair->push_back(value{task_set{std::move(r.pending)}});
+          auto pair = std::make_shared<value_list>();
+          pair->items.push_back(value{task_set{std::move(r.done)}});
+          pair->items.push_back(value{task_set{std::move(r.pending)}});
           if (!s.into.empty()) assign(f, s.into, value{list_ptr(std::move(pair))});
           break;
         }
         case op::wait_for: {
           std::optional<weft::duration> timeout;
-          if (s.ticks) timeout = std::chrono::seconds(*s.ticks);
+          if (s.ticks) timeout = delay(s, "timeout", *s.ticks);
           value v;
           if (s.aw.is_task)
             v = co_await weft::wait_for(task_var(f, s, "aw/task", s.aw.name), timeout);
           else if (timeout && *timeout <= weft::duration::zero())
-            v = co_await weft::wait_for(call_as(s.aw.name, "~" + s.aw.name), timeout);  // wrapped in a task
+            v = co_await weft::wait_for(call_as(s.aw.name, "~" + s.aw.name, task_depth(f, false)), timeout);  // a task
           else
-            v = co_await weft::wait_for(call(s.aw.name, *f.label), timeout);  // runs in this task
+            v = co_await weft::wait_for(call(s.aw.name, *f.label, f.depth + 1), timeout);  // runs in this task
           if (!s.into.empty()) assign(f, s.into, std::move(v));
           break;
         }
@@ -613,7 +676,7 @@ class interpreter {
         case op::timeout:
         case op::timeout_at: {
           auto holder = primitive::make<std::unique_ptr<weft::timeout_scope>>(
-              std::make_unique<weft::timeout_scope>(deadline(s.ticks, s.ticks_relative)));
+              std::make_unique<weft::timeout_scope>(deadline(s, s.ticks_relative ? "d" : "when", s.ticks, s.ticks_relative)));
           weft::timeout_scope& scope = *std::get<std::unique_ptr<weft::timeout_scope>>(holder->p);
           if (!s.as.empty()) assign(f, s.as, value{holder});
           flow fl = co_await scope.run([&]() { return exec(s.stmts, f); });
@@ -621,7 +684,7 @@ class interpreter {
           break;
         }
         case op::reschedule:
-          scope_var(f, s).reschedule(deadline(s.ticks, s.ticks_relative));
+          scope_var(f, s).reschedule(deadline(s, s.ticks_relative ? "d" : "when", s.ticks, s.ticks_relative));
           break;
         case op::expired:
           log(f, std::string("expired ") + (scope_var(f, s).expired() ? "True" : "False"));
@@ -749,7 +812,19 @@ class interpreter {
         bad(s, "value", "the string grew beyond " + std::to_string(limits{}.max_string_bytes * 16) + " bytes");
       return {*x + *y};
     }
-    bad(s, "value", "cannot add " + show(s, "value", rhs) + " to " + show(s, "var", cur) + " (Python raises TypeError)");
+    auto kind = [](const value& v) -> std::string {
+      switch (v.v.index()) {
+        case 0: return "None";
+        case 1: case 2: return "an integer";
+        case 3: return "a string";
+        case 4: return "a task";
+        case 5: return "an exception";
+        case 6: return "a list";
+        case 7: return "a set of tasks";
+        default: return "a primitive";
+      }
+    };
+    bad(s, "value", "add needs two integers or two strings, not " + kind(cur) + " and " + kind(rhs));
   }
 
   weft::coro<flow> exec_try(const statement& s, frame& f) {
@@ -810,6 +885,8 @@ class interpreter {
   std::map<std::string, value> globals_;
   std::vector<weft::task<value>> spawned_;
   const std::string main_label_ = "main";
+  bool eager_factory_ = false;
+  std::size_t trace_bytes_ = 0;
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "weft/scenario/parse.hpp"
 
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -10,7 +13,7 @@
 
 namespace weft::scenario {
 
-using json = nlohmann::ordered_json;
+using json = nlohmann::json;
 
 bad_input::bad_input(const std::string& file, const std::string& where, const std::string& problem)
     : std::runtime_error(file + ": " + (where.empty() ? "" : where + ": ") + problem), where_(where), problem_(problem) {}
@@ -143,29 +146,133 @@ std::string escape_pointer_token(const std::string& t) {
   return out;
 }
 
+/// Shows raw bytes of a message as \xNN, so an error never writes binary to a terminal.
+std::string printable(const std::string& m) {
+  std::string out;
+  for (unsigned char c : m) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+/// A name as shown in a message: a huge one is cut short.
+std::string shown(const std::string& name) {
+  if (name.size() <= 80) return printable(name);
+  return printable(name.substr(0, 60)) + "... (" + std::to_string(name.size()) + " bytes)";
+}
+
+/// Refuses what is not text: invalid UTF-8 or a control character other than
+/// tab, newline and carriage return, with its place.
+void check_text_bytes(std::string_view t, const std::string& file) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < t.size();) {
+    auto c = static_cast<unsigned char>(t[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len != 0 && i + len <= t.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) & 0xC0) == 0x80;
+    if (len == 1) ok = c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
+    if (!ok) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02X", c);
+      throw bad_input(file, "", std::string("not a text file (byte ") + buf + " at line " + std::to_string(line) +
+                                    ", column " + std::to_string(column) + ")");
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += len;
+  }
+}
+
+/// Builds the document while refusing what a scenario never needs: nesting
+/// deeper than the limit, duplicate keys, integers beyond 64 bits. Linear in
+/// the input (nlohmann's parser callback is not: it rescans arrays).
+class checked_sax : public nlohmann::detail::json_sax_dom_parser<json> {
+  using base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  /// A body nests in at most four JSON levels (statement, field, handler list, handler).
+  checked_sax(json& doc, std::size_t body_depth) : base(doc, true), max_depth_(4 * body_depth + 8), body_depth_(body_depth) {}
+  std::string error, syntax_error;
+
+  bool start_object(std::size_t n) {
+    if (!deeper()) return false;
+    keys_.emplace_back();
+    return base::start_object(n);
+  }
+  bool end_object() {
+    --depth_;
+    keys_.pop_back();
+    return base::end_object();
+  }
+  bool start_array(std::size_t n) { return deeper() && base::start_array(n); }
+  bool end_array() {
+    --depth_;
+    return base::end_array();
+  }
+  bool key(std::string& k) {
+    if (!keys_.back().insert(k).second) {
+      error = "not valid JSON: duplicate key '" + shown(k) + "'";
+      return false;
+    }
+    return base::key(k);
+  }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string& token, const Exception& e) {
+    if (e.id == 406) {  // out_of_range: a number too large for a double
+      error = "number " + shown(token) + " is out of range";
+      return false;
+    }
+    std::string what = e.what();
+    auto p = what.find("] ");
+    syntax_error = p == std::string::npos ? what : what.substr(p + 2);
+    return false;
+  }
+
+ private:
+  bool deeper() {
+    if (++depth_ <= max_depth_) return true;
+    error = "nesting too deep (more than " + std::to_string(body_depth_) + " levels of bodies)";
+    return false;
+  }
+  std::size_t depth_ = 0, max_depth_, body_depth_;
+  std::vector<std::set<std::string>> keys_;
+};
+
 class parser {
  public:
+  void check_text(std::string_view text) const { check_text_bytes(text, file_); }
+
   parser(std::string file, const limits& lim) : file_(std::move(file)), lim_(lim) {}
 
   program run(std::string_view text) {
     if (text.size() > lim_.max_file_bytes)
       fail("", "file too large (" + std::to_string(text.size()) + " bytes; the limit is " +
                    std::to_string(lim_.max_file_bytes) + ")");
+    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+      fail("", "not valid JSON: the file starts with a UTF-8 byte order mark");
+    check_text(text);
     json doc;
-    const int max_json_depth = static_cast<int>(4 * lim_.max_depth + 8);
+    checked_sax sax(doc, lim_.max_depth);
+    bool ok = false;
     try {
-      doc = json::parse(text, [&](int depth, json::parse_event_t, json&) {
-        if (depth > max_json_depth) throw too_deep{};
-        return true;
-      });
-    } catch (const too_deep&) {
-      fail("", "nesting too deep (more than " + std::to_string(lim_.max_depth) + " levels of bodies)");
-    } catch (const json::parse_error& e) {
+      ok = json::sax_parse(text, &sax);
+    } catch (const json::exception& e) {
       std::string what = e.what();
-      // "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
       auto p = what.find("] ");
-      fail("", "not valid JSON: " + (p == std::string::npos ? what : what.substr(p + 2)));
+      fail("", "not valid JSON: " + printable(p == std::string::npos ? what : what.substr(p + 2)));
     }
+    if (!sax.error.empty()) fail("", sax.error);
+    if (!ok) fail("", "not valid JSON: " + printable(sax.syntax_error));
     program prog;
     prog.file = file_;
     if (!doc.is_object()) fail("", "a scenario must be a JSON object");
@@ -174,7 +281,7 @@ class parser {
         if (!v.is_number_integer() || v.get<std::int64_t>() != 1) fail("/version", "version must be 1");
       } else if (key == "main") {
         prog.main = name_string(v, "/main");
-        if (!is_identifier(prog.main)) fail("/main", "'" + prog.main + "' is not a coroutine name");
+        if (!is_identifier(prog.main)) fail("/main", "'" + shown(prog.main) + "' is not a coroutine name");
       } else if (key == "name") {
         if (v.is_string()) prog.name = v.get<std::string>();
       }
@@ -182,25 +289,24 @@ class parser {
     if (!doc.contains("coros")) fail("", "missing field 'coros'");
     const json& coros = doc["coros"];
     if (!coros.is_object()) fail("/coros", "coros must be an object mapping names to bodies");
-    if (coros.size() > lim_.max_coros) fail("/coros", "too many coroutines");
+    if (coros.size() > lim_.max_coros) fail("/coros", "too many coroutines (" + std::to_string(coros.size()) + "; the limit is " +
+                                                       std::to_string(lim_.max_coros) + ")");
     for (auto& [cname, b] : coros.items()) {
-      std::string where = "/coros/" + escape_pointer_token(cname);
-      if (!is_identifier(cname)) fail(where, "'" + cname + "' is not a valid coroutine name");
+      std::string where = "/coros/" + escape_pointer_token(shown(cname));
+      if (!is_identifier(cname)) fail(where, "'" + shown(cname) + "' is not a valid coroutine name");
       check_length(cname, where);
       prog.coros.emplace(cname, body{});
     }
     for (auto& [cname, b] : coros.items())
       prog.coros[cname] = parse_body(b, "/coros/" + escape_pointer_token(cname), 1, false);
-    if (!prog.coros.count(prog.main)) fail(doc.contains("main") ? "/main" : "", "main coroutine '" + prog.main + "' is not defined");
+    if (!prog.coros.count(prog.main)) fail(doc.contains("main") ? "/main" : "", "main coroutine '" + shown(prog.main) + "' is not defined");
     for (auto& [where, name] : coro_refs_)
-      if (!prog.coros.count(name)) fail(where, "coroutine '" + name + "' is not defined");
+      if (!prog.coros.count(name)) fail(where, "coroutine '" + shown(name) + "' is not defined");
     prog.statement_count = statements_;
     return prog;
   }
 
  private:
-  struct too_deep {};
-
   [[noreturn]] void fail(const std::string& where, const std::string& problem) const {
     throw bad_input(file_, where, problem);
   }
@@ -222,11 +328,13 @@ class parser {
 
   std::string variable(const json& v, const std::string& where) const {
     std::string s = string_field(v, where);
-    if (!is_variable(s)) fail(where, "'" + s + "' is not a valid variable name");
+    if (!is_variable(s)) fail(where, "'" + shown(s) + "' is not a valid variable name");
     return s;
   }
 
   std::int64_t integer(const json& v, const std::string& where, std::int64_t lo, std::int64_t hi) const {
+    if (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>() && v.get<double>() != 0)
+      fail(where, "integer out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");  // past 64 bits
     if (!v.is_number_integer()) fail(where, v.is_number() ? "expected an integer, not a fraction" : "expected an integer");
     if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi))
       fail(where, "integer out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
@@ -263,7 +371,7 @@ class parser {
       o.k = operand::kind::string;
       if (!o.s.empty() && o.s[0] == '$') {
         o.s.erase(0, 1);
-        if (!is_variable(o.s)) fail(where, "'$" + o.s + "' does not name a variable");
+        if (!is_variable(o.s)) fail(where, "'$" + shown(o.s) + "' does not name a variable");
         o.k = operand::kind::variable;
       }
     } else {
@@ -288,7 +396,7 @@ class parser {
   }
 
   void check_kind(const std::string& kind, const std::string& where, bool for_raise) const {
-    if (!is_identifier(kind)) fail(where, "'" + kind + "' is not a valid exception kind");
+    if (!is_identifier(kind)) fail(where, "'" + shown(kind) + "' is not a valid exception kind");
     if (for_raise && reserved_kinds().count(kind))
       fail(where, "'" + kind + "' is reserved: raise a user kind (any other identifier)");
   }
@@ -301,7 +409,7 @@ class parser {
       auto close = m.find('}', i);
       if (close == std::string::npos) fail(where, "'{' without a closing '}' (there is no escape for '{')");
       std::string var = m.substr(i + 1, close - i - 1);
-      if (!is_variable(var)) fail(where, "'{" + var + "}' does not name a variable");
+      if (!is_variable(var)) fail(where, "'{" + shown(var) + "}' does not name a variable");
       i = close;
     }
     return m;
@@ -324,14 +432,14 @@ class parser {
     if (!v.contains("op")) fail(where, "missing field 'op'");
     std::string name = string_field(v["op"], where + "/op");
     auto it = op_specs().find(name);
-    if (it == op_specs().end()) fail(where + "/op", "unknown op '" + name + "'");
+    if (it == op_specs().end()) fail(where + "/op", "unknown op '" + shown(name) + "'");
     const op_spec& spec = it->second;
     for (auto& [key, _] : v.items()) {
       if (key == "op") continue;
       bool known = false;
       for (std::string_view f : spec.required) known |= key == f;
       for (std::string_view f : spec.optional) known |= key == f;
-      if (!known) fail(where + "/" + escape_pointer_token(key), "unknown field '" + key + "' for op '" + name + "'");
+      if (!known) fail(where + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for op '" + name + "'");
     }
     for (std::string_view f : spec.required)
       if (!v.contains(f)) fail(where, "missing field '" + std::string(f) + "' for op '" + name + "'");
@@ -413,7 +521,7 @@ class parser {
             if (!h.is_object()) fail(hw, "a handler must be an object with 'exc' and 'body'");
             for (auto& [key, _] : h.items())
               if (key != "exc" && key != "as" && key != "body")
-                fail(hw + "/" + escape_pointer_token(key), "unknown field '" + key + "' for a handler");
+                fail(hw + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for a handler");
             if (!h.contains("exc")) fail(hw, "missing field 'exc' for a handler");
             if (!h.contains("body")) fail(hw, "missing field 'body' for a handler");
             handler hd;
@@ -522,8 +630,8 @@ class parser {
 
   void check_task_name(const std::string& n, const std::string& where) const {
     if (n.empty()) fail(where, "a task name must not be empty");
-    if (n.rfind("Task-", 0) == 0) fail(where, "task name '" + n + "' must not start with 'Task-' (asyncio's automatic names)");
-    if (n[0] == '~') fail(where, "task name '" + n + "' must not start with '~' (the trace's label for unnamed tasks)");
+    if (n.rfind("Task-", 0) == 0) fail(where, "task name '" + shown(n) + "' must not start with 'Task-' (asyncio's automatic names)");
+    if (n[0] == '~') fail(where, "task name '" + shown(n) + "' must not start with '~' (the trace's label for unnamed tasks)");
     if (n == "main") fail(where, "task name 'main' is reserved for the main task");
   }
 
@@ -538,14 +646,18 @@ class parser {
 program parse(std::string_view text, const std::string& file, const limits& lim) { return parser(file, lim).run(text); }
 
 program parse_file(const std::string& path, const limits& lim) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > lim.max_file_bytes)
+    throw bad_input(path, "", "file too large (" + std::to_string(size) + " bytes; the limit is " +
+                                  std::to_string(lim.max_file_bytes) + ")");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw bad_input(path, "", "cannot open the file");
   std::string text;
   char buf[65536];
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
     text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > lim.max_file_bytes)
-      throw bad_input(path, "", "file too large (more than " + std::to_string(lim.max_file_bytes) + " bytes)");
+    if (text.size() > lim.max_file_bytes) break;  // parse() reports it
   }
   if (in.bad()) throw bad_input(path, "", "cannot read the file");
   return parse(text, path, lim);

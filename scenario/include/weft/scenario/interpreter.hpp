@@ -8,10 +8,25 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+
+#include "weft/clock.hpp"
 #include "weft/scheduler.hpp"
 #include "weft/scenario/program.hpp"
 
 namespace weft::scenario {
+
+/// The runtime duration of one scenario tick. Any unit works on the virtual
+/// clock; a microsecond lets the clock reach 9.2e12 ticks before weft's
+/// 64-bit nanoseconds overflow (CPython's float clock has no such limit, so a
+/// run that would pass it is reported as bad input).
+inline constexpr weft::duration tick = std::chrono::microseconds(1);
+
+/// How deep coroutine bodies may nest on the stack (inline awaits, eager
+/// spawns): past it a run ends as "= step limit", as a RecursionError ends it
+/// in CPython. Kept well below what a g++ -O0 or AddressSanitizer build's 8 MiB
+/// stack holds while an exception unwinds through every level.
+inline constexpr int max_call_depth = 250;
 
 /// How to run a scenario.
 struct run_options {
@@ -19,6 +34,9 @@ struct run_options {
   weft::scheduler* scheduler = nullptr;
   /// Executed statements before the run ends with "= step limit".
   std::uint64_t max_steps = limits{}.max_steps;
+  /// Bytes of trace before the run is stopped as bad input (a program that
+  /// logs gigabytes).
+  std::size_t max_trace_bytes = std::size_t{64} << 20;
 };
 
 /// How a run ended.
