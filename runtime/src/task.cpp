@@ -98,16 +98,41 @@ void task_base::wakeup(future_base* f) {
   step_with(result_exception(f));
 }
 
+namespace {
+constexpr int max_cancel_chain = 1000;  // sys.getrecursionlimit()'s default
+}  // namespace
+
 bool task_base::cancel(std::optional<std::string> msg) {
-  // Task.cancel
-  log_traceback_ = false;
-  if (done()) return false;
-  ++num_cancels_requested_;
+  // Task.cancel. It calls the awaited future's cancel, which for a task is
+  // Task.cancel again: walk such chains in a loop, not by recursion, so that a
+  // long chain of tasks awaiting each other cannot overflow the stack.
+  //   if done: return False; count the request; if fut_waiter.cancel(): return True;
+  //   else must_cancel = True; return True
   // Leave fut_waiter_ set: it may be a task that ignores the cancellation, so
   // that we may have to cancel it again later.
-  if (fut_waiter_ && fut_waiter_->cancel(msg)) return true;
-  must_cancel_ = true;
-  cancel_msg_ = std::move(msg);
+  task_base* t = this;
+  task_base* parent = nullptr;  // the task whose fut_waiter_ is t
+  for (int depth = 0;; ++depth) {
+    // CPython recurses once per task and raises RecursionError past its limit.
+    if (depth == max_cancel_chain)
+      throw recursion_error("maximum recursion depth exceeded while cancelling a chain of tasks awaiting each other");
+    t->log_traceback_ = false;
+    if (t->done()) break;  // t.cancel() is false: its parent sets must_cancel
+    ++t->num_cancels_requested_;
+    future_base* w = t->fut_waiter_.get();
+    if (w && w->is_task()) {
+      parent = t;
+      t = static_cast<task_base*>(w);
+      continue;
+    }
+    if (w && w->cancel(msg)) return true;
+    parent = t;  // t itself sets must_cancel
+    t = nullptr;
+    break;
+  }
+  if (!parent) return false;  // this task was done
+  parent->must_cancel_ = true;
+  parent->cancel_msg_ = std::move(msg);
   return true;
 }
 

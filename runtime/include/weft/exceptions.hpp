@@ -72,6 +72,14 @@ class deadlock_error : public detail::message_error {
   using message_error::message_error;
 };
 
+/// Too deep a recursion: a cancel() passed down a chain of more tasks awaiting
+/// each other than Python's recursion limit allows. Mirrors RecursionError (a
+/// RuntimeError subclass, so it derives from std::runtime_error).
+class recursion_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// The loop ran more iterations than loop_options::max_iterations allows (a
 /// livelock guard for tests). weft-only.
 class iteration_limit_error : public detail::message_error {
