@@ -38,9 +38,11 @@ std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::
   std::size_t c = strategy_.choose({kind, options, ids});
   if (c >= options) c = 0;
   std::uint64_t ordinal = ordinals_[static_cast<int>(kind)]++;
+  if (kind == decision_kind::ready && !ids.empty()) ordinal = heads_[ids[0]]++;
   if (record_)
-    record(kind, options, c, ordinal, ids.empty() ? std::string() : ids[c], ids.empty() ? std::string() : ids[0],
-           sites.empty() ? std::string() : sites[c], sites.empty() ? std::string() : sites[0]);
+    record(kind, options, c, ordinal, ids.empty() ? std::string() : ids[std::min(c, ids.size() - 1)],
+           ids.empty() ? std::string() : ids[0], sites.empty() ? std::string() : sites[std::min(c, sites.size() - 1)],
+           sites.empty() ? std::string() : sites[0]);
   return c;
 }
 
@@ -65,6 +67,7 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
   if (c >= ready.size()) c = 0;
   std::uint64_t ordinal = ordinals_[static_cast<int>(decision_kind::ready)]++;
+  if (record_) ordinal = heads_[identity(ready[0])]++;
   if (record_) {
     if (c)
       record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
@@ -157,8 +160,9 @@ recorded_run run_recorded(const program& prog, strategy& strat, const fault_opti
 
 /// Faults on for replays: a token's cancel and jitter decisions must find
 /// their decision points even if the replaying command did not ask for faults.
-fault_options replay_faults(const schedule& s) {
+fault_options replay_faults(const schedule& s, weft::duration tick) {
   fault_options f;
+  f.tick = tick;
   for (const auto& d : s.decisions) {
     if (d.kind == decision_kind::cancel) f.cancel = true;
     if (d.kind == decision_kind::jitter) {
@@ -185,6 +189,7 @@ class with_faults final : public strategy {
   void start_run(std::uint64_t i) override { inner_.start_run(i); }
   std::size_t choose(const choice_point& p) override { return inner_.choose(p); }
   bool next_run() override { return inner_.next_run(); }
+  bool needs_identities() const override { return inner_.needs_identities(); }
   bool wants(decision_kind k) const override {
     return k == decision_kind::cancel ? f_.cancel : k == decision_kind::jitter ? f_.jitter : true;
   }
@@ -196,9 +201,10 @@ class with_faults final : public strategy {
 
 }  // namespace
 
-outcome replay_run(const program& prog, const schedule& s, std::string& mismatch, schedule* recorded) {
+outcome replay_run(const program& prog, const schedule& s, std::string& mismatch, schedule* recorded,
+                   weft::duration tick) {
   replay strat(s);
-  recorded_run r = run_recorded(prog, strat, replay_faults(s), 0);
+  recorded_run r = run_recorded(prog, strat, replay_faults(s, tick), 0);
   mismatch = strat.mismatch();
   if (recorded) *recorded = std::move(r.s);
   return r.out;
@@ -206,20 +212,27 @@ outcome replay_run(const program& prog, const schedule& s, std::string& mismatch
 
 // ---- shrinking ----
 
-std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing, const std::string& failure) {
+namespace {
+bool same_failure(const std::string& a, const std::string& b) {
+  return a == b || (a.rfind("deadlock:", 0) == 0 && b.rfind("deadlock:", 0) == 0);
+}
+}  // namespace
+
+std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing, const std::string& failure,
+                                    weft::duration tick) {
   schedule best = failing;
   outcome best_out;
   {
     index_replay strat(best);
-    recorded_run r = run_recorded(prog, strat, replay_faults(best), 0);
+    recorded_run r = run_recorded(prog, strat, replay_faults(best, tick), 0);
     best_out = r.out;
   }
   // A candidate is kept if it fails the same way; its recorded schedule
   // (with fresh identities) replaces the current one.
   auto attempt = [&](const schedule& candidate) {
     index_replay strat(candidate);
-    recorded_run r = run_recorded(prog, strat, replay_faults(candidate), 0);
-    if (r.out.failure != failure) return false;
+    recorded_run r = run_recorded(prog, strat, replay_faults(candidate, tick), 0);
+    if (!same_failure(r.out.failure, failure)) return false;
     // Keep only what mattered: decisions past the candidate's are FIFO.
     best = std::move(r.s);
     best_out = std::move(r.out);
@@ -271,7 +284,8 @@ std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing
   return {best, best_out};
 }
 
-std::vector<std::string> name_race(const program& prog, const schedule& s, const std::string& failure) {
+std::vector<std::string> name_race(const program& prog, const schedule& s, const std::string& failure,
+                                   weft::duration tick) {
   std::vector<std::string> race;
   for (std::size_t i = 0; i < s.decisions.size(); ++i) {
     const decision& d = s.decisions[i];
@@ -279,8 +293,8 @@ std::vector<std::string> name_race(const program& prog, const schedule& s, const
     schedule c = s;
     c.decisions[i].choice = 0;
     index_replay strat(c);
-    recorded_run r = run_recorded(prog, strat, replay_faults(c), 0);
-    if (r.out.failure == failure) continue;  // not needed for this failure
+    recorded_run r = run_recorded(prog, strat, replay_faults(c, tick), 0);
+    if (same_failure(r.out.failure, failure)) continue;  // not needed for this failure
     auto where = [](const std::string& site) { return site.empty() ? std::string() : " (at " + site + ")"; };
     switch (d.kind) {
       case decision_kind::ready:
@@ -318,7 +332,7 @@ report explore(const program& prog, const explore_options& opts) {
   };
   auto check_repeat = [&](std::uint64_t run, const schedule& s, const outcome& out) {
     std::string mismatch;
-    outcome again = replay_run(prog, s, mismatch);
+    outcome again = replay_run(prog, s, mismatch, nullptr, opts.faults.tick);
     if (!mismatch.empty() || again.trace != out.trace || again.failure != out.failure)
       return "run " + std::to_string(run) + " did not repeat itself under replay: uncontrolled nondeterminism " +
              "(wall clock, address order, an unrecorded thread?)";
@@ -382,7 +396,10 @@ report explore(const program& prog, const explore_options& opts) {
       for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
       for (auto& t : threads) t.join();
     }
-    std::sort(rep.nondeterminism.begin(), rep.nondeterminism.end());
+    // Sorted by run index, whatever order the threads finished in.
+    std::sort(rep.nondeterminism.begin(), rep.nondeterminism.end(), [](const auto& a, const auto& b) {
+      return std::stoull(a.substr(4)) < std::stoull(b.substr(4));
+    });
   }
   rep.trace_hashes.assign(hashes.begin(), hashes.end());
   if (first) {
@@ -391,10 +408,10 @@ report explore(const program& prog, const explore_options& opts) {
     f.failure = first->out.failure;
     f.found = first->s;
     f.trace = first->out.trace;
-    auto [small, small_out] = shrink(prog, first->s, f.failure);
+    auto [small, small_out] = shrink(prog, first->s, f.failure, opts.faults.tick);
     f.shrunk = std::move(small);
     f.shrunk_trace = std::move(small_out.trace);
-    f.race = name_race(prog, f.shrunk, f.failure);
+    f.race = name_race(prog, f.shrunk, f.failure, opts.faults.tick);
     rep.first_failure = std::move(f);
   }
   if (opts.progress) opts.progress(rep.runs, rep.failures);

@@ -114,12 +114,13 @@ replay::replay(schedule s) : s_(std::move(s)) {
 
 std::size_t replay::choose(const choice_point& p) {
   std::uint64_t ordinal = seen_[p.kind]++;
+  std::uint64_t head = p.kind == decision_kind::ready && !p.identities.empty() ? heads_[p.identities[0]]++ : 0;
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     const decision& d = s_.decisions[*it];
     if (d.kind != p.kind) continue;
     if (p.kind == decision_kind::ready) {
       // Deviations apply in order: only the first pending one may match.
-      if (p.identities.empty() || p.identities[0] != d.displaced) return 0;
+      if (p.identities.empty() || p.identities[0] != d.displaced || head != d.ordinal) return 0;
       auto c = std::find(p.identities.begin(), p.identities.end(), d.chosen);
       if (c == p.identities.end()) {
         if (mismatch_.empty())

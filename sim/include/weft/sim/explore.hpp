@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,7 @@ class sim_scheduler final : public weft::scheduler {
   bool record_;
   schedule recorded_;
   std::uint64_t ordinals_[4] = {};
+  std::map<std::string, std::uint64_t> heads_;
   std::vector<std::string> ids_, sites_;  // scratch, reused per decision
 };
 
@@ -107,14 +109,19 @@ report explore(const program& prog, const explore_options& opts);
 
 /// Runs `prog` under a recorded schedule. `mismatch` is set if the schedule no
 /// longer fits the program; `recorded` (if given) receives the run's decisions.
-outcome replay_run(const program& prog, const schedule& s, std::string& mismatch, schedule* recorded = nullptr);
+/// `tick` is the unit of jitter lateness (fault_options::tick).
+outcome replay_run(const program& prog, const schedule& s, std::string& mismatch, schedule* recorded = nullptr,
+                   weft::duration tick = std::chrono::seconds(1));
 
 /// Minimises a failing schedule (fewer deviations and faults, shorter) while
 /// the run fails the same way; returns the smaller schedule and its outcome.
-std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing, const std::string& failure);
+/// Two deadlocks count as the same failure whatever is pending.
+std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing, const std::string& failure,
+                                    weft::duration tick = std::chrono::seconds(1));
 
 /// The deviations of `s` whose flip back to FIFO makes the run pass, described.
-std::vector<std::string> name_race(const program& prog, const schedule& s, const std::string& failure);
+std::vector<std::string> name_race(const program& prog, const schedule& s, const std::string& failure,
+                                   weft::duration tick = std::chrono::seconds(1));
 
 /// FNV-1a of a trace (what "distinct traces" counts).
 std::uint64_t trace_hash(const std::vector<std::string>& trace) noexcept;

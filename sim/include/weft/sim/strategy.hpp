@@ -115,6 +115,7 @@ class replay : public strategy {
   schedule s_;
   std::vector<std::size_t> pending_;  // indices of deviations not applied yet, in order
   std::map<decision_kind, std::uint64_t> seen_;  // decisions met so far, per kind
+  std::map<std::string, std::uint64_t> heads_;
   std::string mismatch_;
 };
 
