@@ -784,8 +784,6 @@ class interpreter {
         case op::join:
           co_await std::visit([&](auto& qq) { return qq.join(); }, prim<value_queue>(f, s, "var", s.var, "a queue"));
           break;
-        default:
-          bad(s, "op", std::string("op '") + op_name(s.kind) + "' is not supported by this version of weft yet");
       }
     }
     co_return flow::next;

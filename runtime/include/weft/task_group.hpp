@@ -19,21 +19,7 @@ class task_group;
 
 namespace detail {
 template <class F>
-struct group_body_result {
-  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&, task_group&>>>;
-};
-template <class F>
-  requires(!std::is_invocable_v<F&, task_group&>)
-struct group_body_result<F> {
-  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&>>>;
-};
-template <class F, class G>
-decltype(auto) call_group_body(F& body, G& group) {
-  if constexpr (std::is_invocable_v<F&, G&>)
-    return body(group);
-  else
-    return body();
-}
+using group_body_result = body_result<F, task_group>;
 }  // namespace detail
 
 /// asyncio.TaskGroup: tasks created in it are awaited when its body ends; the
@@ -71,9 +57,9 @@ class task_group {
     std::optional<detail::element_t<R>> result;
     try {
       if constexpr (std::is_void_v<R>)
-        co_await detail::call_group_body(body, *this);
+        co_await detail::call_body(body, *this);
       else
-        result.emplace(co_await detail::call_group_body(body, *this));
+        result.emplace(co_await detail::call_body(body, *this));
     } catch (...) {
       exc = std::current_exception();
     }

@@ -18,23 +18,8 @@ namespace weft {
 class timeout_scope;
 
 namespace detail {
-/// What a scope body returns when awaited: body(scope) if it takes the scope, else body().
 template <class F>
-struct scope_body_result {
-  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&, timeout_scope&>>>;
-};
-template <class F>
-  requires(!std::is_invocable_v<F&, timeout_scope&>)
-struct scope_body_result<F> {
-  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&>>>;
-};
-template <class F, class Scope>
-decltype(auto) call_body(F& body, Scope& scope) {
-  if constexpr (std::is_invocable_v<F&, Scope&>)
-    return body(scope);
-  else
-    return body();
-}
+using scope_body_result = body_result<F, timeout_scope>;
 }  // namespace detail
 
 /// asyncio.Timeout: cancels the task running its body once the deadline

@@ -77,6 +77,25 @@ coro<await_result_t<Aw&&>> await_in_coro(Aw aw) {
   co_return co_await std::move(aw);
 }
 
+/// What a context-manager body returns when awaited: body(arg) if it takes the
+/// scope or group it runs in, else body(). (timeout_scope::run, task_group::run)
+template <class F, class Arg>
+struct body_result {
+  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&, Arg&>>>;
+};
+template <class F, class Arg>
+  requires(!std::is_invocable_v<F&, Arg&>)
+struct body_result<F, Arg> {
+  using type = std::remove_cvref_t<await_result_t<std::invoke_result_t<F&>>>;
+};
+template <class F, class Arg>
+decltype(auto) call_body(F& body, Arg& arg) {
+  if constexpr (std::is_invocable_v<F&, Arg&>)
+    return body(arg);
+  else
+    return body();
+}
+
 /// asyncio.ensure_future(arg): the future/task itself, or a new task running it.
 template <class A>
 ref_ptr<future_base> ensure_future(A&& a) {
