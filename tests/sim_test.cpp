@@ -984,6 +984,44 @@ TEST(TokenTest, TokenOfAnotherProgramDoesNotFit) {
   EXPECT_EQ(mismatch, "");
 }
 
+TEST(TokenTest, TokenStillReplaysAfterAnUnrelatedEdit) {
+  // A lost update found on one program; then the program gains an unrelated
+  // task (spawned first, yielding twice), which shifts every raw queue index.
+  // The token names its deviation by task and step ("b#0 instead of a#0"), so
+  // it still replays, to the same failure.
+  const std::string race = R"({"coros": {
+    "main": [%NOISE%{"op": "set", "var": "count", "value": 0},
+             {"op": "spawn", "var": "a", "coro": "worker"}, {"op": "spawn", "var": "b", "coro": "late"},
+             {"op": "await", "aw": {"task": "a"}}, {"op": "await", "aw": {"task": "b"}},
+             {"op": "assert", "var": "count", "eq": 2}],
+    "late": [{"op": "sleep", "d": 0}, {"op": "await", "aw": {"coro": "worker"}}],
+    "worker": [{"op": "set", "var": ".seen", "value": "$count"}, {"op": "sleep", "d": 0},
+               {"op": "set", "var": "count", "value": "$.seen"}, {"op": "add", "var": "count", "value": 1}],
+    "noise": [{"op": "sleep", "d": 0}, {"op": "sleep", "d": 0}, {"op": "log", "msg": "noise"}]}})";
+  auto with_noise = [&](const std::string& noise) {
+    std::string text = race;
+    text.replace(text.find("%NOISE%"), 7, noise);
+    return text;
+  };
+  const sim::program original = from_text(with_noise(""));
+  const sim::report r = sim::explore(original, with(sim::strategy_kind::random, 200, 0));
+  ASSERT_TRUE(r.first_failure);
+  const std::string token = sim::encode_token(r.first_failure->shrunk);
+  std::string error;
+  const auto s = sim::decode_token(token, error);
+  ASSERT_TRUE(s) << error;
+
+  const sim::program edited = from_text(with_noise(R"({"op": "spawn", "var": "n", "coro": "noise"}, )"));
+  std::string mismatch;
+  const sim::outcome out = sim::replay_run(edited, *s, mismatch);
+  EXPECT_EQ(mismatch, "");
+  EXPECT_EQ(out.failure, r.first_failure->failure);
+  // The plain FIFO run of the edited program passes: the token made the difference.
+  always_zero zero;
+  sim::sim_scheduler fifo(zero, {});
+  EXPECT_EQ(edited(fifo).failure, "");
+}
+
 TEST(TokenTest, ReplayThroughTheCppApiRejectsBadTokens) {
   auto body = []() -> weft::coro<void> { co_await weft::sleep(0s); };
   EXPECT_THROW(sim::replay(body, "w1.!"), std::invalid_argument);
