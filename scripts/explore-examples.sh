@@ -18,6 +18,6 @@ if [[ $rc -gt 1 ]]; then
 fi
 echo
 echo "Each 'replay:' line above reproduces its failure exactly, e.g.:"
-first=$("$weft" explore examples/scenarios/lost_update.json --runs 2000 --seed 1 | sed -n 's/^  replay: //p' | head -n 1)
+first=$("$weft" explore examples/scenarios/lost_update.json --runs 2000 --seed 1 | sed -n 's/^  replay: //p' | head -n 1 || true)
 echo "  \$ ${first/weft /$weft }"
 ${first/weft /$weft } || true

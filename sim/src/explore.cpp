@@ -295,16 +295,21 @@ std::vector<std::string> name_race(const program& prog, const schedule& s, const
     index_replay strat(c);
     recorded_run r = run_recorded(prog, strat, replay_faults(c, tick), 0);
     if (same_failure(r.out.failure, failure)) continue;  // not needed for this failure
-    auto where = [](const std::string& site) { return site.empty() ? std::string() : " (at " + site + ")"; };
+    auto where = [](const std::string& id, const std::string& site) {
+      if (!site.empty()) return " (at " + site + ")";
+      return id.size() > 2 && id.compare(id.size() - 2, 2, "#0") == 0 ? std::string(" (at its start)") : std::string();
+    };
     switch (d.kind) {
       case decision_kind::ready:
-        race.push_back(d.chosen + where(d.chosen_site) + " ran before " + d.displaced + where(d.displaced_site));
+        race.push_back(d.chosen + where(d.chosen, d.chosen_site) + " ran before " + d.displaced +
+                       where(d.displaced, d.displaced_site) +
+                       (d.ordinal ? " [time " + std::to_string(d.ordinal + 1) + " that " + d.displaced + " was next]" : ""));
         break;
       case decision_kind::timer:
         race.push_back("timer " + std::to_string(d.ordinal) + ": a later-scheduled timer due at the same instant fired first");
         break;
       case decision_kind::cancel:
-        race.push_back("an injected cancel of " + d.chosen + where(d.chosen_site));
+        race.push_back("an injected cancel of " + d.chosen + where(d.chosen, d.chosen_site));
         break;
       case decision_kind::jitter:
         race.push_back("timer " + std::to_string(d.ordinal) + " fired " + std::to_string(d.choice) + " tick(s) late");
