@@ -6,29 +6,6 @@ from vloop import log, run
 import asyncio
 
 
-class _OrderedTasks(dict):
-    """TaskGroup._tasks in creation order. CPython keeps a set and cancels in
-    hash order; weft (design.md, "Where CPython leaves an order unspecified")
-    uses creation order, so the twin does too."""
-
-    def add(self, task):
-        self[task] = None
-
-    def discard(self, task):
-        self.pop(task, None)
-
-
-_task_group_init = asyncio.TaskGroup.__init__
-
-
-def _ordered_task_group_init(self):
-    _task_group_init(self)
-    self._tasks = _OrderedTasks()
-
-
-asyncio.TaskGroup.__init__ = _ordered_task_group_init
-
-
 def describe(e):
     """An exception as weft's twin prints it; groups with their members."""
     if isinstance(e, BaseExceptionGroup):

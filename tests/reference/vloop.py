@@ -10,8 +10,9 @@ differences"):
   1. virtual time: the selector never blocks; a wait of t seconds adds t to the
      loop's clock, which starts at 0;
   2. timers with equal deadlines fire in scheduling order;
-  3. asyncio.run's shutdown cancels leftover tasks in creation order (CPython
-     iterates a set).
+  3. asyncio.run's shutdown cancels leftover tasks in creation order, and an
+     aborting TaskGroup cancels its children in the order they joined it
+     (CPython iterates sets for both).
 """
 import asyncio
 import asyncio.runners
@@ -100,6 +101,27 @@ def _cancel_all_tasks_in_creation_order(loop):
 
 
 asyncio.runners._cancel_all_tasks = _cancel_all_tasks_in_creation_order
+
+
+class _OrderedTasks(dict):
+    """TaskGroup._tasks as an insertion-ordered set (CPython: a set)."""
+
+    def add(self, task):
+        self[task] = None
+
+    def discard(self, task):
+        self.pop(task, None)
+
+
+_task_group_init = asyncio.TaskGroup.__init__
+
+
+def _ordered_task_group_init(self):
+    _task_group_init(self)
+    self._tasks = _OrderedTasks()
+
+
+asyncio.TaskGroup.__init__ = _ordered_task_group_init
 
 
 def now_ms():
