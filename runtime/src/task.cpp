@@ -145,10 +145,11 @@ int task_base::uncancel() noexcept {
 }
 
 void task_base::run_step(std::exception_ptr exc) {
-  // Task.__step_run_and_handle_result
+  // Task.__step_run_and_handle_result. The caller keeps the task alive even if
+  // the coroutine drops its last handle: the ready node's argument (a step),
+  // the wakeup callback's capture, or create_task's handle (an eager step).
   yield_kind_ = yield_kind::none;
   yielded_ = nullptr;
-  ref_ptr<future_base> keep(this);  // the coroutine may drop the last handle
   if (!started_ && (exc || reused_)) {
     // coro.throw(exc) on a coroutine that never ran ends with exc at once; a
     // coroutine that already ran refuses to run again (coro.send raises).

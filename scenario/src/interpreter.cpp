@@ -98,11 +98,14 @@ class user_error : public std::exception {
 /// input). Derives from nothing, so no scenario handler can catch it.
 struct run_abort {};
 
-std::string render_exception(const std::exception_ptr& e) {
+/// The class a handler names for `e`: its user kind, or the asyncio/Python
+/// class weft's exception mirrors ("Exception" for another std::exception,
+/// "BaseException" for anything else).
+std::string kind_of(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
   } catch (const user_error& u) {
-    return u.kind() + "(" + u.message() + ")";
+    return u.kind();
   } catch (const weft::cancelled_error&) {
     return "CancelledError";
   } catch (const weft::timeout_error&) {
@@ -113,16 +116,30 @@ std::string render_exception(const std::exception_ptr& e) {
     return "QueueFull";
   } catch (const weft::queue_empty&) {
     return "QueueEmpty";
-  } catch (const weft::exception_group& g) {
-    std::string out = "ExceptionGroup[";
-    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
-    return out + "]";
+  } catch (const weft::exception_group&) {
+    return "ExceptionGroup";
   } catch (const std::invalid_argument&) {
     return "ValueError";
   } catch (const std::runtime_error&) {
     return "RuntimeError";
+  } catch (const std::exception&) {
+    return "Exception";
   } catch (...) {
     return "BaseException";
+  }
+}
+
+std::string render_exception(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const user_error& u) {
+    return u.kind() + "(" + u.message() + ")";
+  } catch (const weft::exception_group& g) {
+    std::string out = "ExceptionGroup[";
+    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
+    return out + "]";
+  } catch (...) {
+    return kind_of(e);  // asyncio's own exceptions render by their type alone
   }
 }
 
@@ -197,33 +214,13 @@ bool equal(const value& a, const value& b) {
   return true;
 }
 
-/// Does a handler for `kind` catch `e`? (asyncio's exception hierarchy)
+/// Does a handler for `kind` catch `e`? BaseException catches all, Exception
+/// all but CancelledError (a BaseException), any other kind its own class.
 bool matches(const std::string& kind, const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const user_error& u) {
-    return kind == "BaseException" || kind == "Exception" || kind == u.kind();
-  } catch (const weft::cancelled_error&) {
-    return kind == "BaseException" || kind == "CancelledError";
-  } catch (const weft::timeout_error&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "TimeoutError";
-  } catch (const weft::invalid_state_error&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "InvalidStateError";
-  } catch (const weft::queue_full&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "QueueFull";
-  } catch (const weft::queue_empty&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "QueueEmpty";
-  } catch (const weft::exception_group&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "ExceptionGroup";
-  } catch (const std::invalid_argument&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "ValueError";
-  } catch (const std::runtime_error&) {
-    return kind == "BaseException" || kind == "Exception" || kind == "RuntimeError";
-  } catch (const std::exception&) {
-    return kind == "BaseException" || kind == "Exception";
-  } catch (...) {
-    return kind == "BaseException";
-  }
+  const std::string k = kind_of(e);
+  if (kind == "BaseException") return true;
+  if (kind == "Exception") return k != "CancelledError" && k != "BaseException";
+  return kind == k;
 }
 
 // ---- the interpreter ----
@@ -712,15 +709,11 @@ class interpreter {
         case op::lock:
           assign(f, s.var, value{primitive::make<weft::lock>()});
           break;
-        case op::semaphore:
-          try {
-            if (s.bounded)
-              assign(f, s.var, value{primitive::make<weft::bounded_semaphore>(s.count)});
-            else
-              assign(f, s.var, value{primitive::make<weft::semaphore>(s.count)});
-          } catch (const std::invalid_argument&) {
-            throw;  // Semaphore(-1) raises ValueError in the task, as in asyncio
-          }
+        case op::semaphore:  // Semaphore(-1) raises ValueError in the task, as in asyncio
+          if (s.bounded)
+            assign(f, s.var, value{primitive::make<weft::bounded_semaphore>(s.count)});
+          else
+            assign(f, s.var, value{primitive::make<weft::semaphore>(s.count)});
           break;
         case op::acquire:
           if (weft::semaphore* sem = semaphore_var(f, s))
