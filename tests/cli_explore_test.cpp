@@ -25,6 +25,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
+
 #ifndef WEFT_SCENARIOS_DIR
 #define WEFT_SCENARIOS_DIR WEFT_CONFORMANCE_DIR "/../examples/scenarios"
 #endif
@@ -33,26 +35,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
-
-/// What a run of the command came to.
-struct cli_result {
-  int exit_code = -1;  // the exit status, or 128 + the signal that killed it
-  std::string out, err;
-};
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// `s` quoted for /bin/sh.
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using weft_test::cli_result;
+using weft_test::quoted;
+using weft_test::read_bytes;
+using weft_test::show;
 
 std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
@@ -62,11 +48,6 @@ std::vector<std::string> split_lines(const std::string& s) {
 }
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-std::string show(const cli_result& r) {
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out.substr(0, 3000) + "--- stderr:\n" +
-         r.err.substr(0, 3000);
-}
 
 /// A bundled scenario's path, normalised (it is printed back in replay lines).
 std::string scenario(const std::string& name) {
@@ -108,46 +89,7 @@ explored parse_explore(const std::string& out) {
   return e;
 }
 
-/// Each test's own directory for files and captured output.
-class CliExploreTest : public testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(testing::TempDir()) / ("weft_cli_explore_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string file(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
-  /// Runs `weft ARGS...` with stdin from /dev/null and stdout, stderr captured
-  /// to files (not a terminal: no progress line).
-  cli_result weft(const std::vector<std::string>& args) {
-    std::string cmd = quoted(WEFT_CLI);
-    for (const auto& a : args) cmd += " " + quoted(a);
-    return shell(cmd);
-  }
-
-  /// Runs a shell command line as printed by weft (e.g. a replay line).
-  cli_result shell(std::string cmd) {
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " </dev/null >" + quoted(out.string()) + " 2>" + quoted(err.string());
-    cli_result r;
-    const int status = std::system(cmd.c_str());
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    else if (status != -1 && WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
-    r.out = read_bytes(out);
-    r.err = read_bytes(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
+class CliExploreTest : public weft_test::cli_fixture {};
 
 // ---- explore: exit codes and the replay line ----
 

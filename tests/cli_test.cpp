@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "cli.hpp"
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +24,10 @@
 namespace {
 
 namespace fs = std::filesystem;
+using weft_test::cli_result;
+using weft_test::quoted;
+using weft_test::read_bytes;
+using weft_test::show;
 
 /// The spec's example scenario and the trace it prints.
 const char* const example = R"({
@@ -46,67 +52,8 @@ const char* const example_trace =
 const char* const unknown_op = R"({"coros": {"main": [{"op": "log", "msg": "start"}, {"op": "sleeep", "d": 1}]}})";
 const char* const unknown_op_message = ": /coros/main/1/op: unknown op 'sleeep'\n";
 
-/// What a run of the command came to.
-struct cli_result {
-  int exit_code = -1;  // the exit status, or 128 + the signal that killed it
-  std::string out, err;
-};
+class CliTest : public weft_test::cli_fixture {};
 
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// `s` quoted for /bin/sh.
-std::string quoted(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-/// Each test's own directory for scenario files and captured output.
-class CliTest : public testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(testing::TempDir()) /
-           ("weft_cli_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  /// Writes `text` to NAME in the test's directory; returns its path.
-  std::string file(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-
-  /// Runs `weft ARGS...` with stdout and stderr captured.
-  cli_result weft(const std::vector<std::string>& args) {
-    std::string cmd = quoted(WEFT_CLI);
-    for (const auto& a : args) cmd += " " + quoted(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " </dev/null >" + quoted(out.string()) + " 2>" + quoted(err.string());
-    cli_result r;
-    const int status = std::system(cmd.c_str());
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    else if (status != -1 && WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
-    r.out = read_bytes(out);
-    r.err = read_bytes(err);
-    return r;
-  }
-
-  fs::path dir_;
-};
-
-std::string show(const cli_result& r) {
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout:\n" + r.out.substr(0, 2000) + "--- stderr:\n" +
-         r.err.substr(0, 2000);
-}
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
