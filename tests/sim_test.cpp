@@ -535,6 +535,23 @@ TEST(FifoScheduleTest, AllZeroScheduleReproducesEveryConformanceGolden) {
   EXPECT_GT(decided, files.size() / 2);
 }
 
+TEST(FifoScheduleTest, FifoStrategyWithoutRecordingIsTheFifoRunAndRecordsNothing) {
+  // What the benchmarks call the simulator's FIFO run.
+  const fs::path dir(WEFT_CONFORMANCE_DIR);
+  std::size_t checked = 0;
+  for (const auto& e : fs::directory_iterator(dir / "scenarios")) {
+    if (e.path().extension() != ".json") continue;
+    const auto golden = read_lines(dir / "golden" / (e.path().stem().string() + ".txt"));
+    const auto prog = weft::scenario::parse_file(e.path().string());
+    sim::fifo first;
+    sim::sim_scheduler sched(first, {}, 0, /*record=*/false);
+    EXPECT_EQ(weft::scenario::run(prog, {.scheduler = &sched}).trace, golden) << e.path().filename();
+    EXPECT_TRUE(sched.recorded().decisions.empty()) << e.path().filename();
+    ++checked;
+  }
+  EXPECT_GE(checked, 100u);
+}
+
 TEST(FifoScheduleTest, ReplayingTheEmptyTokenIsTheFifoRun) {
   std::string error;
   const auto s = sim::decode_token("w1.AA", error);

@@ -205,15 +205,15 @@ void event_loop::run_once() {
   batch_.clear();
   for (std::size_t i = 0; i < ntodo; ++i) batch_.emplace_back(ready_.pop_front());
   // Callbacks scheduled by this batch must wait for the next iteration: keep
-  // the batch aside and let the scheduler pick from what remains of it.
-  std::size_t remaining = ntodo;
-  while (remaining > 0) {
-    std::size_t i = remaining == 1 ? 0 : scheduler_->pick(std::span<const ready_entry>(batch_.data(), remaining));
+  // the batch aside and let the scheduler pick from what remains of it. The
+  // chosen entry moves to the head, so a FIFO pick costs O(1), not O(batch).
+  for (std::size_t head = 0; head < ntodo; ++head) {
+    const std::size_t remaining = ntodo - head;
+    std::size_t i = remaining == 1 ? 0 : scheduler_->pick(std::span<const ready_entry>(batch_.data() + head, remaining));
     if (i >= remaining) throw std::logic_error("scheduler::pick returned an index out of range");
-    detail::callback_node* n = batch_[i].node();
-    batch_.erase(batch_.begin() + static_cast<std::ptrdiff_t>(i));
-    --remaining;
-    run_node(n);
+    const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(head);
+    std::rotate(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
+    run_node(batch_[head].node());
   }
 }
 

@@ -41,6 +41,14 @@ class strategy {
   virtual bool wants(decision_kind kind) const { return kind == decision_kind::ready || kind == decision_kind::timer; }
 };
 
+/// asyncio's order: always the first option. With a sim_scheduler that does
+/// not record, the simulator's machinery without its choices (what the
+/// benchmarks compare with the production FIFO loop).
+class fifo final : public strategy {
+ public:
+  std::size_t choose(const choice_point&) override { return 0; }
+};
+
 /// Uniformly random choices from a seed; each run gets its own derived seed.
 class random_walk : public strategy {
  public:
