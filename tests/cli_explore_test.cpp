@@ -1,8 +1,8 @@
 // `weft explore` and `weft replay` (tools/weft_main.cpp), run as a user runs them:
 //   weft explore FILE... [--strategy random|pct|dfs] [--runs N] [--seed S] [--depth D]
 //                [--max-delays K] [--faults cancel,jitter] [--jitter TICKS] [--swarm]
-//                [--check-determinism] [--jobs N] [--shard I/N] [--json] [--stats]
-//   weft replay FILE --schedule TOKEN [--verbose] [--timeline OUT.json]
+//                [--check-determinism] [--fail-on-unretrieved] [--jobs N] [--shard I/N] [--json] [--stats]
+//   weft replay FILE --schedule TOKEN [--fail-on-unretrieved] [--verbose] [--timeline OUT.json]
 // Exit status: 0 nothing failed, 1 a failure was found (or the replayed run
 // fails), 2 bad input or usage (a token that does not fit included).
 //
@@ -139,6 +139,28 @@ TEST_F(CliExploreTest, CancellationBugIsFoundOnlyWithInjectedCancels) {
   // A deadlock (whichever request was left waiting).
   EXPECT_EQ(again.err.rfind(f + ": the run fails: deadlock: nothing ready, no timer; pending: main at ", 0), 0u)
       << show(again);
+}
+
+TEST_F(CliExploreTest, LostTaskExceptionFailsOnlyWithFailOnUnretrieved) {
+  // A fire-and-forget worker dies with QueueEmpty under one timer order; no
+  // assert fails, so only the opt-in check reports it.
+  const std::string f = fs::weakly_canonical(fs::path(WEFT_TESTS_DIR) / "scenarios/fire_and_forget_worker.json").string();
+  const cli_result plain = weft({"explore", f, "--runs", "200"});
+  EXPECT_EQ(plain.exit_code, 0) << show(plain);
+  EXPECT_TRUE(contains(plain.out, ": 2 distinct traces, 0 failing")) << show(plain);
+  const cli_result strict = weft({"explore", f, "--runs", "200", "--fail-on-unretrieved"});
+  EXPECT_EQ(strict.exit_code, 1) << show(strict);
+  const explored e = parse_explore(strict.out);
+  EXPECT_EQ(e.failure, "task exception never retrieved: worker raised QueueEmpty") << show(strict);
+  EXPECT_EQ(e.replay_line, "weft replay " + f + " --fail-on-unretrieved --schedule " + e.token) << show(strict);
+  EXPECT_EQ(e.shrunk_trace.back(), "= worker raised QueueEmpty") << show(strict);
+  // The printed line replays the failure; without the flag the same run passes.
+  const cli_result again = shell(quoted(WEFT_CLI) + e.replay_line.substr(4));
+  EXPECT_EQ(again.exit_code, 1) << e.replay_line << "\n" << show(again);
+  EXPECT_EQ(split_lines(again.out), e.shrunk_trace) << show(again);
+  const cli_result lenient = weft({"replay", f, "--schedule", e.token});
+  EXPECT_EQ(lenient.exit_code, 0) << show(lenient);
+  EXPECT_EQ(split_lines(lenient.out), e.shrunk_trace) << show(lenient);
 }
 
 TEST_F(CliExploreTest, ExploreOfCorrectFilesExitsZero) {

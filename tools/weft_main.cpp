@@ -28,6 +28,7 @@
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/explore.hpp"
+#include "scenario_program.hpp"
 
 namespace {
 
@@ -73,30 +74,6 @@ int trace(const std::vector<std::string>& files) {
   return rc;
 }
 
-/// A scenario as the simulator's program: a run and why it failed.
-weft::sim::program as_program(const weft::scenario::program& prog) {
-  return [&prog](weft::scheduler& s) {
-    auto r = weft::scenario::run(prog, {.scheduler = &s});
-    weft::sim::outcome out;
-    out.trace = std::move(r.trace);
-    switch (r.end) {
-      case ending::assertion_failed: out.failure = out.trace.back().substr(2); break;
-      case ending::step_limit: out.failure = "step limit: the program did not end (livelock?)"; break;
-      case ending::deadlock: {
-        out.failure = "deadlock: nothing ready, no timer; pending:";
-        for (const auto& p : r.pending) out.failure += " " + p + ";";
-        out.failure.pop_back();
-        break;
-      }
-      case ending::completed:
-        for (const auto& line : out.trace)
-          if (line.rfind("= main raised ", 0) == 0) out.failure = "exception escaping main: " + line.substr(14);
-        break;
-    }
-    return out;
-  };
-}
-
 struct explore_args {
   std::string strategy = "random";
   std::uint64_t runs = 1000;
@@ -106,6 +83,7 @@ struct explore_args {
   std::vector<std::string> faults;
   std::uint32_t jitter = 1;
   bool swarm = false, check_determinism = false, json = false, stats = false;
+  weft::scenario::failure_options failures;
   unsigned jobs = 1;
   std::string shard;
 };
@@ -175,7 +153,7 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
       };
     weft::sim::report rep;
     try {
-      rep = weft::sim::explore(as_program(prog), o);
+      rep = weft::sim::explore(weft::scenario::sim_program(prog, a.failures), o);
     } catch (const weft::scenario::bad_input& e) {
       if (tty) fmt::print(stderr, "\n");
       fmt::print(stderr, "{}\n", e.what());
@@ -186,6 +164,8 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
     if (tty) fmt::print(stderr, "\r\033[K");
     if (rep.failures || !rep.nondeterminism.empty()) rc = std::max(rc, exit_failed);
     std::string replay_token = rep.first_failure ? weft::sim::encode_token(rep.first_failure->shrunk) : "";
+    const std::string replay_command = fmt::format("weft replay {}{} --schedule {}", file,
+                                                   a.failures.fail_on_unretrieved ? " --fail-on-unretrieved" : "", replay_token);
     if (a.json) {
       nlohmann::json j{{"file", file},
                        {"strategy", a.strategy},
@@ -206,7 +186,7 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
                               {"token", replay_token},
                               {"trace", f.shrunk_trace},
                               {"race", f.race},
-                              {"replay", fmt::format("weft replay {} --schedule {}", file, replay_token)}};
+                              {"replay", replay_command}};
       }
       if (a.stats) j["seconds"] = secs;
       all.push_back(std::move(j));
@@ -232,14 +212,15 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
         fmt::print("  the race (flipping any of these back to FIFO makes the run pass):\n");
         for (const auto& r : f.race) fmt::print("    {}\n", r);
       }
-      fmt::print("  replay: weft replay {} --schedule {}\n", file, replay_token);
+      fmt::print("  replay: {}\n", replay_command);
     }
   }
   if (a.json) fmt::print("{}\n", all.size() == 1 ? all[0].dump(2) : all.dump(2));
   return rc;
 }
 
-int replay(const std::string& file, const std::string& token, bool verbose, const std::string& timeline) {
+int replay(const std::string& file, const std::string& token, bool verbose, const std::string& timeline,
+           weft::scenario::failure_options failures) {
   weft::scenario::program prog;
   try {
     prog = weft::scenario::parse_file(file);
@@ -257,7 +238,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
   weft::sim::schedule recorded;
   weft::sim::outcome out;
   try {
-    out = weft::sim::replay_run(as_program(prog), *s, mismatch, &recorded, weft::scenario::tick);
+    out = weft::sim::replay_run(weft::scenario::sim_program(prog, failures), *s, mismatch, &recorded, weft::scenario::tick);
   } catch (const weft::scenario::bad_input& e) {
     fmt::print(stderr, "{}\n", e.what());
     return exit_bad_input;
@@ -356,13 +337,17 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--shard", ea.shard, "Run shard I of N of the run indices (I/N)");
   explore_cmd->add_flag("--json", ea.json, "Print the report as JSON");
   explore_cmd->add_flag("--stats", ea.stats, "Also print timings");
+  const char* unretrieved_help = "Fail a run in which a task ends with an exception nobody retrieved";
+  explore_cmd->add_flag("--fail-on-unretrieved", ea.failures.fail_on_unretrieved, unretrieved_help);
 
   std::string file, token, timeline;
   bool verbose = false;
+  weft::scenario::failure_options replay_failures;
   auto* replay_cmd = app.add_subcommand("replay", "Replay one schedule of a scenario and print its trace");
   replay_cmd->add_option("FILE", file, "Scenario file (JSON)")->required()->check(CLI::ExistingFile);
   replay_cmd->add_option("--schedule", token, "Schedule token (from weft explore)")->required();
   replay_cmd->add_flag("--verbose", verbose, "Show each decision that differs from FIFO");
+  replay_cmd->add_flag("--fail-on-unretrieved", replay_failures.fail_on_unretrieved, unretrieved_help);
   replay_cmd->add_option("--timeline", timeline, "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing)");
 
   try {
@@ -378,5 +363,5 @@ int main(int argc, char** argv) {
   if (trace_cmd->parsed()) return trace(files);
   if (check_cmd->parsed()) return check(files);
   if (explore_cmd->parsed()) return explore(files, ea);
-  return replay(file, token, verbose, timeline);
+  return replay(file, token, verbose, timeline, replay_failures);
 }

@@ -270,7 +270,10 @@ class interpreter {
         result_.trace.push_back("= main " + main_outcome(main));
         for (const auto& t : spawned_) {
           try {
-            result_.trace.push_back("= " + t.get_name() + " " + render_task_state(t));
+            const bool lost = t.exception_unretrieved();  // before rendering reads it
+            const std::string line = t.get_name() + " " + render_task_state(t);
+            if (lost) result_.unretrieved.push_back(line);
+            result_.trace.push_back("= " + line);
           } catch (const unrenderable&) {
             throw bad_input(prog_.file, "", "task " + t.get_name() + "'s result is a primitive, which has no rendering");
           }

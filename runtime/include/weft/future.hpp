@@ -82,6 +82,10 @@ class any_future {
   /// Future.exception(): null if it finished with a result; throws
   /// cancelled_error if cancelled and invalid_state_error if pending.
   std::exception_ptr exception() const { return get().exception(); }
+  /// True while it holds an exception nobody has retrieved (by exception(),
+  /// result() or an await): what "exception was never retrieved" reports when
+  /// it is destroyed. Asyncio's Future._log_traceback; does not retrieve it.
+  bool exception_unretrieved() const { return get().exception_unretrieved(); }
   /// Future.get_loop().
   event_loop& get_loop() const { return get().loop(); }
 

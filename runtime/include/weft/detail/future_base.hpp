@@ -99,6 +99,12 @@ class future_base : public pooled {
   /// Future.remove_done_callback, by id: returns how many were removed (0 or 1).
   std::size_t remove_done_callback(std::uint64_t id) noexcept;
 
+  /// Scratch mark for algorithms over sets of futures (gather's dedup): false
+  /// outside such an algorithm. O(1) instead of a search or a hash set.
+  bool marked() const noexcept { return marked_; }
+  void set_marked(bool m) noexcept { marked_ = m; }
+  /// An exception nobody retrieved yet (Future._log_traceback).
+  bool exception_unretrieved() const noexcept { return log_traceback_; }
   void* value_ptr() const noexcept { return value_; }
   /// The message of the last cancel() (Future._cancel_message).
   const std::optional<std::string>& cancel_message() const noexcept { return cancel_msg_; }
@@ -127,6 +133,7 @@ class future_base : public pooled {
   std::uint32_t refs_ = 0;
   state state_ = state::pending;
   bool is_task_ = false;
+  bool marked_ = false;  // scratch for gather's deduplication (always false between calls)
   bool log_traceback_ = false;  // an exception nobody retrieved yet
   std::uint64_t next_callback_id_ = 0;
   ref_ptr<loop_anchor> anchor_;

@@ -50,6 +50,11 @@ struct run_result {
   /// On a deadlock: each pending task and the statement it waits at
   /// ("main at /coros/main/3"), in creation order.
   std::vector<std::string> pending;
+  /// On a completed run: the tasks that ended with an exception nobody
+  /// retrieved (no await, gather, result() or exception() read it), as
+  /// "NAME raised EXC", in creation order. Asyncio logs "Task exception was never retrieved" for
+  /// these; the trace does not show it.
+  std::vector<std::string> unretrieved;
 };
 
 /// Runs `prog` and returns its trace. Throws bad_input for errors only a run

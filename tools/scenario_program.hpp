@@ -1,0 +1,20 @@
+#pragma once
+/// A scenario as the simulator's program, shared by the weft command and the
+/// benchmarks: one run of it under a scheduler, and why that run failed.
+
+#include <weft/scenario/program.hpp>
+#include <weft/sim/explore.hpp>
+
+namespace weft::scenario {
+
+/// What counts as a failure besides a failed assert, a deadlock, a step limit
+/// and an exception escaping main.
+struct failure_options {
+  /// A task that ended with an exception nobody retrieved fails the run.
+  bool fail_on_unretrieved = false;
+};
+
+/// Runs `prog` (which must outlive the result) once per call.
+weft::sim::program sim_program(const program& prog, failure_options opts = {});
+
+}  // namespace weft::scenario
