@@ -115,19 +115,25 @@ E gathered(future_base* f) {
 template <class R>
 future<R> start_gather(std::vector<ref_ptr<future_base>> args, bool return_exc,
                        typename gather_state<R>::collector collect) {
-  std::vector<ref_ptr<future_base>> children;
   std::vector<future_base*> done_futs;
   std::vector<future_base*> unique;
   event_loop* loop = nullptr;
+  unique.reserve(args.size());
+  struct unmark {
+    std::vector<future_base*>& futs;
+    ~unmark() {
+      for (future_base* f : futs) f->set_marked(false);
+    }
+  } clear_marks{unique};
   for (auto& fut : args) {
     if (!loop) loop = &fut->loop();
     if (&fut->loop() != loop)
       throw std::invalid_argument("The future belongs to a different loop than the one specified as the loop argument");
-    if (std::find(unique.begin(), unique.end(), fut.get()) == unique.end()) {
+    if (!fut->marked()) {  // asyncio's arg_to_fut: each distinct future once, in order
+      fut->set_marked(true);
       unique.push_back(fut.get());
       if (fut->done()) done_futs.push_back(fut.get());
     }
-    children.push_back(fut);
   }
   if constexpr (std::is_default_constructible_v<R>) {
     if (!loop) {
@@ -137,7 +143,7 @@ future<R> start_gather(std::vector<ref_ptr<future_base>> args, bool return_exc,
       return done;
     }
   }
-  ref_ptr<future_base> outer(new gather_state<R>(*loop, children, unique.size(), return_exc, collect));
+  ref_ptr<future_base> outer(new gather_state<R>(*loop, std::move(args), unique.size(), return_exc, collect));
   auto* g = static_cast<gather_state<R>*>(outer.get());
   for (future_base* fut : unique)
     if (!fut->done())
