@@ -23,11 +23,6 @@ loop_clock::time_point loop_clock::now() { return get_running_loop().time(); }
 
 // ---- running loop ----
 
-event_loop*& detail::running_loop_slot() noexcept {
-  thread_local event_loop* loop = nullptr;
-  return loop;
-}
-
 event_loop& get_running_loop() {
   event_loop* l = detail::running_loop_slot();
   if (!l) throw std::runtime_error("no running event loop");
@@ -40,8 +35,8 @@ handle::handle(detail::callback_node* n) noexcept : n_(n) { ++n_->refs; }
 handle::handle(const handle& o) noexcept : n_(o.n_) {
   if (n_) ++n_->refs;
 }
-handle::~handle() {
-  if (n_ && --n_->refs == 0) {
+void handle::release() noexcept {
+  if (--n_->refs == 0) {
     if (event_loop* l = n_->anchor->loop)
       l->recycle(n_);
     else
@@ -49,8 +44,7 @@ handle::~handle() {
   }
 }
 
-void handle::cancel() noexcept {
-  if (!n_ || n_->cancelled) return;
+void handle::mark_cancelled() noexcept {
   n_->cancelled = true;
   if (n_->at == detail::callback_node::where::timer && n_->anchor->loop) n_->anchor->loop->timer_cancelled();
 }
@@ -100,7 +94,7 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
   free_nodes_ = n;
 }
 
-detail::callback_node* event_loop::push_ready(detail::callback_fn fn, detail::future_base* arg,
+detail::callback_node* event_loop::push_ready(detail::callback_fn&& fn, detail::future_base* arg,
                                               detail::task_base* task) {
   check_closed();
   detail::callback_node* n = new_node();

@@ -92,14 +92,14 @@ void future_base::raise_unless_result() {
   std::rethrow_exception(result_exception(this));
 }
 
-std::uint64_t future_base::add_done_callback(callback_fn fn, task_base* owner) {
+std::uint64_t future_base::add_done_callback(callback_fn&& fn, task_base* owner) {
   std::uint64_t id = ++next_callback_id_;
   if (state_ != state::pending) {
     loop().push_ready(std::move(fn), this, owner);
   } else if (!first_callback_ && more_callbacks_.empty()) {
-    first_callback_.emplace(callback_entry{std::move(fn), id, owner});
+    first_callback_.emplace(std::move(fn), id, owner);
   } else {
-    more_callbacks_.push_back({std::move(fn), id, owner});
+    more_callbacks_.emplace_back(std::move(fn), id, owner);
   }
   return id;
 }
@@ -121,9 +121,12 @@ void future_base::schedule_callbacks() {
   event_loop* l = anchor_->loop;
   if (!l) return;
   if (first_callback_) {
-    callback_entry e = std::move(*first_callback_);
-    first_callback_.reset();
-    l->push_ready(std::move(e.fn), this, e.owner);
+    // Moved straight into the loop's node; emptied even if push_ready throws.
+    struct clear {
+      std::optional<callback_entry>& e;
+      ~clear() { e.reset(); }
+    } c{first_callback_};
+    l->push_ready(std::move(first_callback_->fn), this, first_callback_->owner);
   }
   if (!more_callbacks_.empty()) {
     std::vector<callback_entry> cbs = std::move(more_callbacks_);

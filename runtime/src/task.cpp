@@ -267,7 +267,6 @@ void run_until_done(event_loop& loop, future_base* f) {
   if (!f->done()) throw std::runtime_error("Event loop stopped before Future completed.");
 }
 
-void yield_now(std::coroutine_handle<> h) { require_current_task()->suspended_on(nullptr, h); }
 
 // ---- asyncio.run ----
 

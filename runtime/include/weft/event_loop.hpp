@@ -88,7 +88,8 @@ class ready_queue {
 };
 
 /// Callbacks registered on the loop's running state in this thread.
-event_loop*& running_loop_slot() noexcept;
+constinit inline thread_local event_loop* running_loop = nullptr;
+inline event_loop*& running_loop_slot() noexcept { return running_loop; }
 }  // namespace detail
 
 /// A scheduled callback; cancel() keeps it from running. Mirrors asyncio.Handle.
@@ -102,9 +103,13 @@ class handle {
     std::swap(n_, o.n_);
     return *this;
   }
-  ~handle();
+  ~handle() {
+    if (n_) release();
+  }
   /// Handle.cancel(): the callback will not run (no effect once it ran).
-  void cancel() noexcept;
+  void cancel() noexcept {
+    if (n_ && !n_->cancelled) mark_cancelled();
+  }
   /// Handle.cancelled().
   bool cancelled() const noexcept { return n_ && n_->cancelled; }
   explicit operator bool() const noexcept { return n_ != nullptr; }
@@ -112,6 +117,8 @@ class handle {
  protected:
   friend class event_loop;
   explicit handle(detail::callback_node* n) noexcept;
+  void release() noexcept;
+  void mark_cancelled() noexcept;
   detail::callback_node* n_ = nullptr;
 };
 
@@ -235,7 +242,7 @@ class event_loop {
 
   // ---- internals used by futures and tasks ----
   /// Schedules `fn(arg)` on the ready queue (the engine of call_soon).
-  detail::callback_node* push_ready(detail::callback_fn fn, detail::future_base* arg,
+  detail::callback_node* push_ready(detail::callback_fn&& fn, detail::future_base* arg,
                                     detail::task_base* task);
   detail::callback_node* push_timer(time_point when, detail::callback_fn fn);
   void check_closed() const {

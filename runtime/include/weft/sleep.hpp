@@ -11,9 +11,6 @@
 namespace weft {
 
 namespace detail {
-/// Suspends the current task for one loop iteration (the bare `yield` of
-/// asyncio's __sleep0).
-void yield_now(std::coroutine_handle<> h);
 
 template <class T>
 class sleep_awaiter {
@@ -25,7 +22,7 @@ class sleep_awaiter {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
     t_ = require_current_task();
-    if (d_ <= duration::zero()) return yield_now(h);
+    if (d_ <= duration::zero()) return t_->suspended_on(nullptr, h);  // a bare yield
     event_loop& loop = t_->loop();
     fut_ = ref_ptr<future_base>(new future_state<void>(loop));
     // futures._set_result_unless_cancelled(future, result)
@@ -36,7 +33,7 @@ class sleep_awaiter {
   }
   T await_resume() {
     timer_.cancel();  // sleep's `finally: h.cancel()`
-    raise_thrown(t_);
+    if (t_->has_thrown()) raise_thrown(t_);
     if (fut_) fut_->raise_unless_result();
     if constexpr (!std::is_void_v<T>) return std::move(result_);
   }

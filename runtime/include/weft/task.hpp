@@ -72,6 +72,7 @@ class task_base : public future_base {
   }
   /// The exception to raise at the await point being resumed, if any.
   std::exception_ptr take_thrown() noexcept { return std::exchange(thrown_, nullptr); }
+  bool has_thrown() const noexcept { return static_cast<bool>(thrown_); }
   /// Destroys the coroutine of a task its loop abandons (loop close).
   void abandon() noexcept;
 

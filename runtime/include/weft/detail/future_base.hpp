@@ -95,7 +95,7 @@ class future_base : public pooled {
   std::exception_ptr make_cancelled_error();
 
   /// Future.add_done_callback: scheduled at once if done. Returns an id for removal.
-  std::uint64_t add_done_callback(callback_fn fn, task_base* owner = nullptr);
+  std::uint64_t add_done_callback(callback_fn&& fn, task_base* owner = nullptr);
   /// Future.remove_done_callback, by id: returns how many were removed (0 or 1).
   std::size_t remove_done_callback(std::uint64_t id) noexcept;
 
@@ -125,6 +125,7 @@ class future_base : public pooled {
   virtual std::string describe_state() const;
 
   struct callback_entry {
+    callback_entry(callback_fn&& f, std::uint64_t i, task_base* o) noexcept : fn(std::move(f)), id(i), owner(o) {}
     callback_fn fn;
     std::uint64_t id;
     task_base* owner = nullptr;  // the task a wakeup belongs to (for schedulers)
