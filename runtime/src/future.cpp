@@ -22,11 +22,7 @@ void future_base::report_unretrieved(const char* message, const std::string& tas
   }
 }
 
-event_loop& future_base::loop() const {
-  event_loop* l = anchor_->loop;
-  if (!l) throw std::runtime_error("Event loop is closed");
-  return *l;
-}
+void future_base::throw_loop_closed() { throw std::runtime_error("Event loop is closed"); }
 
 std::string future_base::describe_state() const {
   switch (state_) {

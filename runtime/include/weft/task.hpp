@@ -254,8 +254,12 @@ decltype(auto) event_loop::run_until_complete(Aw&& aw) {
 /// asyncio.create_task(coro, name=...) on the running loop; throws
 /// std::runtime_error("no running event loop") without one.
 template <class T>
-task<T> create_task(coro<T> c, task_options opts = {}) {
+task<T> create_task(coro<T> c, task_options opts) {
   return get_running_loop().create_task(std::move(c), std::move(opts));
+}
+template <class T>
+task<T> create_task(coro<T> c) {
+  return get_running_loop().create_task(std::move(c));
 }
 
 /// asyncio.current_task(): the task running now, or an empty handle. Throws

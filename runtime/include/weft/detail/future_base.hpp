@@ -74,7 +74,11 @@ class future_base : public pooled {
   bool is_task() const noexcept { return is_task_; }
 
   /// The loop, or throws std::runtime_error("Event loop is closed") once it is gone.
-  event_loop& loop() const;
+  event_loop& loop() const {
+    if (event_loop* l = anchor_->loop) [[likely]]
+      return *l;
+    throw_loop_closed();
+  }
   /// The loop, or nullptr once it is gone.
   event_loop* loop_or_null() const noexcept { return anchor_->loop; }
 
@@ -116,6 +120,7 @@ class future_base : public pooled {
   }
 
  protected:
+  [[noreturn]] static void throw_loop_closed();
   /// Reports an exception nobody retrieved to the loop's handler (from destructors).
   void report_unretrieved(const char* message, const std::string& task_name) noexcept;
   /// Future.cancel without the Task override (super().cancel()).
