@@ -75,16 +75,7 @@ std::pair<std::optional<exception_group>, std::optional<exception_group>> except
   return {std::move(a), std::move(b)};
 }
 
-bool is_cancelled_error(const std::exception_ptr& e) noexcept {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const cancelled_error&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
+bool is_cancelled_error(const std::exception_ptr& e) noexcept { return detail::exception_is<cancelled_error>(e); }
 
 namespace {
 std::string demangle(const char* name) {

@@ -101,7 +101,7 @@ struct run_abort {};
 /// The class a handler names for `e`: its user kind, or the asyncio/Python
 /// class weft's exception mirrors ("Exception" for another std::exception,
 /// "BaseException" for anything else).
-std::string kind_of(const std::exception_ptr& e) {
+std::string kind_of_uncached(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
   } catch (const user_error& u) {
@@ -127,6 +127,18 @@ std::string kind_of(const std::exception_ptr& e) {
   } catch (...) {
     return "BaseException";
   }
+}
+
+std::string kind_of(const std::exception_ptr& e) {
+  // Handlers, renderings and state checks ask one exception its kind again and
+  // again, and each answer costs a rethrow: remember the last one.
+  thread_local std::exception_ptr last;
+  thread_local std::string last_kind;
+  if (e != last) {
+    last_kind = kind_of_uncached(e);
+    last = e;
+  }
+  return last_kind;
 }
 
 std::string render_exception(const std::exception_ptr& e) {

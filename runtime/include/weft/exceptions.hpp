@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -173,6 +174,39 @@ class exception_group : public std::exception {
 
 /// True if `e` holds a cancelled_error.
 bool is_cancelled_error(const std::exception_ptr& e) noexcept;
+
+namespace detail {
+/// Whether `e` holds an E (or a class derived from E). Exact: the answer
+/// comes from a rethrow the first time a thrown type is met in this thread
+/// and from a cache of that answer after (libstdc++ tells a stored
+/// exception's type without rethrowing); rethrowing is what makes the
+/// simulator's exception-heavy runs slow.
+template <class E>
+bool exception_is(const std::exception_ptr& e) noexcept {
+  if (!e) return false;
+  auto by_rethrow = [&e]() noexcept {
+    try {
+      std::rethrow_exception(e);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  };
+#if defined(__GLIBCXX__) && defined(__cpp_rtti)
+  const std::type_info* type = e.__cxa_exception_type();
+  if (!type) return by_rethrow();
+  thread_local std::vector<std::pair<const std::type_info*, bool>> seen;
+  for (const auto& [t, is] : seen)
+    if (*t == *type) return is;
+  const bool is = by_rethrow();
+  if (seen.size() < 64) seen.emplace_back(type, is);  // a program throws few distinct types
+  return is;
+#else
+  return by_rethrow();
+#endif
+}
+}  // namespace detail
 
 /// A short description of an exception for diagnostics: the type's name and its
 /// what(), e.g. "std::runtime_error: boom".
