@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Installs weft's build and test dependencies from Debian packages (Debian 12).
-# Does nothing when everything is already installed. Works as root, or as a
-# user with sudo.
+# With --peers, also what bench/peers/run.py compares weft with (node,
+# uvloop for Debian's Python, tokio's crate sources; cargo is not a Debian
+# package here). Does nothing when everything is already installed. Works as
+# root, or as a user with sudo.
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-  nlohmann-json3-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libasio-dev
 )
+if [[ ${1:-} == --peers ]]; then
+  packages+=(python3-uvloop librust-tokio-dev)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+elif [[ $# -gt 0 ]]; then
+  echo "usage: scripts/install-deps.sh [--peers]" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
