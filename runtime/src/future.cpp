@@ -39,7 +39,7 @@ bool future_base::cancel_future(std::optional<std::string> msg) {
   log_traceback_ = false;
   if (state_ != state::pending) return false;
   state_ = state::cancelled;
-  cancel_msg_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   schedule_callbacks();
   return true;
 }
@@ -64,7 +64,7 @@ void future_base::finish_with_result() {
 
 std::exception_ptr future_base::make_cancelled_error() {
   if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
-  return std::make_exception_ptr(cancelled_error(cancel_msg_));
+  return std::make_exception_ptr(cancelled_error(cancel_message()));
 }
 
 std::exception_ptr future_base::exception() {
@@ -92,22 +92,24 @@ std::uint64_t future_base::add_done_callback(callback_fn&& fn, task_base* owner)
   std::uint64_t id = ++next_callback_id_;
   if (state_ != state::pending) {
     loop().push_ready(std::move(fn), this, owner);
-  } else if (!first_callback_ && more_callbacks_.empty()) {
-    first_callback_.emplace(std::move(fn), id, owner);
+  } else if (!first_callback_.fn && (!more_callbacks_ || more_callbacks_->empty())) {
+    first_callback_ = callback_entry(std::move(fn), id, owner);
   } else {
-    more_callbacks_.emplace_back(std::move(fn), id, owner);
+    if (!more_callbacks_) more_callbacks_ = std::make_unique<std::vector<callback_entry>>();
+    more_callbacks_->emplace_back(std::move(fn), id, owner);
   }
   return id;
 }
 
 std::size_t future_base::remove_done_callback(std::uint64_t id) noexcept {
-  if (first_callback_ && first_callback_->id == id) {
-    first_callback_.reset();
+  if (first_callback_.fn && first_callback_.id == id) {
+    first_callback_.fn.reset();
     return 1;
   }
-  auto it = std::find_if(more_callbacks_.begin(), more_callbacks_.end(), [id](const callback_entry& e) { return e.id == id; });
-  if (it == more_callbacks_.end()) return 0;
-  more_callbacks_.erase(it);
+  if (!more_callbacks_) return 0;
+  auto it = std::find_if(more_callbacks_->begin(), more_callbacks_->end(), [id](const callback_entry& e) { return e.id == id; });
+  if (it == more_callbacks_->end()) return 0;
+  more_callbacks_->erase(it);
   return 1;
 }
 
@@ -116,17 +118,17 @@ void future_base::schedule_callbacks() {
   // registration order.
   event_loop* l = anchor_->loop;
   if (!l) return;
-  if (first_callback_) {
+  if (first_callback_.fn) {
     // Moved straight into the loop's node; emptied even if push_ready throws.
     struct clear {
-      std::optional<callback_entry>& e;
-      ~clear() { e.reset(); }
-    } c{first_callback_};
-    l->push_ready(std::move(first_callback_->fn), this, first_callback_->owner);
+      callback_fn& fn;
+      ~clear() { fn.reset(); }
+    } c{first_callback_.fn};
+    l->push_ready(std::move(first_callback_.fn), this, first_callback_.owner);
   }
-  if (!more_callbacks_.empty()) {
-    std::vector<callback_entry> cbs = std::move(more_callbacks_);
-    more_callbacks_.clear();
+  if (more_callbacks_ && !more_callbacks_->empty()) {
+    std::vector<callback_entry> cbs = std::move(*more_callbacks_);
+    more_callbacks_->clear();
     for (callback_entry& e : cbs) l->push_ready(std::move(e.fn), this, e.owner);
   }
 }

@@ -132,7 +132,7 @@ bool task_base::cancel(std::optional<std::string> msg) {
   }
   if (!parent) return false;  // this task was done
   parent->must_cancel_ = true;
-  parent->cancel_msg_ = std::move(msg);
+  parent->set_cancel_message(std::move(msg));
   return true;
 }
 
@@ -178,7 +178,7 @@ void task_base::finish_coroutine() {
       must_cancel_ = false;
       destroy_frame();
       loop().unregister_task(this);
-      cancel_future(cancel_msg_);
+      cancel_future(cancel_message());
     } else {
       store_result();
       destroy_frame();
@@ -218,7 +218,7 @@ void task_base::handle_yield() {
         waiter_callback_ =
             f->add_done_callback([t = ref_ptr<task_base>(this)](future_base* done) { t->wakeup(done); }, this);
         fut_waiter_ = ref_ptr<future_base>(f);
-        if (must_cancel_ && f->cancel(cancel_msg_)) must_cancel_ = false;
+        if (must_cancel_ && f->cancel(cancel_message())) must_cancel_ = false;
         if (weft::scheduler* s = anchor_->loop->scheduler()) {
           any_task self(ref_ptr<task_base>(this));
           s->on_suspend(self);  // a simulator's fault site

@@ -84,6 +84,8 @@ class task_base : public future_base {
   /// Moves the coroutine's return value into the task's result slot.
   virtual void store_result() = 0;
   std::string describe_state() const override;
+  /// The task's top coroutine frame (null once destroyed).
+  std::coroutine_handle<> top() const noexcept { return top_; }
 
  private:
   enum class yield_kind : std::uint8_t { none, bare, future };
@@ -122,14 +124,15 @@ template <class T>
 class task_state final : public task_base {
  public:
   task_state(event_loop& loop, std::coroutine_handle<promise<T>> h, std::optional<std::string> name)
-      : task_base(loop, &slot_, h, &h.promise(), std::move(name)), h_(h) {}
+      : task_base(loop, &slot_, h, &h.promise(), std::move(name)) {}
   value_slot<T> slot_;
 
  private:
   void store_result() override {
-    if constexpr (!std::is_void_v<T>) slot_.emplace(std::move(h_.promise().value_.v));
+    // Called while the frame is alive.
+    if constexpr (!std::is_void_v<T>)
+      slot_.emplace(std::move(std::coroutine_handle<promise<T>>::from_address(top().address()).promise().value_.v));
   }
-  std::coroutine_handle<promise<T>> h_;
 };
 
 /// The exception Future.result() would raise, with its side effects; null for a result.

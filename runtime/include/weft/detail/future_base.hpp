@@ -111,7 +111,9 @@ class future_base : public pooled {
   bool exception_unretrieved() const noexcept { return log_traceback_; }
   void* value_ptr() const noexcept { return value_; }
   /// The message of the last cancel() (Future._cancel_message).
-  const std::optional<std::string>& cancel_message() const noexcept { return cancel_msg_; }
+  std::optional<std::string> cancel_message() const {
+    return cancel_msg_ ? std::optional<std::string>(*cancel_msg_) : std::nullopt;
+  }
   std::uint32_t refs() const noexcept { return refs_; }
 
   friend void intrusive_add_ref(future_base* f) noexcept { ++f->refs_; }
@@ -129,10 +131,15 @@ class future_base : public pooled {
   /// "FINISHED: <Future finished>" style text for invalid_state_error.
   virtual std::string describe_state() const;
 
+  void set_cancel_message(std::optional<std::string> msg) {
+    cancel_msg_ = msg ? std::make_unique<std::string>(std::move(*msg)) : nullptr;
+  }
+
   struct callback_entry {
+    callback_entry() noexcept = default;
     callback_entry(callback_fn&& f, std::uint64_t i, task_base* o) noexcept : fn(std::move(f)), id(i), owner(o) {}
     callback_fn fn;
-    std::uint64_t id;
+    std::uint64_t id = 0;
     task_base* owner = nullptr;  // the task a wakeup belongs to (for schedulers)
   };
 
@@ -146,10 +153,12 @@ class future_base : public pooled {
   void* value_;
   std::exception_ptr exc_;
   std::exception_ptr cancelled_exc_;  // raised by a task's coroutine (C: fut_cancelled_exc)
-  std::optional<std::string> cancel_msg_;
-  // Most futures have at most one waiter: keep the first callback inline.
-  std::optional<callback_entry> first_callback_;
-  std::vector<callback_entry> more_callbacks_;
+  // Rare, so out of line: every task and future pays one pointer for each.
+  std::unique_ptr<std::string> cancel_msg_;
+  // Most futures have at most one waiter: the first callback is inline (an
+  // empty fn means none).
+  callback_entry first_callback_;
+  std::unique_ptr<std::vector<callback_entry>> more_callbacks_;
 };
 
 /// A plain future holding a T.
