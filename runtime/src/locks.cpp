@@ -17,17 +17,29 @@ void remove_waiter(std::deque<future<void>>& waiters, const future<void>& fut) {
 }
 
 /// Awaits `fut`, then removes it from `waiters` whatever happened (the
-/// `try: await fut finally: waiters.remove(fut)` of every primitive).
-coro<void> wait_on(std::deque<future<void>>& waiters, future<void> fut) {
-  std::exception_ptr failure;
-  try {
-    co_await fut;
-  } catch (...) {
-    failure = std::current_exception();
+/// `try: await fut finally: waiters.remove(fut)` of every primitive). An
+/// awaitable, not a coroutine: no frame of its own, and an exception (a
+/// cancellation) passes through without being caught and thrown again.
+class wait_on {
+ public:
+  using weft_awaitable_tag = void;
+  wait_on(std::deque<future<void>>& waiters, future<void> fut)
+      : waiters_(waiters), fut_(std::move(fut)), inner_{fut_.state()} {}
+  bool await_ready() const noexcept { return inner_.await_ready(); }
+  void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
+  void await_resume() {
+    struct remove {
+      wait_on& w;
+      ~remove() { remove_waiter(w.waiters_, w.fut_); }
+    } r{*this};
+    inner_.await_resume();
   }
-  remove_waiter(waiters, fut);
-  if (failure) std::rethrow_exception(failure);
-}
+
+ private:
+  std::deque<future<void>>& waiters_;
+  future<void> fut_;
+  detail::future_awaiter<void, void> inner_;
+};
 }  // namespace
 
 // ---- Event ----
