@@ -237,7 +237,11 @@ bool matches(const std::string& kind, const std::exception_ptr& e) {
 
 // ---- the interpreter ----
 
-enum class flow { next, returned };
+/// How a body ended: it ran to its end, it returned, or it raised (the
+/// exception is in frame::raised). Exceptions travel up the interpreter's own
+/// coroutines as values: a C++ throw and catch per coroutine level is what made
+/// exploring exception-heavy scenarios slow.
+enum class flow { next, returned, raised };
 
 /// One call of a coroutine body: its `.` locals, its return value and the
 /// exceptions its handlers are handling (for reraise).
@@ -247,7 +251,22 @@ struct frame {
   std::map<std::string, value> locals;
   value ret;
   std::vector<std::exception_ptr> handling;
+  std::exception_ptr raised;  // set when a body ends with flow::raised
 };
+
+/// An interpreter coroutine's outcome awaited without a throw: its value, or
+/// its exception stored as the frame's raised one (false). run_abort, which
+/// ends the whole run, is rethrown.
+template <class T>
+bool settle(weft::outcome<T>&& o, frame& f, T& into) {
+  if (std::exception_ptr e = o.exception()) {
+    if (weft::detail::exception_is<run_abort>(e)) std::rethrow_exception(e);
+    f.raised = std::move(e);
+    return false;
+  }
+  into = std::move(o.value());
+  return true;
+}
 
 class interpreter {
  public:
@@ -321,15 +340,9 @@ class interpreter {
   weft::coro<outcome> main_task() {
     weft::current_task().set_name("main");
     outcome out;
-    std::exception_ptr failure;
-    try {
-      out.v = co_await call(prog_.main, main_label_, 0);
-    } catch (const run_abort&) {
-      throw;
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    if (failure) out = {true, value{failure}};
+    frame top{&main_label_, 0, {}, {}, {}, {}};
+    auto body = call(prog_.main, main_label_, 0);
+    if (!settle(co_await body.caught(), top, out.v)) out = {true, value{top.raised}};
     std::vector<weft::any_task> left;
     for (auto& t : spawned_)
       if (!t.done()) left.push_back(t);
@@ -364,19 +377,33 @@ class interpreter {
 
   /// `c()` awaited: runs a body in the current task, whose trace label is `label`.
   weft::coro<value> call(const std::string& name, const std::string& label, int depth) {
-    frame f{&label, depth, {}, {}, {}};
+    frame f = enter_call(label, depth);
+    flow fl = co_await exec(prog_.coros.at(name), f);
+    co_return end_call(fl, f);
+  }
+
+  /// A spawned task's coroutine: the same, owning its label.
+  weft::coro<value> call_as(std::string name, std::string label, int depth) {
+    frame f = enter_call(label, depth);
+    flow fl = co_await exec(prog_.coros.at(name), f);
+    co_return end_call(fl, f);
+  }
+
+  frame enter_call(const std::string& label, int depth) {
     if (depth > max_call_depth) {
       freeze("= step limit", ending::step_limit);
       abort_run();
     }
-    // A return that an exception interrupted (a raising finally, a handler
-    // catching it outside) returns nothing, as in Python.
-    flow fl = co_await exec(prog_.coros.at(name), f);
-    co_return fl == flow::returned ? std::move(f.ret) : value{};
+    return frame{&label, depth, {}, {}, {}, {}};
   }
 
-  /// A spawned task's coroutine: it owns its label.
-  weft::coro<value> call_as(std::string name, std::string label, int depth) { co_return co_await call(name, label, depth); }
+  /// A call's value; a body that raised makes the coroutine raise.
+  static value end_call(flow fl, frame& f) {
+    if (fl == flow::raised) std::rethrow_exception(std::move(f.raised));
+    // A return that an exception interrupted (a raising finally, a handler
+    // catching it outside) returns nothing, as in Python.
+    return fl == flow::returned ? std::move(f.ret) : value{};
+  }
 
   /// The depth a new task's body starts at: on top of its creator's if it may
   /// start eagerly (inside create_task), else at 0.
@@ -541,6 +568,10 @@ class interpreter {
   weft::coro<flow> exec(const body& b, frame& f) {
     for (const statement& s : b) {
       count_step(s);
+      // A statement that raises ends the body with flow::raised; the caller
+      // (a try, a call, a scope) decides what becomes of the exception.
+      std::exception_ptr raised;
+      try {
       switch (s.kind) {
         case op::log:
           log(f, format(f, s));
@@ -570,10 +601,12 @@ class interpreter {
         }
         case op::await_: {
           value v;
-          if (s.aw.is_task)
+          if (s.aw.is_task) {
             v = co_await task_var(f, s, "aw/task", s.aw.name);
-          else
-            v = co_await call(s.aw.name, *f.label, f.depth + 1);
+          } else {
+            auto body = call(s.aw.name, *f.label, f.depth + 1);
+            if (!settle(co_await body.caught(), f, v)) co_return flow::raised;
+          }
           if (!s.into.empty()) assign(f, s.into, std::move(v));
           break;
         }
@@ -597,12 +630,16 @@ class interpreter {
           f.ret = s.value ? eval(f, s, "value", *s.value) : value{};
           co_return flow::returned;
         case op::raise:
-          throw user_error(s.exc, s.msg);
-        case op::reraise:
-          std::rethrow_exception(f.handling.back());
-        case op::try_:
-          if (co_await exec_try(s, f) == flow::returned) co_return flow::returned;
+          raised = std::make_exception_ptr(user_error(s.exc, s.msg));
           break;
+        case op::reraise:
+          raised = f.handling.back();
+          break;
+        case op::try_: {
+          const flow fl = co_await exec_try(s, f);
+          if (fl != flow::next) co_return fl;
+          break;
+        }
         case op::uncancel: {
           int n = weft::current_task().uncancel();
           if (!s.into.empty()) assign(f, s.into, value{std::int64_t{n}});
@@ -691,7 +728,7 @@ class interpreter {
               std::make_unique<weft::timeout_scope>(deadline(s, s.ticks_relative ? "d" : "when", s.ticks, s.ticks_relative)));
           weft::timeout_scope& scope = *std::get<std::unique_ptr<weft::timeout_scope>>(holder->p);
           if (!s.as.empty()) assign(f, s.as, value{holder});
-          flow fl = co_await scope.run([&]() { return exec(s.stmts, f); });
+          flow fl = co_await scope.run([&]() { return exec_raising(s.stmts, f); });
           if (fl == flow::returned) co_return flow::returned;
           break;
         }
@@ -705,7 +742,7 @@ class interpreter {
           auto holder = primitive::make<weft::task_group>();
           weft::task_group& tg = std::get<weft::task_group>(holder->p);
           assign(f, s.as, value{holder});
-          flow fl = co_await tg.run([&]() { return exec(s.stmts, f); });
+          flow fl = co_await tg.run([&]() { return exec_raising(s.stmts, f); });
           if (fl == flow::returned) co_return flow::returned;
           break;
         }
@@ -793,6 +830,15 @@ class interpreter {
           co_await std::visit([&](auto& qq) { return qq.join(); }, prim<value_queue>(f, s, "var", s.var, "a queue"));
           break;
       }
+      } catch (const run_abort&) {
+        throw;
+      } catch (...) {
+        raised = std::current_exception();
+      }
+      if (raised) {
+        f.raised = std::move(raised);
+        co_return flow::raised;
+      }
     }
     co_return flow::next;
   }
@@ -833,29 +879,34 @@ class interpreter {
     bad(s, "value", "add needs two integers or two strings, not " + kind(cur) + " and " + kind(rhs));
   }
 
-  weft::coro<flow> exec_try(const statement& s, frame& f) {
-    flow result = flow::next;
-    std::exception_ptr pending;
-    try {
-      result = co_await exec(s.stmts, f);
-    } catch (const run_abort&) {
-      throw;
-    } catch (...) {
-      pending = std::current_exception();
+  /// A body run where weft must see its exception raised: a timeout's or a
+  /// TaskGroup's body.
+  weft::coro<flow> exec_raising(const body& b, frame& f) {
+    flow fl = co_await exec(b, f);
+    if (fl == flow::raised) std::rethrow_exception(std::move(f.raised));
+    co_return fl;
+  }
+
+  /// Runs a body; its exception, if it raised one, goes to `raised`.
+  weft::coro<flow> exec_catching(const body& b, frame& f, std::exception_ptr& raised) {
+    flow fl = co_await exec(b, f);
+    if (fl == flow::raised) {
+      raised = std::move(f.raised);
+      fl = flow::next;
     }
+    co_return fl;
+  }
+
+  weft::coro<flow> exec_try(const statement& s, frame& f) {
+    std::exception_ptr pending;
+    flow result = co_await exec_catching(s.stmts, f, pending);
     if (pending) {
       for (const handler& h : s.handlers) {
         if (!matches(h.exc, pending)) continue;
         if (h.as) assign(f, *h.as, value{pending});
         f.handling.push_back(pending);
         std::exception_ptr from_handler;
-        try {
-          result = co_await exec(h.stmts, f);
-        } catch (const run_abort&) {
-          throw;
-        } catch (...) {
-          from_handler = std::current_exception();
-        }
+        result = co_await exec_catching(h.stmts, f, from_handler);
         f.handling.pop_back();
         pending = from_handler;
         break;
@@ -865,20 +916,16 @@ class interpreter {
       // While an exception unwinds, it is the one a bare raise in finally re-raises.
       if (pending) f.handling.push_back(pending);
       std::exception_ptr from_finally;
-      flow ffl = flow::next;
-      try {
-        ffl = co_await exec(s.finally_stmts, f);
-      } catch (const run_abort&) {
-        throw;
-      } catch (...) {
-        from_finally = std::current_exception();
-      }
+      flow ffl = co_await exec_catching(s.finally_stmts, f, from_finally);
       if (pending) f.handling.pop_back();
-      if (from_finally) std::rethrow_exception(from_finally);
+      if (from_finally) pending = from_finally;
       // A return in finally wins over both a return and an exception.
-      if (ffl == flow::returned) co_return flow::returned;
+      else if (ffl == flow::returned) co_return flow::returned;
     }
-    if (pending) std::rethrow_exception(pending);
+    if (pending) {
+      f.raised = std::move(pending);
+      co_return flow::raised;
+    }
     co_return result;
   }
 

@@ -13,6 +13,7 @@
 
 #include "weft/detail/awaitables.hpp"
 #include "weft/future.hpp"
+#include "weft/outcome.hpp"
 
 namespace weft {
 
@@ -21,26 +22,6 @@ struct return_exceptions_t {
   explicit return_exceptions_t() = default;
 };
 inline constexpr return_exceptions_t return_exceptions{};
-
-/// A child's outcome in gather(return_exceptions, ...): its value, or the
-/// exception it raised (a cancelled child gives a cancelled_error).
-template <class T>
-class outcome {
- public:
-  explicit outcome(T v) : v_(std::move(v)) {}
-  explicit outcome(std::exception_ptr e) : v_(std::move(e)) {}
-  bool has_value() const noexcept { return v_.index() == 0; }
-  /// The value; rethrows the exception if there is none.
-  T& value() {
-    if (!has_value()) std::rethrow_exception(std::get<1>(v_));
-    return std::get<0>(v_);
-  }
-  /// The exception, or null.
-  std::exception_ptr exception() const { return has_value() ? nullptr : std::get<1>(v_); }
-
- private:
-  std::variant<T, std::exception_ptr> v_;
-};
 
 namespace detail {
 

@@ -11,6 +11,7 @@
 #include "weft/exceptions.hpp"
 #include "weft/future.hpp"
 #include "weft/gather.hpp"
+#include "weft/outcome.hpp"
 #include "weft/lock.hpp"
 #include "weft/queue.hpp"
 #include "weft/run.hpp"
