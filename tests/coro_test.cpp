@@ -450,3 +450,46 @@ TEST(CoroTest, TaskDestroyedBeforeItsFirstStepWarnsAfterTheHandler) {
 }
 
 }  // namespace
+
+// ---- caught(): how a coroutine ended, without a throw ----
+
+namespace caught {
+weft::coro<int> value_of(int v) {
+  co_await weft::sleep(weft::duration::zero());
+  co_return v;
+}
+weft::coro<int> raising(std::string msg) {
+  co_await weft::sleep(weft::duration::zero());
+  throw std::invalid_argument(msg);
+}
+weft::coro<void> nothing() { co_return; }
+
+weft::coro<std::string> main_coro() {
+  std::string seen;
+  auto a = value_of(7);
+  weft::outcome<int> ok = co_await a.caught();
+  seen += ok.has_value() ? "value " + std::to_string(ok.value()) : "exception";
+  auto b = raising("boom");
+  weft::outcome<int> bad = co_await b.caught();
+  try {
+    std::rethrow_exception(bad.exception());
+  } catch (const std::invalid_argument& e) {
+    seen += std::string(", raised ") + e.what();
+  }
+  auto c = nothing();
+  weft::outcome<std::monostate> none = co_await c.caught();
+  seen += none.has_value() ? ", void" : ", void raised";
+  // A coroutine that already ran is refused as `co_await c` refuses it.
+  try {
+    (void)co_await a.caught();
+  } catch (const std::runtime_error& e) {
+    seen += std::string(", ") + e.what();
+  }
+  co_return seen;
+}
+}  // namespace caught
+
+TEST(CoroTest, CaughtReturnsTheValueOrTheExceptionWithoutThrowing) {
+  EXPECT_EQ(weft_test::run_virtual(caught::main_coro()),
+            "value 7, raised boom, void, cannot reuse already awaited coroutine");
+}
