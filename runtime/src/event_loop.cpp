@@ -205,8 +205,10 @@ void event_loop::run_once() {
     const std::size_t remaining = ntodo - head;
     std::size_t i = remaining == 1 ? 0 : scheduler_->pick(std::span<const ready_entry>(batch_.data() + head, remaining));
     if (i >= remaining) throw std::logic_error("scheduler::pick returned an index out of range");
-    const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(head);
-    std::rotate(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
+    if (i) {
+      const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(head);
+      std::rotate(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
+    }
     run_node(batch_[head].node());
   }
 }

@@ -15,7 +15,11 @@ namespace weft::sim {
 // ---- the scheduler ----
 
 sim_scheduler::sim_scheduler(strategy& s, fault_options faults, std::uint64_t swarm_seed, bool record)
-    : strategy_(s), faults_(faults), swarm_seed_(swarm_seed), record_(record) {}
+    : strategy_(s),
+      faults_(faults),
+      swarm_seed_(swarm_seed),
+      record_(record),
+      first_only_(s.always_first() && !record && !s.needs_identities()) {}
 
 void sim_scheduler::record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal,
                            std::string chosen, std::string displaced, std::string chosen_site,
@@ -63,18 +67,17 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
     }
     return decide(decision_kind::ready, ready.size(), ids_, sites_);
   }
+  if (first_only_) return 0;
   // The common case: identities only for the record of a deviation.
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
   if (c >= ready.size()) c = 0;
-  std::uint64_t ordinal = ordinals_[static_cast<int>(decision_kind::ready)]++;
-  if (record_) ordinal = heads_[identity(ready[0])]++;
-  if (record_) {
-    if (c)
-      record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
-             std::string(ready[c].task_site()), std::string(ready[0].task_site()));
-    else
-      record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
-  }
+  if (!record_) return c;
+  const std::uint64_t ordinal = heads_[identity(ready[0])]++;
+  if (c)
+    record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
+           std::string(ready[c].task_site()), std::string(ready[0].task_site()));
+  else
+    record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
   return c;
 }
 

@@ -51,6 +51,7 @@ class sim_scheduler final : public weft::scheduler {
   fault_options faults_;
   std::uint64_t swarm_seed_;
   bool record_;
+  bool first_only_;  // a strategy that always takes option 0, nothing recorded: ask nobody
   schedule recorded_;
   std::uint64_t ordinals_[4] = {};
   std::map<std::string, std::uint64_t> heads_;

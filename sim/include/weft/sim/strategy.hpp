@@ -37,6 +37,9 @@ class strategy {
   virtual bool next_run() { return true; }
   /// Whether choose() reads the candidates' identities (computing them costs).
   virtual bool needs_identities() const { return false; }
+  /// True for a strategy whose every choice is 0 (FIFO): a scheduler that
+  /// records nothing need not ask it.
+  virtual bool always_first() const { return false; }
   /// Whether this strategy explores faults of `kind` at all.
   virtual bool wants(decision_kind kind) const { return kind == decision_kind::ready || kind == decision_kind::timer; }
 };
@@ -47,6 +50,7 @@ class strategy {
 class fifo final : public strategy {
  public:
   std::size_t choose(const choice_point&) override { return 0; }
+  bool always_first() const override { return true; }
 };
 
 /// Uniformly random choices from a seed; each run gets its own derived seed.
