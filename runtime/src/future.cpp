@@ -6,7 +6,7 @@
 
 namespace weft::detail {
 
-future_base::future_base(event_loop& loop, void* value) noexcept : anchor_(loop.anchor()), value_(value) {}
+future_base::future_base(event_loop& loop) noexcept : anchor_(loop.anchor()) {}
 
 future_base::~future_base() { report_unretrieved("Future exception was never retrieved", {}); }
 

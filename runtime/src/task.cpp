@@ -8,9 +8,9 @@
 namespace weft {
 namespace detail {
 
-task_base::task_base(event_loop& loop, void* value, std::coroutine_handle<> top, promise_base* promise,
+task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise,
                      std::optional<std::string> name)
-    : future_base(loop, value),
+    : future_base(loop),
       top_(top),
       resume_(top),
       promise_(promise),
@@ -18,7 +18,7 @@ task_base::task_base(event_loop& loop, void* value, std::coroutine_handle<> top,
       reused_(promise->started_) {
   is_task_ = true;
   if (name) {
-    name_ = std::move(*name);
+    name_ = new std::string(std::move(*name));
     named_ = true;
   } else {
     number_ = loop.next_task_number();  // Task-N, counted per loop
@@ -29,9 +29,19 @@ task_base::~task_base() {
   if (log_traceback_) report_unretrieved("Task exception was never retrieved", get_name());
   if (event_loop* l = anchor_->loop) l->unregister_task(this);
   destroy_frame();
+  if (named_) delete name_;
 }
 
-std::string task_base::get_name() const { return named_ ? name_ : "Task-" + std::to_string(number_); }
+std::string task_base::get_name() const { return named_ ? *name_ : "Task-" + std::to_string(number_); }
+
+void task_base::set_name(std::string name) {
+  if (named_) {
+    *name_ = std::move(name);
+  } else {
+    name_ = new std::string(std::move(name));
+    named_ = true;
+  }
+}
 
 std::string task_base::describe_state() const {
   std::string s = future_base::describe_state();
@@ -69,11 +79,11 @@ void task_base::schedule_step() {
 }
 
 void task_base::schedule_step_with(std::exception_ptr exc) {
-  step_exc_ = std::move(exc);
+  thrown_ = std::move(exc);
   schedule_step();
 }
 
-void task_base::step() { step_with(std::exchange(step_exc_, nullptr)); }
+void task_base::step() { step_with(std::exchange(thrown_, nullptr)); }
 
 void task_base::step_with(std::exception_ptr exc) {
   // Task.__step

@@ -34,11 +34,13 @@ class gather_state final : public future_base {
 
   gather_state(event_loop& loop, std::vector<ref_ptr<future_base>> children, std::size_t nfuts, bool return_exc,
                collector collect)
-      : future_base(loop, &slot_),
+      : future_base(loop),
         children_(std::move(children)),
         nfuts_(nfuts),
         return_exceptions_(return_exc),
         collect_(collect) {}
+
+  void* value_ptr() const noexcept override { return const_cast<value_slot<R>*>(&slot_); }
 
   /// _GatheringFuture.cancel: cancels every child (duplicates too, as asyncio).
   bool cancel(std::optional<std::string> msg) override {

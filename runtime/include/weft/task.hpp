@@ -4,7 +4,9 @@
 /// Task.__step / __wakeup / cancel hop for hop.
 
 #include <coroutine>
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <exception>
 #include <optional>
 #include <string>
@@ -33,8 +35,7 @@ namespace detail {
 /// The untyped task machinery (tasks.py's Task, minus the result type).
 class task_base : public future_base {
  public:
-  task_base(event_loop& loop, void* value, std::coroutine_handle<> top, promise_base* promise,
-            std::optional<std::string> name);
+  task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise, std::optional<std::string> name);
   ~task_base() override;
 
   /// Starts the task: an eager first step, or a step scheduled with call_soon.
@@ -46,15 +47,15 @@ class task_base : public future_base {
   /// Task.uncancel().
   int uncancel() noexcept;
   std::string get_name() const;
-  void set_name(std::string name) {
-    name_ = std::move(name);
-    named_ = true;
-  }
+  void set_name(std::string name);
   /// Steps run so far (the simulator's stable identity of a step).
   std::uint64_t steps() const noexcept { return steps_; }
   /// Where the task's code last said it was (see any_task::set_site).
-  std::string_view site() const noexcept { return site_; }
-  void set_site(std::string_view s) noexcept { site_ = s; }
+  std::string_view site() const noexcept { return {site_, site_size_}; }
+  void set_site(std::string_view s) noexcept {
+    site_ = s.data();
+    site_size_ = static_cast<std::uint32_t>(std::min<std::size_t>(s.size(), UINT32_MAX));
+  }
   std::optional<coro_info> get_coro() const {
     if (completed_eagerly_) return std::nullopt;
     return info_;
@@ -78,7 +79,6 @@ class task_base : public future_base {
 
   task_base* reg_prev_ = nullptr;
   task_base* reg_next_ = nullptr;
-  bool registered_ = false;
 
  protected:
   /// Moves the coroutine's return value into the task's result slot.
@@ -102,15 +102,26 @@ class task_base : public future_base {
   std::coroutine_handle<> resume_;
   promise_base* promise_;
   ref_ptr<future_base> fut_waiter_;
-  std::uint64_t waiter_callback_ = 0;
-  future_base* yielded_ = nullptr;
+  // What the task needs of its suspension depends on where it is: from a
+  // suspension to handle_yield, the future it yielded; while it waits on one
+  // (fut_waiter_ set; reset when a step begins), its wakeup callback's id.
+  union {
+    future_base* yielded_ = nullptr;
+    std::uint64_t waiter_callback_;
+  };
+  // The exception the next resumption raises at its await: set by
+  // schedule_step_with for the step to come, then by run_step for the
+  // awaiter, which takes it. Never both at once.
   std::exception_ptr thrown_;
-  std::exception_ptr step_exc_;
-  std::string name_;
-  std::uint64_t number_ = 0;
+  // Most tasks are unnamed ("Task-<number_>"); a name is owned (named_).
+  union {
+    std::uint64_t number_ = 0;
+    std::string* name_;
+  };
   coro_info info_;
   std::uint64_t steps_ = 0;
-  std::string_view site_;
+  const char* site_ = "";
+  std::uint32_t site_size_ = 0;
   int num_cancels_requested_ = 0;
   yield_kind yield_kind_ = yield_kind::none;
   bool must_cancel_ = false;
@@ -118,13 +129,17 @@ class task_base : public future_base {
   bool started_ = false;
   bool completed_eagerly_ = false;
   bool reused_ = false;  // given a coroutine that already ran
+
+ public:
+  bool registered_ = false;  // in the loop's list of tasks (declared here to pack with the flags above)
 };
 
 template <class T>
 class task_state final : public task_base {
  public:
   task_state(event_loop& loop, std::coroutine_handle<promise<T>> h, std::optional<std::string> name)
-      : task_base(loop, &slot_, h, &h.promise(), std::move(name)) {}
+      : task_base(loop, h, &h.promise(), std::move(name)) {}
+  void* value_ptr() const noexcept override { return const_cast<value_slot<T>*>(&slot_); }
   value_slot<T> slot_;
 
  private:

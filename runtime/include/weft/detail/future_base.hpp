@@ -63,7 +63,7 @@ class future_base : public pooled {
  public:
   enum class state : std::uint8_t { pending, cancelled, finished };
 
-  future_base(event_loop& loop, void* value) noexcept;
+  explicit future_base(event_loop& loop) noexcept;
   future_base(const future_base&) = delete;
   future_base& operator=(const future_base&) = delete;
   virtual ~future_base();
@@ -109,7 +109,8 @@ class future_base : public pooled {
   void set_marked(bool m) noexcept { marked_ = m; }
   /// An exception nobody retrieved yet (Future._log_traceback).
   bool exception_unretrieved() const noexcept { return log_traceback_; }
-  void* value_ptr() const noexcept { return value_; }
+  /// The derived class's value_slot<T> (what result() reads).
+  virtual void* value_ptr() const noexcept = 0;
   /// The message of the last cancel() (Future._cancel_message).
   std::optional<std::string> cancel_message() const {
     return cancel_msg_ ? std::optional<std::string>(*cancel_msg_) : std::nullopt;
@@ -150,7 +151,6 @@ class future_base : public pooled {
   bool log_traceback_ = false;  // an exception nobody retrieved yet
   std::uint64_t next_callback_id_ = 0;
   ref_ptr<loop_anchor> anchor_;
-  void* value_;
   std::exception_ptr exc_;
   std::exception_ptr cancelled_exc_;  // raised by a task's coroutine (C: fut_cancelled_exc)
   // Rare, so out of line: every task and future pays one pointer for each.
@@ -165,7 +165,8 @@ class future_base : public pooled {
 template <class T>
 class future_state final : public future_base {
  public:
-  explicit future_state(event_loop& loop) noexcept : future_base(loop, &slot_) {}
+  explicit future_state(event_loop& loop) noexcept : future_base(loop) {}
+  void* value_ptr() const noexcept override { return const_cast<value_slot<T>*>(&slot_); }
   value_slot<T> slot_;
 };
 
