@@ -171,6 +171,32 @@ TEST(EventLoopTest, VirtualClockJumpsToNextTimerOnlyWhenNothingIsReady) {
   EXPECT_EQ(loop.time(), at(1h + 1ns));
 }
 
+TEST(EventLoopTest, ManyTimersFireInDeadlineThenSchedulingOrder) {
+  // Thousands of timers, scheduled out of order with many equal deadlines and
+  // a third cancelled (which also triggers the rebuild of the timer queue):
+  // they fire sorted by (deadline, scheduling order), as a sort says.
+  virtual_loop v;
+  auto& loop = v.loop;
+  constexpr int n = 5000;
+  std::vector<std::pair<weft::time_point, int>> expected;
+  std::vector<int> fired;
+  std::vector<weft::timer_handle> handles;
+  std::uint32_t x = 12345;  // a fixed LCG: the same deadlines every run
+  for (int i = 0; i < n; ++i) {
+    x = x * 1664525u + 1013904223u;
+    const weft::time_point when = at(std::chrono::milliseconds(x >> 22));  // 1024 distinct deadlines
+    handles.push_back(loop.call_at(when, [&fired, i] { fired.push_back(i); }));
+    if (i % 3 != 0) expected.emplace_back(when, i);
+  }
+  for (int i = 0; i < n; i += 3) handles[static_cast<std::size_t>(i)].cancel();
+  std::stable_sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  loop.call_at(at(1h), [&] { loop.stop(); });
+  loop.run_forever();
+  std::vector<int> order;
+  for (const auto& e : expected) order.push_back(e.second);
+  EXPECT_EQ(fired, order);
+}
+
 TEST(EventLoopTest, CancelledTimersAreRemovedAsRunOnceSays) {
   virtual_loop v;
   auto& loop = v.loop;
