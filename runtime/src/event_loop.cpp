@@ -152,26 +152,35 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
   free_nodes_ = n;
 }
 
-detail::callback_node* event_loop::push_ready(detail::callback_fn&& fn, detail::future_base* arg,
-                                              detail::task_base* task) {
-  check_closed();
-  detail::callback_node* n = new_node();
-  n->fn = std::move(fn);
+void event_loop::discard(detail::callback_node* n) noexcept {
+  n->fn.reset();
+  recycle(n);
+}
+
+detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detail::future_base* arg,
+                                                 detail::task_base* task) {
+  try {
+    ready_.push_back(n);
+  } catch (...) {
+    discard(n);
+    throw;
+  }
   n->arg = detail::ref_ptr<detail::future_base>(arg);
   n->task = task;
   n->at = detail::callback_node::where::ready;
-  ready_.push_back(n);
   return n;
 }
 
-detail::callback_node* event_loop::push_timer(time_point when, detail::callback_fn fn) {
-  check_closed();
-  if (scheduler_) when = std::max(when, scheduler_->timer_deadline(when));
-  detail::callback_node* n = new_node();
-  n->fn = std::move(fn);
+detail::callback_node* event_loop::enqueue_timer(detail::callback_node* n, time_point when) {
+  try {
+    if (scheduler_) when = std::max(when, scheduler_->timer_deadline(when));
+    heap_push(timers_, timer_entry{when, n->seq, n});
+  } catch (...) {
+    discard(n);
+    throw;
+  }
   n->when = when;  // TimerHandle.when() reports the (possibly late) deadline
   n->at = detail::callback_node::where::timer;
-  heap_push(timers_, timer_entry{when, n->seq, n});
   return n;
 }
 

@@ -241,10 +241,18 @@ class event_loop {
   std::size_t timer_count() const noexcept { return timers_.size(); }
 
   // ---- internals used by futures and tasks ----
-  /// Schedules `fn(arg)` on the ready queue (the engine of call_soon).
-  detail::callback_node* push_ready(detail::callback_fn&& fn, detail::future_base* arg,
-                                    detail::task_base* task);
-  detail::callback_node* push_timer(time_point when, detail::callback_fn fn);
+  /// Schedules `g(arg)` on the ready queue (the engine of call_soon). `g` is
+  /// a callback_fn (moved in) or a callable taking a future_base*, built in
+  /// the loop's node with no intermediate object.
+  template <class G>
+  detail::callback_node* push_ready(G&& g, detail::future_base* arg, detail::task_base* task) {
+    return enqueue_ready(make_node(std::forward<G>(g)), arg, task);
+  }
+  /// Schedules `g(nullptr)` for loop time `when` (the engine of call_at).
+  template <class G>
+  detail::callback_node* push_timer(time_point when, G&& g) {
+    return enqueue_timer(make_node(std::forward<G>(g)), when);
+  }
   void check_closed() const {
     if (closed_) throw std::runtime_error("Event loop is closed");
   }
@@ -269,9 +277,30 @@ class event_loop {
 
  private:
   template <class F>
-  static detail::callback_fn wrap(F&& f) {
+  static auto wrap(F&& f) {
     return [f = std::forward<F>(f)](detail::future_base*) mutable { f(); };
   }
+  template <class G>
+  detail::callback_node* make_node(G&& g) {
+    check_closed();
+    detail::callback_node* n = new_node();
+    if constexpr (std::is_same_v<std::remove_cvref_t<G>, detail::callback_fn>) {
+      static_assert(!std::is_lvalue_reference_v<G>, "a callback_fn is moved into the loop");
+      n->fn = std::move(g);
+    } else {
+      try {
+        n->fn.emplace(std::forward<G>(g));
+      } catch (...) {  // a callable too large for the node could not be allocated
+        recycle(n);
+        throw;
+      }
+    }
+    return n;
+  }
+  // Queue a node made by make_node; on failure the node is dropped.
+  detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task);
+  detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
+  void discard(detail::callback_node* n) noexcept;
   detail::callback_node* new_node();
   void run_once();
   void run_node(detail::callback_node* n);

@@ -23,6 +23,21 @@ class small_function<R(Args...), Capacity> {
     requires(!std::is_same_v<std::remove_cvref_t<F>, small_function> &&
              std::is_invocable_r_v<R, std::remove_cvref_t<F>&, Args...>)
   small_function(F&& f) {  // NOLINT: implicit, like std::function
+    construct(std::forward<F>(f));
+  }
+
+  /// Replaces the callable with `f`, built in place (no intermediate object).
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, small_function> &&
+             std::is_invocable_r_v<R, std::remove_cvref_t<F>&, Args...>)
+  void emplace(F&& f) {
+    reset();
+    construct(std::forward<F>(f));
+  }
+
+ private:
+  template <class F>
+  void construct(F&& f) {
     using D = std::remove_cvref_t<F>;
     if constexpr (fits_inline<D>) {
       ::new (static_cast<void*>(buf_)) D(std::forward<F>(f));
@@ -53,6 +68,8 @@ class small_function<R(Args...), Capacity> {
     }
   }
 
+
+ public:
   small_function(small_function&& o) noexcept { take(o); }
   small_function& operator=(small_function&& o) noexcept {
     if (this != &o) {
