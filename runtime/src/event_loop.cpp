@@ -135,7 +135,6 @@ detail::callback_node* event_loop::new_node() {
   }
   n->refs = 1;  // the loop's
   n->cancelled = false;
-  n->seq = seq_++;
   return n;
 }
 
@@ -154,7 +153,15 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
 
 void event_loop::discard(detail::callback_node* n) noexcept {
   n->fn.reset();
+  n->task = nullptr;
   recycle(n);
+}
+
+void event_loop::drop_held(detail::callback_node* n) noexcept {
+  if (event_loop* l = n->anchor->loop)
+    l->discard(n);
+  else
+    delete n;
 }
 
 detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detail::future_base* arg,
@@ -165,6 +172,7 @@ detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detai
     discard(n);
     throw;
   }
+  n->seq = seq_++;
   n->arg = detail::ref_ptr<detail::future_base>(arg);
   n->task = task;
   n->at = detail::callback_node::where::ready;
@@ -174,6 +182,7 @@ detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detai
 detail::callback_node* event_loop::enqueue_timer(detail::callback_node* n, time_point when) {
   try {
     if (scheduler_) when = std::max(when, scheduler_->timer_deadline(when));
+    n->seq = seq_++;
     heap_push(timers_, timer_entry{when, n->seq, n});
   } catch (...) {
     discard(n);

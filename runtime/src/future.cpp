@@ -8,7 +8,12 @@ namespace weft::detail {
 
 future_base::future_base(event_loop& loop) noexcept : anchor_(loop.anchor()) {}
 
-future_base::~future_base() { report_unretrieved("Future exception was never retrieved", {}); }
+future_base::~future_base() {
+  report_unretrieved("Future exception was never retrieved", {});
+  if (first_callback_) event_loop::drop_held(first_callback_);
+  if (more_callbacks_)
+    for (callback_node* n : *more_callbacks_) event_loop::drop_held(n);
+}
 
 void future_base::report_unretrieved(const char* message, const std::string& task_name) noexcept {
   // Future.__del__: an exception nobody looked at is reported.
@@ -92,23 +97,37 @@ std::uint64_t future_base::add_done_callback(callback_fn&& fn, task_base* owner)
   std::uint64_t id = ++next_callback_id_;
   if (state_ != state::pending) {
     loop().push_ready(std::move(fn), this, owner);
-  } else if (!first_callback_.fn && (!more_callbacks_ || more_callbacks_->empty())) {
-    first_callback_ = callback_entry(std::move(fn), id, owner);
+  } else if (!first_callback_ && (!more_callbacks_ || more_callbacks_->empty())) {
+    first_callback_ = hold(std::move(fn), owner, id);
   } else {
-    if (!more_callbacks_) more_callbacks_ = std::make_unique<std::vector<callback_entry>>();
-    more_callbacks_->emplace_back(std::move(fn), id, owner);
+    if (!more_callbacks_) more_callbacks_ = std::make_unique<std::vector<callback_node*>>();
+    more_callbacks_->reserve(more_callbacks_->size() + 1);  // so that the node cannot leak
+    more_callbacks_->push_back(hold(std::move(fn), owner, id));
   }
   return id;
 }
 
+callback_node* future_base::hold(callback_fn&& fn, task_base* owner, std::uint64_t id) {
+  if (event_loop* l = anchor_->loop) return l->hold(std::move(fn), owner, id);
+  // The loop is gone: the node is this future's alone (drop_held deletes it).
+  auto* n = new callback_node;
+  n->anchor = anchor_;
+  n->fn = std::move(fn);
+  n->task = owner;
+  n->seq = id;
+  return n;
+}
+
 std::size_t future_base::remove_done_callback(std::uint64_t id) noexcept {
-  if (first_callback_.fn && first_callback_.id == id) {
-    first_callback_.fn.reset();
+  // A held node's seq is its id until it is queued.
+  if (first_callback_ && first_callback_->seq == id) {
+    event_loop::drop_held(std::exchange(first_callback_, nullptr));
     return 1;
   }
   if (!more_callbacks_) return 0;
-  auto it = std::find_if(more_callbacks_->begin(), more_callbacks_->end(), [id](const callback_entry& e) { return e.id == id; });
+  auto it = std::find_if(more_callbacks_->begin(), more_callbacks_->end(), [id](const callback_node* n) { return n->seq == id; });
   if (it == more_callbacks_->end()) return 0;
+  event_loop::drop_held(*it);
   more_callbacks_->erase(it);
   return 1;
 }
@@ -118,18 +137,18 @@ void future_base::schedule_callbacks() {
   // registration order.
   event_loop* l = anchor_->loop;
   if (!l) return;
-  if (first_callback_.fn) {
-    // Moved straight into the loop's node; emptied even if push_ready throws.
-    struct clear {
-      callback_fn& fn;
-      ~clear() { fn.reset(); }
-    } c{first_callback_.fn};
-    l->push_ready(std::move(first_callback_.fn), this, first_callback_.owner);
-  }
+  if (first_callback_) l->schedule_held(std::exchange(first_callback_, nullptr), this);
   if (more_callbacks_ && !more_callbacks_->empty()) {
-    std::vector<callback_entry> cbs = std::move(*more_callbacks_);
+    std::vector<callback_node*> cbs = std::move(*more_callbacks_);
     more_callbacks_->clear();
-    for (callback_entry& e : cbs) l->push_ready(std::move(e.fn), this, e.owner);
+    for (std::size_t i = 0; i < cbs.size(); ++i) {
+      try {
+        l->schedule_held(cbs[i], this);
+      } catch (...) {  // the rest are not scheduled: free them
+        for (std::size_t j = i + 1; j < cbs.size(); ++j) event_loop::drop_held(cbs[j]);
+        throw;
+      }
+    }
   }
 }
 

@@ -246,11 +246,25 @@ class event_loop {
   /// the loop's node with no intermediate object.
   template <class G>
   detail::callback_node* push_ready(G&& g, detail::future_base* arg, detail::task_base* task) {
+    check_closed();
     return enqueue_ready(make_node(std::forward<G>(g)), arg, task);
   }
+  /// A future's done callback, held in a node of this loop until the future
+  /// is done (schedule_held queues it; drop_held frees it, also once the loop
+  /// is gone). `id` identifies it for remove_done_callback. A closed loop
+  /// still takes one, as asyncio's add_done_callback does.
+  detail::callback_node* hold(detail::callback_fn&& fn, detail::task_base* owner, std::uint64_t id) {
+    detail::callback_node* n = make_node(std::move(fn));
+    n->task = owner;
+    n->seq = id;  // until it is queued, which gives it its place in the sequence
+    return n;
+  }
+  void schedule_held(detail::callback_node* n, detail::future_base* arg) { enqueue_ready(n, arg, n->task); }
+  static void drop_held(detail::callback_node* n) noexcept;
   /// Schedules `g(nullptr)` for loop time `when` (the engine of call_at).
   template <class G>
   detail::callback_node* push_timer(time_point when, G&& g) {
+    check_closed();
     return enqueue_timer(make_node(std::forward<G>(g)), when);
   }
   void check_closed() const {
@@ -282,7 +296,6 @@ class event_loop {
   }
   template <class G>
   detail::callback_node* make_node(G&& g) {
-    check_closed();
     detail::callback_node* n = new_node();
     if constexpr (std::is_same_v<std::remove_cvref_t<G>, detail::callback_fn>) {
       static_assert(!std::is_lvalue_reference_v<G>, "a callback_fn is moved into the loop");

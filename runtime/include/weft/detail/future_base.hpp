@@ -22,6 +22,7 @@ namespace weft::detail {
 
 class future_base;
 class task_base;
+struct callback_node;
 
 /// What a done callback (or any loop callback) runs: it gets the future it was
 /// registered on (nullptr for call_soon callbacks).
@@ -129,6 +130,8 @@ class future_base : public pooled {
   /// Future.cancel without the Task override (super().cancel()).
   bool cancel_future(std::optional<std::string> msg);
   void schedule_callbacks();
+  /// A done callback held until this future is done.
+  callback_node* hold(callback_fn&& fn, task_base* owner, std::uint64_t id);
   /// "FINISHED: <Future finished>" style text for invalid_state_error.
   virtual std::string describe_state() const;
 
@@ -136,13 +139,6 @@ class future_base : public pooled {
     cancel_msg_ = msg ? std::make_unique<std::string>(std::move(*msg)) : nullptr;
   }
 
-  struct callback_entry {
-    callback_entry() noexcept = default;
-    callback_entry(callback_fn&& f, std::uint64_t i, task_base* o) noexcept : fn(std::move(f)), id(i), owner(o) {}
-    callback_fn fn;
-    std::uint64_t id = 0;
-    task_base* owner = nullptr;  // the task a wakeup belongs to (for schedulers)
-  };
 
   std::uint32_t refs_ = 0;
   state state_ = state::pending;
@@ -155,10 +151,11 @@ class future_base : public pooled {
   std::exception_ptr cancelled_exc_;  // raised by a task's coroutine (C: fut_cancelled_exc)
   // Rare, so out of line: every task and future pays one pointer for each.
   std::unique_ptr<std::string> cancel_msg_;
-  // Most futures have at most one waiter: the first callback is inline (an
-  // empty fn means none).
-  callback_entry first_callback_;
-  std::unique_ptr<std::vector<callback_entry>> more_callbacks_;
+  // Done callbacks wait in loop nodes made when they are added, so scheduling
+  // one is queueing its node. Most futures have at most one: the first is
+  // apart from the rest.
+  callback_node* first_callback_ = nullptr;
+  std::unique_ptr<std::vector<callback_node*>> more_callbacks_;
 };
 
 /// A plain future holding a T.
