@@ -4,6 +4,7 @@
 #include <map>
 #include <limits>
 #include <memory>
+#include <typeinfo>
 #include <algorithm>
 #include <variant>
 
@@ -129,13 +130,30 @@ std::string kind_of_uncached(const std::exception_ptr& e) {
   }
 }
 
+/// The kind of a stored exception without a rethrow where the thrown type
+/// alone decides it (every type but user_error, whose kind is its own);
+/// libstdc++ tells a stored exception's type.
+std::string kind_by_type(const std::exception_ptr& e) {
+#if defined(__GLIBCXX__) && defined(__cpp_rtti)
+  if (const std::type_info* type = e.__cxa_exception_type(); type && *type != typeid(user_error)) {
+    thread_local std::vector<std::pair<const std::type_info*, std::string>> kinds;
+    for (const auto& [t, k] : kinds)
+      if (*t == *type) return k;
+    std::string k = kind_of_uncached(e);
+    if (kinds.size() < 64) kinds.emplace_back(type, k);  // a run throws few distinct types
+    return k;
+  }
+#endif
+  return kind_of_uncached(e);
+}
+
 std::string kind_of(const std::exception_ptr& e) {
   // Handlers, renderings and state checks ask one exception its kind again and
-  // again, and each answer costs a rethrow: remember the last one.
+  // again, and each answer may cost a rethrow: remember the last one.
   thread_local std::exception_ptr last;
   thread_local std::string last_kind;
   if (e != last) {
-    last_kind = kind_of_uncached(e);
+    last_kind = kind_by_type(e);
     last = e;
   }
   return last_kind;
