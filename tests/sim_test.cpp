@@ -29,6 +29,7 @@
 #include "weft/sim/schedule.hpp"
 #include "weft/sim/strategy.hpp"
 #include "weft/sim/test.hpp"
+#include "scenario_program.hpp"
 
 #ifndef WEFT_SCENARIOS_DIR
 #define WEFT_SCENARIOS_DIR WEFT_CONFORMANCE_DIR "/../examples/scenarios"
@@ -40,32 +41,13 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace sim = weft::sim;
-using weft::scenario::ending;
 
 // ---- scenarios as the simulator's programs ----
 
-/// A scenario as a program, exactly as tools/weft_main.cpp's as_program makes it.
+/// A scenario as a program, as the weft command makes it (tools/scenario_program),
+/// owning the parsed scenario.
 sim::program as_program(std::shared_ptr<const weft::scenario::program> prog) {
-  return [prog](weft::scheduler& s) {
-    auto r = weft::scenario::run(*prog, {.scheduler = &s});
-    sim::outcome out;
-    out.trace = std::move(r.trace);
-    switch (r.end) {
-      case ending::assertion_failed: out.failure = out.trace.back().substr(2); break;
-      case ending::step_limit: out.failure = "step limit: the program did not end (livelock?)"; break;
-      case ending::deadlock: {
-        out.failure = "deadlock: nothing ready, no timer; pending:";
-        for (const auto& p : r.pending) out.failure += " " + p + ";";
-        out.failure.pop_back();
-        break;
-      }
-      case ending::completed:
-        for (const auto& line : out.trace)
-          if (line.rfind("= main raised ", 0) == 0) out.failure = "exception escaping main: " + line.substr(14);
-        break;
-    }
-    return out;
-  };
+  return [prog, run = weft::scenario::sim_program(*prog)](weft::scheduler& s) { return run(s); };
 }
 
 fs::path scenario_path(const std::string& name) { return fs::path(WEFT_SCENARIOS_DIR) / (name + ".json"); }

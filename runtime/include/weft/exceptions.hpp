@@ -114,6 +114,39 @@ class broken_barrier_error : public std::runtime_error {
   explicit broken_barrier_error(const std::string& msg) : std::runtime_error(msg) {}
 };
 
+namespace detail {
+/// Whether `e` holds an E (or a class derived from E). Exact: the answer
+/// comes from a rethrow the first time a thrown type is met in this thread
+/// and from a cache of that answer after (libstdc++ tells a stored
+/// exception's type without rethrowing); rethrowing is what makes the
+/// simulator's exception-heavy runs slow.
+template <class E>
+bool exception_is(const std::exception_ptr& e) noexcept {
+  if (!e) return false;
+  auto by_rethrow = [&e]() noexcept {
+    try {
+      std::rethrow_exception(e);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  };
+#if defined(__GLIBCXX__) && defined(__cpp_rtti)
+  const std::type_info* type = e.__cxa_exception_type();
+  if (!type) return by_rethrow();
+  thread_local std::vector<std::pair<const std::type_info*, bool>> seen;
+  for (const auto& [t, is] : seen)
+    if (*t == *type) return is;
+  const bool is = by_rethrow();
+  if (seen.size() < 64) seen.emplace_back(type, is);  // a program throws few distinct types
+  return is;
+#else
+  return by_rethrow();
+#endif
+}
+}  // namespace detail
+
 /// Several exceptions raised together, in order (what TaskGroup raises).
 /// Mirrors ExceptionGroup; split() and subgroup() give except*'s matching.
 class exception_group : public std::exception {
@@ -153,14 +186,8 @@ class exception_group : public std::exception {
   }
   /// True if `e` holds an E.
   template <class E>
-  static bool holds(const std::exception_ptr& e) {
-    try {
-      std::rethrow_exception(e);
-    } catch (const E&) {
-      return true;
-    } catch (...) {
-      return false;
-    }
+  static bool holds(const std::exception_ptr& e) noexcept {
+    return detail::exception_is<E>(e);
   }
 
  private:
@@ -175,38 +202,6 @@ class exception_group : public std::exception {
 /// True if `e` holds a cancelled_error.
 bool is_cancelled_error(const std::exception_ptr& e) noexcept;
 
-namespace detail {
-/// Whether `e` holds an E (or a class derived from E). Exact: the answer
-/// comes from a rethrow the first time a thrown type is met in this thread
-/// and from a cache of that answer after (libstdc++ tells a stored
-/// exception's type without rethrowing); rethrowing is what makes the
-/// simulator's exception-heavy runs slow.
-template <class E>
-bool exception_is(const std::exception_ptr& e) noexcept {
-  if (!e) return false;
-  auto by_rethrow = [&e]() noexcept {
-    try {
-      std::rethrow_exception(e);
-    } catch (const E&) {
-      return true;
-    } catch (...) {
-      return false;
-    }
-  };
-#if defined(__GLIBCXX__) && defined(__cpp_rtti)
-  const std::type_info* type = e.__cxa_exception_type();
-  if (!type) return by_rethrow();
-  thread_local std::vector<std::pair<const std::type_info*, bool>> seen;
-  for (const auto& [t, is] : seen)
-    if (*t == *type) return is;
-  const bool is = by_rethrow();
-  if (seen.size() < 64) seen.emplace_back(type, is);  // a program throws few distinct types
-  return is;
-#else
-  return by_rethrow();
-#endif
-}
-}  // namespace detail
 
 /// A short description of an exception for diagnostics: the type's name and its
 /// what(), e.g. "std::runtime_error: boom".
