@@ -397,6 +397,7 @@ class interpreter {
   weft::coro<value> call(const std::string& name, const std::string& label, int depth) {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
+    if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};  // the coroutine raises it
     co_return end_call(fl, f);
   }
 
@@ -404,6 +405,7 @@ class interpreter {
   weft::coro<value> call_as(std::string name, std::string label, int depth) {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
+    if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};
     co_return end_call(fl, f);
   }
 
@@ -415,13 +417,9 @@ class interpreter {
     return frame{&label, depth, {}, {}, {}, {}};
   }
 
-  /// A call's value; a body that raised makes the coroutine raise.
-  static value end_call(flow fl, frame& f) {
-    if (fl == flow::raised) std::rethrow_exception(std::move(f.raised));
-    // A return that an exception interrupted (a raising finally, a handler
-    // catching it outside) returns nothing, as in Python.
-    return fl == flow::returned ? std::move(f.ret) : value{};
-  }
+  /// A call's value. A return that an exception interrupted (a raising
+  /// finally, a handler catching it outside) returns nothing, as in Python.
+  static value end_call(flow fl, frame& f) { return fl == flow::returned ? std::move(f.ret) : value{}; }
 
   /// The depth a new task's body starts at: on top of its creator's if it may
   /// start eagerly (inside create_task), else at 0.
@@ -746,7 +744,9 @@ class interpreter {
               std::make_unique<weft::timeout_scope>(deadline(s, s.ticks_relative ? "d" : "when", s.ticks, s.ticks_relative)));
           weft::timeout_scope& scope = *std::get<std::unique_ptr<weft::timeout_scope>>(holder->p);
           if (!s.as.empty()) assign(f, s.as, value{holder});
-          flow fl = co_await scope.run([&]() { return exec_raising(s.stmts, f); });
+          auto run = scope.run([&]() { return exec_raising(s.stmts, f); });
+          flow fl = flow::next;
+          if (!settle(co_await run.caught(), f, fl)) co_return flow::raised;
           if (fl == flow::returned) co_return flow::returned;
           break;
         }
@@ -760,7 +760,9 @@ class interpreter {
           auto holder = primitive::make<weft::task_group>();
           weft::task_group& tg = std::get<weft::task_group>(holder->p);
           assign(f, s.as, value{holder});
-          flow fl = co_await tg.run([&]() { return exec_raising(s.stmts, f); });
+          auto run = tg.run([&]() { return exec_raising(s.stmts, f); });
+          flow fl = flow::next;
+          if (!settle(co_await run.caught(), f, fl)) co_return flow::raised;
           if (fl == flow::returned) co_return flow::returned;
           break;
         }

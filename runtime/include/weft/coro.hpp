@@ -81,6 +81,13 @@ class promise_base : public pooled {
   coro_info info_;
 };
 
+/// What `co_return raising{e}` returns: the coroutine (one with a value) ends
+/// with exception `e`, as if it threw it, without the cost of a C++ throw. For
+/// code that carries exceptions as values (weft's scenario interpreter).
+struct raising {
+  std::exception_ptr exception;
+};
+
 template <class T>
 class promise final : public promise_base {
  public:
@@ -91,6 +98,8 @@ class promise final : public promise_base {
   void return_value(U&& v) {
     value_.emplace(std::forward<U>(v));
   }
+  /// `co_return raising{e}`: the coroutine ends with `e` as if it threw it.
+  void return_value(raising r) noexcept { exc_ = std::move(r.exception); }
   T take() {
     if (exc_) std::rethrow_exception(exc_);
     return std::move(value_.v);
