@@ -53,19 +53,12 @@ class task_group {
   coro<typename detail::group_body_result<F>::type> run(F body) {
     using R = typename detail::group_body_result<F>::type;
     enter();
-    std::exception_ptr exc;
-    std::optional<detail::element_t<R>> result;
-    try {
-      if constexpr (std::is_void_v<R>)
-        co_await detail::call_body(body, *this);
-      else
-        result.emplace(co_await detail::call_body(body, *this));
-    } catch (...) {
-      exc = std::current_exception();
-    }
+    auto ran = detail::run_body<R>(body, *this);
+    outcome<detail::element_t<R>> o = co_await ran;
+    const std::exception_ptr exc = o.exception();
     co_await exit(exc);  // throws what __aexit__ raises
     if (exc) std::rethrow_exception(exc);
-    if constexpr (!std::is_void_v<R>) co_return std::move(*result);
+    if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
   }
 
   /// TaskGroup.__aenter__ (run() calls it).

@@ -48,18 +48,11 @@ class timeout_scope {
   coro<typename detail::scope_body_result<F>::type> run(F body) {
     using R = typename detail::scope_body_result<F>::type;
     enter();
-    std::exception_ptr exc;
-    std::optional<detail::element_t<R>> result;
-    try {
-      if constexpr (std::is_void_v<R>)
-        co_await detail::call_body(body, *this);
-      else
-        result.emplace(co_await detail::call_body(body, *this));
-    } catch (...) {
-      exc = std::current_exception();
-    }
+    auto ran = detail::run_body<R>(body, *this);
+    outcome<detail::element_t<R>> o = co_await ran;
+    std::exception_ptr exc = o.exception();
     if (std::exception_ptr e = exit(exc)) std::rethrow_exception(e);
-    if constexpr (!std::is_void_v<R>) co_return std::move(*result);
+    if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
   }
 
   /// Timeout.__aenter__ (run() calls it).

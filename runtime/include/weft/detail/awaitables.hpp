@@ -96,6 +96,30 @@ decltype(auto) call_body(F& body, Arg& arg) {
     return body();
 }
 
+/// Awaits a context-manager body and hands back how it ended, for the scope
+/// to handle. A coroutine body's exception is taken without a rethrow
+/// (coro::caught()); any other awaitable's is caught.
+template <class R, class F, class Arg>
+coro<outcome<element_t<R>>> run_body(F& body, Arg& arg) {
+  auto&& aw = call_body(body, arg);
+  if constexpr (is_coroutine_v<std::remove_cvref_t<decltype(aw)>>) {
+    co_return co_await aw.caught();
+  } else {
+    std::exception_ptr exc;
+    try {
+      if constexpr (std::is_void_v<R>) {
+        co_await aw;
+        co_return outcome<element_t<R>>(std::monostate{});
+      } else {
+        co_return outcome<element_t<R>>(co_await aw);
+      }
+    } catch (...) {
+      exc = std::current_exception();
+    }
+    co_return outcome<element_t<R>>(std::move(exc));
+  }
+}
+
 /// asyncio.ensure_future(arg): the future/task itself, or a new task running it.
 template <class A>
 ref_ptr<future_base> ensure_future(A&& a) {
