@@ -66,19 +66,11 @@ class ready_queue {
     buf_[tail_++ & (buf_.size() - 1)] = n;
   }
   callback_node* pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
-  callback_node*& at(std::size_t i) noexcept { return buf_[(head_ + i) & (buf_.size() - 1)]; }
-  /// Removes the i-th entry, keeping the others in order (simulator path only).
-  callback_node* take(std::size_t i) noexcept {
-    callback_node* n = at(i);
-    for (; i > 0; --i) at(i) = at(i - 1);
-    ++head_;
-    return n;
-  }
 
  private:
   void grow() {
     std::vector<callback_node*> b(buf_.empty() ? 64 : buf_.size() * 2);
-    for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = at(i);
+    for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = buf_[(head_ + i) & (buf_.size() - 1)];
     tail_ = size();
     head_ = 0;
     buf_ = std::move(b);
