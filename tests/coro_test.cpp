@@ -493,3 +493,32 @@ TEST(CoroTest, CaughtReturnsTheValueOrTheExceptionWithoutThrowing) {
   EXPECT_EQ(weft_test::run_virtual(caught::main_coro()),
             "value 7, raised boom, void, cannot reuse already awaited coroutine");
 }
+
+// ---- co_return raising{e}: ending with an exception without a throw ----
+
+namespace quiet_failure {
+weft::coro<int> fails_quietly() {
+  co_await weft::sleep(weft::duration::zero());
+  co_return weft::detail::raising{std::make_exception_ptr(std::invalid_argument("quiet"))};
+}
+
+weft::coro<std::string> main_coro() {
+  std::string seen;
+  try {
+    (void)co_await fails_quietly();  // awaited: it raises here
+  } catch (const std::invalid_argument& e) {
+    seen += std::string("awaited: ") + e.what();
+  }
+  auto t = weft::create_task(fails_quietly());  // as a task: the task fails with it
+  try {
+    (void)co_await t;
+  } catch (const std::invalid_argument& e) {
+    seen += std::string(", task: ") + e.what();
+  }
+  co_return seen;
+}
+}  // namespace quiet_failure
+
+TEST(CoroTest, CoReturnRaisingEndsTheCoroutineWithTheException) {
+  EXPECT_EQ(weft_test::run_virtual(quiet_failure::main_coro()), "awaited: quiet, task: quiet");
+}
