@@ -255,11 +255,12 @@ bool matches(const std::string& kind, const std::exception_ptr& e) {
 
 // ---- the interpreter ----
 
-/// How a body ended: it ran to its end, it returned, or it raised (the
-/// exception is in frame::raised). Exceptions travel up the interpreter's own
+/// How a body ended: it ran to its end, it returned, it raised (the exception
+/// is in frame::raised), or the run was aborted (an assert failed, a limit was
+/// hit: nothing runs on). Exceptions and aborts travel up the interpreter's own
 /// coroutines as values: a C++ throw and catch per coroutine level is what made
 /// exploring exception-heavy scenarios slow.
-enum class flow { next, returned, raised };
+enum class flow { next, returned, raised, aborted };
 
 /// One call of a coroutine body: its `.` locals, its return value and the
 /// exceptions its handlers are handling (for reraise).
@@ -272,19 +273,22 @@ struct frame {
   std::exception_ptr raised;  // set when a body ends with flow::raised
 };
 
-/// An interpreter coroutine's outcome awaited without a throw: its value, or
-/// its exception stored as the frame's raised one (false). run_abort, which
-/// ends the whole run, is rethrown.
+/// An interpreter coroutine's outcome awaited without a throw: flow::next
+/// with its value in `into`, flow::raised with its exception in the frame, or
+/// flow::aborted for a run_abort.
 template <class T>
-bool settle(weft::outcome<T>&& o, frame& f, T& into) {
+flow settle(weft::outcome<T>&& o, frame& f, T& into) {
   if (std::exception_ptr e = o.exception()) {
-    if (weft::detail::exception_is<run_abort>(e)) std::rethrow_exception(e);
+    if (weft::detail::exception_is<run_abort>(e)) return flow::aborted;
     f.raised = std::move(e);
-    return false;
+    return flow::raised;
   }
   into = std::move(o.value());
-  return true;
+  return flow::next;
 }
+
+/// How a coroutine of the interpreter ends when the run is aborted.
+weft::detail::raising aborting() { return {std::make_exception_ptr(run_abort{})}; }
 
 class interpreter {
  public:
@@ -360,7 +364,9 @@ class interpreter {
     outcome out;
     frame top{&main_label_, 0, {}, {}, {}, {}};
     auto body = call(prog_.main, main_label_, 0);
-    if (!settle(co_await body.caught(), top, out.v)) out = {true, value{top.raised}};
+    const flow ended = settle(co_await body.caught(), top, out.v);
+    if (ended == flow::aborted) co_return aborting();
+    if (ended == flow::raised) out = {true, value{top.raised}};
     std::vector<weft::any_task> left;
     for (auto& t : spawned_)
       if (!t.done()) left.push_back(t);
@@ -398,6 +404,7 @@ class interpreter {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
     if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};  // the coroutine raises it
+    if (fl == flow::aborted) co_return aborting();
     co_return end_call(fl, f);
   }
 
@@ -406,6 +413,7 @@ class interpreter {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
     if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};
+    if (fl == flow::aborted) co_return aborting();
     co_return end_call(fl, f);
   }
 
@@ -587,6 +595,7 @@ class interpreter {
       // A statement that raises ends the body with flow::raised; the caller
       // (a try, a call, a scope) decides what becomes of the exception.
       std::exception_ptr raised;
+      bool aborted = false;
       try {
       switch (s.kind) {
         case op::log:
@@ -621,7 +630,7 @@ class interpreter {
             v = co_await task_var(f, s, "aw/task", s.aw.name);
           } else {
             auto body = call(s.aw.name, *f.label, f.depth + 1);
-            if (!settle(co_await body.caught(), f, v)) co_return flow::raised;
+            if (const flow r = settle(co_await body.caught(), f, v); r != flow::next) co_return r;
           }
           if (!s.into.empty()) assign(f, s.into, std::move(v));
           break;
@@ -746,7 +755,7 @@ class interpreter {
           if (!s.as.empty()) assign(f, s.as, value{holder});
           auto run = scope.run([&]() { return exec_raising(s.stmts, f); });
           flow fl = flow::next;
-          if (!settle(co_await run.caught(), f, fl)) co_return flow::raised;
+          if (const flow r = settle(co_await run.caught(), f, fl); r != flow::next) co_return r;
           if (fl == flow::returned) co_return flow::returned;
           break;
         }
@@ -762,7 +771,7 @@ class interpreter {
           assign(f, s.as, value{holder});
           auto run = tg.run([&]() { return exec_raising(s.stmts, f); });
           flow fl = flow::next;
-          if (!settle(co_await run.caught(), f, fl)) co_return flow::raised;
+          if (const flow r = settle(co_await run.caught(), f, fl); r != flow::next) co_return r;
           if (fl == flow::returned) co_return flow::returned;
           break;
         }
@@ -851,10 +860,11 @@ class interpreter {
           break;
       }
       } catch (const run_abort&) {
-        throw;
+        aborted = true;
       } catch (...) {
         raised = std::current_exception();
       }
+      if (aborted) co_return flow::aborted;
       if (raised) {
         f.raised = std::move(raised);
         co_return flow::raised;
@@ -904,6 +914,7 @@ class interpreter {
   weft::coro<flow> exec_raising(const body& b, frame& f) {
     flow fl = co_await exec(b, f);
     if (fl == flow::raised) std::rethrow_exception(std::move(f.raised));
+    if (fl == flow::aborted) throw run_abort{};  // the scope unwinds as before
     co_return fl;
   }
 
@@ -920,6 +931,7 @@ class interpreter {
   weft::coro<flow> exec_try(const statement& s, frame& f) {
     std::exception_ptr pending;
     flow result = co_await exec_catching(s.stmts, f, pending);
+    if (result == flow::aborted) co_return flow::aborted;  // no handler, no finally
     if (pending) {
       for (const handler& h : s.handlers) {
         if (!matches(h.exc, pending)) continue;
@@ -928,6 +940,7 @@ class interpreter {
         std::exception_ptr from_handler;
         result = co_await exec_catching(h.stmts, f, from_handler);
         f.handling.pop_back();
+        if (result == flow::aborted) co_return flow::aborted;
         pending = from_handler;
         break;
       }
@@ -938,6 +951,7 @@ class interpreter {
       std::exception_ptr from_finally;
       flow ffl = co_await exec_catching(s.finally_stmts, f, from_finally);
       if (pending) f.handling.pop_back();
+      if (ffl == flow::aborted) co_return flow::aborted;
       if (from_finally) pending = from_finally;
       // A return in finally wins over both a return and an exception.
       else if (ffl == flow::returned) co_return flow::returned;
