@@ -601,9 +601,11 @@ class interpreter {
         case op::log:
           log(f, format(f, s));
           break;
-        case op::sleep:
-          co_await weft::sleep(delay(s, "d", *s.ticks));
+        case op::sleep: {
+          auto nap = weft::sleep(delay(s, "d", *s.ticks));
+          raised = co_await weft::detail::caught_resume<decltype(nap)>{nap};  // a cancellation, without a throw
           break;
+        }
         case op::spawn: {
           std::string name = s.name ? *s.name : s.var;
           // Creation order is the order spawns begin: an eager task spawning

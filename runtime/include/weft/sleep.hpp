@@ -37,6 +37,16 @@ class sleep_awaiter {
     if (fut_) fut_->raise_unless_result();
     if constexpr (!std::is_void_v<T>) return std::move(result_);
   }
+  /// As await_resume, but returns the exception the task was resumed with (a
+  /// cancellation) instead of throwing it; null if none. See caught_resume.
+  std::exception_ptr await_resume_caught()
+    requires std::is_void_v<T>
+  {
+    timer_.cancel();
+    if (t_->has_thrown()) return t_->take_thrown();
+    if (fut_) fut_->raise_unless_result();
+    return nullptr;
+  }
 
  private:
   duration d_;
@@ -44,6 +54,19 @@ class sleep_awaiter {
   task_base* t_ = nullptr;
   ref_ptr<future_base> fut_;
   timer_handle timer_;
+};
+
+/// `co_await caught_resume{aw}`: awaits `aw`, an awaiter with
+/// await_resume_caught(), and returns the exception it would have thrown at
+/// resumption (null if none): for callers that carry exceptions as values, a
+/// C++ throw saved per cancellation delivered.
+template <class Aw>
+struct caught_resume {
+  using weft_awaitable_tag = void;
+  Aw& aw;
+  bool await_ready() { return aw.await_ready(); }
+  auto await_suspend(std::coroutine_handle<> h) { return aw.await_suspend(h); }
+  std::exception_ptr await_resume() { return aw.await_resume_caught(); }
 };
 }  // namespace detail
 
