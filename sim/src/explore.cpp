@@ -53,7 +53,10 @@ std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::
 namespace {
 /// A task's k-th step is "NAME#k" whatever else the program does.
 std::string identity(const ready_entry& e) {
-  return e.task() ? e.task_name() + "#" + std::to_string(e.task_steps()) : "~callback#" + std::to_string(e.sequence());
+  std::string id = e.task() ? e.task_name() : std::string("~callback");
+  id += '#';
+  id += std::to_string(e.task() ? e.task_steps() : e.sequence());
+  return id;
 }
 }  // namespace
 

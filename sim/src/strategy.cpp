@@ -1,6 +1,7 @@
 #include "weft/sim/strategy.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace weft::sim {
 
@@ -35,13 +36,13 @@ void pct::start_run(std::uint64_t run_index) {
 
 std::uint64_t pct::priority_of(const std::string& identity) {
   // A task's priority is per task, not per step: strip "#STEP".
-  std::string task = identity.substr(0, identity.rfind('#'));
+  const std::string_view task = std::string_view(identity).substr(0, identity.rfind('#'));
   auto it = priorities_.find(task);
   if (it != priorities_.end()) return it->second;
   // Initial priorities are distinct and above every change-point priority
   // (0 .. depth-2): depth + a random draw, ties broken by arrival.
   std::uint64_t p = depth_ + (rng_.below(1u << 20) << 20) + priorities_.size();
-  priorities_.emplace(std::move(task), p);
+  priorities_.emplace(std::string(task), p);
   return p;
 }
 

@@ -4,6 +4,7 @@
 /// replay, and FIFO (which records nothing).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -88,7 +89,7 @@ class pct : public strategy {
   std::uint64_t steps_;
   std::uint64_t step_ = 0;
   std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-1-i
-  std::map<std::string, std::uint64_t> priorities_;  // by task name (ordered: deterministic)
+  std::map<std::string, std::uint64_t, std::less<>> priorities_;  // by task name (ordered: deterministic)
 };
 
 /// Delay-bounded exhaustive search (Emmi, Qadeer, Rakamarić, POPL 2011):
