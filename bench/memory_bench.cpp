@@ -171,7 +171,9 @@ WEFT_BENCH_ALL_CONFIGS(allocs_sleep0_ping_pong);
 
 // ---- call_soon chain ---------------------------------------------------------------
 
-struct chain_state {
+/// A chain of callbacks that each schedule the next, counted after a warm-up:
+/// one benchmark iteration per kBatch callbacks.
+struct counted_chain {
   benchmark::State* state;
   weft::event_loop* loop;
   weft::future<void> done;
@@ -179,29 +181,33 @@ struct chain_state {
   int batch_left = 0;
   std::uint64_t hops = 0;
   std::size_t allocations = 0;
+
+  /// Counts one callback; false (and `done` set) once the benchmark is over.
+  bool hop() {
+    if (warm_up > 0) {
+      if (--warm_up == 0) alloc_count::start();
+      return true;
+    }
+    ++hops;
+    if (batch_left == 0) {
+      if (!state->KeepRunning()) {
+        alloc_count::stop();
+        allocations = alloc_count::allocations;
+        done.set_result();
+        return false;
+      }
+      batch_left = kBatch;
+    }
+    --batch_left;
+    return true;
+  }
 };
 
-void chain_step(chain_state* s) {
-  if (s->warm_up > 0) {
-    if (--s->warm_up == 0) alloc_count::start();
-  } else {
-    ++s->hops;
-    // One benchmark iteration per kBatch callbacks.
-    if (s->batch_left == 0) {
-      if (!s->state->KeepRunning()) {
-        alloc_count::stop();
-        s->allocations = alloc_count::allocations;
-        s->done.set_result();
-        return;
-      }
-      s->batch_left = kBatch;
-    }
-    --s->batch_left;
-  }
-  s->loop->call_soon([s] { chain_step(s); });
+void chain_step(counted_chain* s) {
+  if (s->hop()) s->loop->call_soon([s] { chain_step(s); });
 }
 
-weft::coro<void> call_soon_chain(chain_state& s) {
+weft::coro<void> call_soon_chain(counted_chain& s) {
   s.loop = &weft::get_running_loop();
   s.done = s.loop->create_future<void>();
   s.loop->call_soon([p = &s] { chain_step(p); });
@@ -210,7 +216,7 @@ weft::coro<void> call_soon_chain(chain_state& s) {
 
 /// Allocations per call_soon callback of a chain where each schedules the next.
 void allocs_call_soon_chain(benchmark::State& state, config c) {
-  chain_state s{&state, nullptr, {}};
+  counted_chain s{&state, nullptr, {}};
   weft_bench::run(c, call_soon_chain(s));
   // The callback that finds the state loop exhausted counts as a hop too.
   if (check(state, s.hops == kBatch * iters(state) + 1, "allocs_call_soon_chain: wrong number of callbacks"))
@@ -261,34 +267,13 @@ WEFT_BENCH_ALL_CONFIGS(allocs_create_and_await);
 
 // ---- call_at timer -----------------------------------------------------------------
 
-struct timer_state {
-  benchmark::State* state;
-  weft::event_loop* loop;
-  weft::future<void> done;
-  int warm_up = kWarmUp;
-  int batch_left = 0;
-  std::uint64_t hops = 0;
+struct timer_state : counted_chain {
   std::uint64_t off_time = 0;
-  std::size_t allocations = 0;
 };
 
 void timer_step(timer_state* s, weft::time_point when) {
   if (s->loop->time() != when) ++s->off_time;
-  if (s->warm_up > 0) {
-    if (--s->warm_up == 0) alloc_count::start();
-  } else {
-    ++s->hops;
-    if (s->batch_left == 0) {
-      if (!s->state->KeepRunning()) {
-        alloc_count::stop();
-        s->allocations = alloc_count::allocations;
-        s->done.set_result();
-        return;
-      }
-      s->batch_left = kBatch;
-    }
-    --s->batch_left;
-  }
+  if (!s->hop()) return;
   const weft::time_point next = when + std::chrono::microseconds(1);
   s->loop->call_at(next, [s, next] { timer_step(s, next); });
 }
@@ -303,7 +288,7 @@ weft::coro<void> timer_chain(timer_state& s) {
 
 /// Allocations per call_at timer scheduled and fired (each timer schedules the next).
 void allocs_call_at_timer(benchmark::State& state, config c) {
-  timer_state s{&state, nullptr, {}};
+  timer_state s{{&state, nullptr, {}}};
   weft_bench::run(c, timer_chain(s));
   if (check(state, s.hops == kBatch * iters(state) + 1 && s.off_time == 0,
             "allocs_call_at_timer: wrong number of timers, or one fired off time"))
