@@ -151,15 +151,9 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
   free_nodes_ = n;
 }
 
-void event_loop::discard(detail::callback_node* n) noexcept {
-  n->fn.reset();
-  n->task = nullptr;
-  recycle(n);
-}
-
 void event_loop::drop_held(detail::callback_node* n) noexcept {
   if (event_loop* l = n->anchor->loop)
-    l->discard(n);
+    l->unqueue(n);
   else
     delete n;
 }
@@ -169,7 +163,7 @@ detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detai
   try {
     ready_.push_back(n);
   } catch (...) {
-    discard(n);
+    unqueue(n);
     throw;
   }
   n->seq = seq_++;
@@ -185,7 +179,7 @@ detail::callback_node* event_loop::enqueue_timer(detail::callback_node* n, time_
     n->seq = seq_++;
     heap_push(timers_, timer_entry{when, n->seq, n});
   } catch (...) {
-    discard(n);
+    unqueue(n);
     throw;
   }
   n->when = when;  // TimerHandle.when() reports the (possibly late) deadline

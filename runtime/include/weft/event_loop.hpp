@@ -273,7 +273,8 @@ class event_loop {
   void register_task(detail::task_base* t) noexcept;
   void unregister_task(detail::task_base* t) noexcept;
   detail::task_base* first_task() const noexcept { return tasks_head_; }
-  /// Drops the loop's reference to a node it queued (after running or discarding it).
+  /// Drops the loop's reference to a node it made (after running it, or when
+  /// it is discarded unrun).
   void unqueue(detail::callback_node* n) noexcept;
   /// Returns a node nobody references to the free list.
   void recycle(detail::callback_node* n) noexcept;
@@ -302,10 +303,9 @@ class event_loop {
     }
     return n;
   }
-  // Queue a node made by make_node; on failure the node is dropped.
+  // Queue a node made by make_node; on failure the node is dropped (unqueue).
   detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task);
   detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
-  void discard(detail::callback_node* n) noexcept;
   detail::callback_node* new_node();
   void run_once();
   void run_node(detail::callback_node* n);
