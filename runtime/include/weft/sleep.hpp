@@ -32,9 +32,7 @@ class sleep_awaiter {
     suspend_on(fut_.get(), h);
   }
   T await_resume() {
-    timer_.cancel();  // sleep's `finally: h.cancel()`
-    if (t_->has_thrown()) raise_thrown(t_);
-    if (fut_) fut_->raise_unless_result();
+    if (std::exception_ptr e = finish()) std::rethrow_exception(e);
     if constexpr (!std::is_void_v<T>) return std::move(result_);
   }
   /// As await_resume, but returns the exception the task was resumed with (a
@@ -42,13 +40,18 @@ class sleep_awaiter {
   std::exception_ptr await_resume_caught()
     requires std::is_void_v<T>
   {
+    return finish();
+  }
+
+ private:
+  /// sleep's `finally: h.cancel()`, then the exception to raise, if any.
+  std::exception_ptr finish() {
     timer_.cancel();
     if (t_->has_thrown()) return t_->take_thrown();
     if (fut_) fut_->raise_unless_result();
     return nullptr;
   }
 
- private:
   duration d_;
   [[no_unique_address]] std::conditional_t<std::is_void_v<T>, std::monostate, T> result_;
   task_base* t_ = nullptr;
