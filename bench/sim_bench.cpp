@@ -26,6 +26,7 @@
 
 #include <weft/scenario/interpreter.hpp>
 #include <weft/scenario/parse.hpp>
+#include <weft/sim/explore.hpp>
 
 #include "scenario_program.hpp"
 #include "support.hpp"
@@ -133,19 +134,14 @@ void explore_runs_only(benchmark::State& state, const scenario_file* f, strategy
   const findings& expected = explored_once(*f, k);
   std::uint64_t schedules = 0;
   for (auto _ : state) {
-    std::unique_ptr<weft::sim::strategy> strat;
-    if (k == strategy_kind::pct)
-      strat = std::make_unique<weft::sim::pct>(opts.seed, opts.depth, opts.pct_steps);
-    else
-      strat = std::make_unique<weft::sim::random_walk>(opts.seed);
+    std::unique_ptr<weft::sim::strategy> strat = weft::sim::make_strategy(opts);
     findings found;
     std::set<std::uint64_t> traces;
     for (std::uint64_t i = 0; i < opts.runs; ++i) {
       strat->start_run(i);
-      weft::sim::sim_scheduler sched(*strat, opts.faults);
-      const weft::sim::outcome out = prog(sched);
-      traces.insert(weft::sim::trace_hash(out.trace));
-      if (!out.failure.empty()) ++found.failures;
+      const weft::sim::recorded_run r = weft::sim::run_once(prog, *strat, opts.faults);
+      traces.insert(weft::sim::trace_hash(r.result.trace));
+      if (r.result.failed) ++found.failures;
     }
     found.distinct_traces = traces.size();
     schedules += opts.runs;

@@ -9,8 +9,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include <weft/sim/explore.hpp>
-#include <weft/sim/strategy.hpp>
+#include <weft/sim/random_walk.hpp>
+#include <weft/sim/sim_scheduler.hpp>
 #include <weft/weft.hpp>
 
 namespace weft_bench {

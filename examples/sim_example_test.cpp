@@ -50,12 +50,13 @@ weft::coro<void> two_naive_transfers() {
 // shrinks it to a short schedule that replays.
 TEST(BankExample, SimulatorFindsTheLostUpdate) {
   weft::sim::report r = weft::sim::explore(two_naive_transfers, {.runs = 200, .seed = 1});
-  ASSERT_TRUE(r.first_failure) << weft::sim::format_report(r);
+  ASSERT_TRUE(r.first_failure) << weft::sim::format_report(r, {.runs = 200, .seed = 1});
   const auto& f = *r.first_failure;
-  EXPECT_NE(f.failure.find("check failed"), std::string::npos) << f.failure;
+  EXPECT_EQ(f.failed.kind, weft::sim::failure_kind::assertion) << f.failed.message();
+  EXPECT_EQ(f.failed.detail, "b.balance[\"alice\"] + b.balance[\"bob\"] == 100") << f.failed.message();
   EXPECT_LE(f.shrunk.deviations(), f.found.deviations());
-  weft::sim::outcome again = weft::sim::replay(two_naive_transfers, weft::sim::encode_token(f.shrunk));
-  EXPECT_EQ(again.failure, f.failure);
+  weft::sim::run_result again = weft::sim::replay(two_naive_transfers, weft::sim::encode_token(f.shrunk));
+  EXPECT_EQ(again.failed, f.failed);
 }
 
 }  // namespace

@@ -63,23 +63,28 @@ const char* const correct_files[] = {"counter_with_lock", "reload_with_event", "
 /// What `weft explore` printed about one failure.
 struct explored {
   std::string token, replay_line;
-  std::vector<std::string> shrunk_trace;
+  std::vector<std::string> shrunk_trace, race;
   std::string failure;
 };
 
 explored parse_explore(const std::string& out) {
   explored e;
-  bool in_trace = false;
+  bool in_trace = false, in_race = false;
   for (const auto& l : split_lines(out)) {
     if (l == "  shrunk failing trace:") {
       in_trace = true;
       continue;
     }
-    if (in_trace && l.rfind("    ", 0) == 0) {
-      e.shrunk_trace.push_back(l.substr(4));
+    if (l.rfind("  the race ", 0) == 0) {
+      in_trace = false;
+      in_race = true;
       continue;
     }
-    in_trace = false;
+    if ((in_trace || in_race) && l.rfind("    ", 0) == 0) {
+      (in_trace ? e.shrunk_trace : e.race).push_back(l.substr(4));
+      continue;
+    }
+    in_trace = in_race = false;
     if (l.rfind("  replay: ", 0) == 0) {
       e.replay_line = l.substr(10);
       e.token = l.substr(l.rfind(' ') + 1);
@@ -351,7 +356,9 @@ TEST_F(CliExploreTest, ReplayVerboseShowsTheDeviation) {
   const cli_result r = weft({"replay", f, "--schedule", e.token, "--verbose"});
   EXPECT_EQ(r.exit_code, 1) << show(r);
   EXPECT_TRUE(contains(r.out, "away from FIFO):\n")) << show(r);
-  EXPECT_TRUE(contains(r.out, "ran b#")) << show(r);
+  // Each deviation in the words of explore's race.
+  ASSERT_FALSE(e.race.empty());
+  for (const auto& step : e.race) EXPECT_TRUE(contains(r.out, ": " + step + "\n")) << step << "\n" << show(r);
   // The trace comes first, unchanged.
   const auto got = split_lines(r.out);
   ASSERT_GE(got.size(), e.shrunk_trace.size());

@@ -24,11 +24,7 @@
 
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
-#include "weft/sim/explore.hpp"
-#include "weft/sim/rng.hpp"
-#include "weft/sim/schedule.hpp"
-#include "weft/sim/strategy.hpp"
-#include "weft/sim/test.hpp"
+#include "weft/sim/sim.hpp"
 #include "scenario_program.hpp"
 
 #ifndef WEFT_SCENARIOS_DIR
@@ -91,29 +87,6 @@ class always_zero final : public sim::strategy {
   std::size_t asked_ = 0;
 };
 
-/// Takes the i-th recorded choice at the i-th decision (no identities): how the
-/// shrinker tries a changed schedule. Faults are on so that fault sites are decisions.
-sim::outcome run_by_position(const sim::program& prog, const sim::schedule& s) {
-  struct by_position final : sim::strategy {
-    explicit by_position(const sim::schedule& s) : s_(s) {}
-    std::size_t choose(const sim::choice_point& p) override {
-      if (pos_ >= s_.decisions.size()) return 0;
-      const sim::decision& d = s_.decisions[pos_++];
-      return d.kind == p.kind && d.choice < p.options ? d.choice : 0;
-    }
-    bool wants(sim::decision_kind k) const override {
-      return std::any_of(s_.decisions.begin(), s_.decisions.end(), [k](const sim::decision& d) { return d.kind == k; }) ||
-             k == sim::decision_kind::ready || k == sim::decision_kind::timer;
-    }
-    const sim::schedule& s_;
-    std::size_t pos_ = 0;
-  } strat(s);
-  sim::fault_options faults;
-  for (const auto& d : s.decisions) faults.cancel |= d.kind == sim::decision_kind::cancel;
-  sim::sim_scheduler sched(strat, faults);
-  return prog(sched);
-}
-
 sim::explore_options with(sim::strategy_kind kind, std::uint64_t runs, std::uint64_t seed = 0) {
   sim::explore_options o;
   o.strategy = kind;
@@ -140,7 +113,7 @@ std::string describe(const sim::report& r) {
                   (r.exhausted ? ", exhausted" : "") + "\n";
   if (r.first_failure) {
     const auto& f = *r.first_failure;
-    s += "first failure (run " + std::to_string(f.run) + "): " + f.failure + "\n" + lines(f.shrunk_trace);
+    s += "first failure (run " + std::to_string(f.run) + "): " + f.failed.message() + "\n" + lines(f.shrunk_trace);
     s += "token " + sim::encode_token(f.shrunk) + "\n";
   }
   return s;
@@ -148,12 +121,8 @@ std::string describe(const sim::report& r) {
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-/// Two failures are the same failure: the same message, or both deadlocks (a
-/// deadlock's message names the tasks left pending, which a smaller schedule
-/// may change: cancelling the other request leaks the same lock).
-bool same_failure(const std::string& a, const std::string& b) {
-  return a == b || (starts_with(a, "deadlock: ") && starts_with(b, "deadlock: "));
-}
+/// A run's failure as reports print it ("" if it passed).
+std::string message(const std::optional<sim::failure>& f) { return f ? f->message() : ""; }
 
 /// Two reports say the same thing (everything but timings).
 void expect_same_report(const sim::report& a, const sim::report& b, const std::string& what) {
@@ -166,7 +135,7 @@ void expect_same_report(const sim::report& a, const sim::report& b, const std::s
   if (!a.first_failure) return;
   const auto &fa = *a.first_failure, &fb = *b.first_failure;
   EXPECT_EQ(fa.run, fb.run) << what;
-  EXPECT_EQ(fa.failure, fb.failure) << what;
+  EXPECT_EQ(fa.failed, fb.failed) << what;
   EXPECT_EQ(fa.trace, fb.trace) << what;
   EXPECT_EQ(sim::encode_token(fa.found), sim::encode_token(fb.found)) << what;
   EXPECT_EQ(sim::encode_token(fa.shrunk), sim::encode_token(fb.shrunk)) << what;
@@ -545,7 +514,7 @@ TEST(FifoScheduleTest, ReplayingTheEmptyTokenIsTheFifoRun) {
     const fs::path file = dir / "scenarios" / (std::string(name) + ".json");
     ASSERT_TRUE(fs::exists(file)) << file;
     std::string mismatch;
-    const sim::outcome out = sim::replay_run(
+    const sim::run_result out = sim::replay_run(
         as_program(std::make_shared<const weft::scenario::program>(weft::scenario::parse_file(file.string()))), *s,
         mismatch);
     EXPECT_EQ(mismatch, "");
@@ -605,8 +574,8 @@ TEST_P(RaceTest, PassesUnderFifo) {
   const race_case& c = GetParam();
   always_zero zero;
   sim::sim_scheduler sched(zero, {});
-  const sim::outcome out = bundled(c.name)(sched);
-  EXPECT_EQ(out.failure, "") << lines(out.trace);
+  const sim::run_result out = bundled(c.name)(sched);
+  EXPECT_FALSE(out.failed) << lines(out.trace);
   for (const auto& l : out.trace) {
     EXPECT_FALSE(starts_with(l, "= assertion failed")) << l;
     EXPECT_NE(l, "= deadlock");
@@ -620,7 +589,7 @@ TEST_P(RaceTest, RandomFindsItWithinItsBudget) {
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
     const sim::report r = sim::explore(prog, opts(with(sim::strategy_kind::random, c.random_budget, seed)));
     ASSERT_TRUE(r.first_failure) << "seed " << seed << ": " << describe(r);
-    EXPECT_TRUE(starts_with(r.first_failure->failure, c.failure)) << r.first_failure->failure;
+    EXPECT_TRUE(starts_with(r.first_failure->failed.message(), c.failure)) << r.first_failure->failed.message();
   }
 }
 
@@ -630,7 +599,7 @@ TEST_P(RaceTest, PctFindsItWithinItsBudget) {
   for (std::uint64_t seed = 0; seed < 5; ++seed) {
     const sim::report r = sim::explore(prog, opts(with(sim::strategy_kind::pct, c.pct_budget, seed)));
     ASSERT_TRUE(r.first_failure) << "seed " << seed << ": " << describe(r);
-    EXPECT_TRUE(starts_with(r.first_failure->failure, c.failure)) << r.first_failure->failure;
+    EXPECT_TRUE(starts_with(r.first_failure->failed.message(), c.failure)) << r.first_failure->failed.message();
   }
 }
 
@@ -641,7 +610,7 @@ TEST_P(RaceTest, DfsFindsItWithItsDelayBoundAndNotWithOneLess) {
   EXPECT_TRUE(found.exhausted) << describe(found);
   EXPECT_LE(found.runs, c.dfs_budget);
   ASSERT_TRUE(found.first_failure) << describe(found);
-  EXPECT_TRUE(starts_with(found.first_failure->failure, c.failure)) << found.first_failure->failure;
+  EXPECT_TRUE(starts_with(found.first_failure->failed.message(), c.failure)) << found.first_failure->failed.message();
   const sim::report below = sim::explore(prog, opts(dfs(c.dfs_k - 1)));
   EXPECT_TRUE(below.exhausted);
   EXPECT_EQ(below.failures, 0u) << "K = " << c.dfs_k - 1 << " already finds it: " << describe(below);
@@ -663,9 +632,10 @@ TEST_P(RaceTest, ShrinkingKeepsTheFailureAndNeverGrowsIt) {
     EXPECT_FALSE(f.race.empty()) << "the race is named";
     // The shrunk schedule still fails, the same way, with the trace reported.
     std::string mismatch;
-    const sim::outcome again = sim::replay_run(prog, f.shrunk, mismatch);
+    const sim::run_result again = sim::replay_run(prog, f.shrunk, mismatch);
     EXPECT_EQ(mismatch, "");
-    EXPECT_TRUE(same_failure(again.failure, f.failure)) << again.failure << "\nfound: " << f.failure;
+    ASSERT_TRUE(again.failed) << lines(again.trace);
+    EXPECT_TRUE(sim::same_failure(*again.failed, f.failed)) << again.failed->message() << "\nfound: " << f.failed.message();
     EXPECT_EQ(again.trace, f.shrunk_trace);
     // Every change left is needed: flipping any one back to FIFO makes the run
     // pass, and each is named in the race (what `weft explore` prints under
@@ -675,16 +645,16 @@ TEST_P(RaceTest, ShrinkingKeepsTheFailureAndNeverGrowsIt) {
       if (!f.shrunk.decisions[i].choice) continue;
       sim::schedule flipped = f.shrunk;
       flipped.decisions[i].choice = 0;
-      const sim::outcome out = run_by_position(prog, flipped);
-      EXPECT_EQ(out.failure, "") << "decision " << i << " flipped back to FIFO, the run still fails:\n"
+      const sim::run_result out = sim::replay_run_by_position(prog, flipped).result;
+      EXPECT_FALSE(out.failed) << "decision " << i << " flipped back to FIFO, the run still fails:\n"
                                  << lines(out.trace) << describe(r);
       ++needed;
     }
     EXPECT_EQ(f.race.size(), needed);
     // shrink() is idempotent on its own result.
-    const auto [twice, twice_out] = sim::shrink(prog, f.shrunk, again.failure);
-    EXPECT_EQ(twice_out.failure, again.failure);
-    EXPECT_LE(twice.deviations(), f.shrunk.deviations());
+    const sim::recorded_run twice = sim::shrink(prog, f.shrunk, *again.failed);
+    EXPECT_EQ(twice.result.failed, again.failed);
+    EXPECT_LE(twice.decisions.deviations(), f.shrunk.deviations());
   }
 }
 
@@ -700,9 +670,10 @@ TEST_P(RaceTest, TokensOfTheFoundAndTheShrunkScheduleReplay) {
     const auto decoded = sim::decode_token(token, error);
     ASSERT_TRUE(decoded) << error;
     std::string mismatch;
-    const sim::outcome out = sim::replay_run(prog, *decoded, mismatch);
+    const sim::run_result out = sim::replay_run(prog, *decoded, mismatch);
     EXPECT_EQ(mismatch, "") << "token " << token;
-    EXPECT_TRUE(same_failure(out.failure, f.failure)) << "token " << token << ": " << out.failure;
+    ASSERT_TRUE(out.failed) << "token " << token;
+    EXPECT_TRUE(sim::same_failure(*out.failed, f.failed)) << "token " << token << ": " << out.failed->message();
     EXPECT_EQ(out.trace, trace) << "token " << token << "\n" << lines(out.trace);
   }
 }
@@ -712,7 +683,7 @@ TEST_P(RaceTest, DeterminismCheckFindsNothingToReport) {
   sim::explore_options o = opts(with(sim::strategy_kind::random, 200, 3));
   o.check_determinism = true;
   const sim::report r = sim::explore(bundled(c.name), o);
-  EXPECT_TRUE(r.nondeterminism.empty()) << r.nondeterminism.front();
+  EXPECT_TRUE(r.nondeterminism.empty()) << r.nondeterminism.front().message();
 }
 
 INSTANTIATE_TEST_SUITE_P(Bundled, RaceTest, testing::ValuesIn(races), [](const testing::TestParamInfo<race_case>& info) {
@@ -744,7 +715,7 @@ TEST(RaceScenarioTest, TheTimerDecisionAloneBreaksEqualDeadlineTimers) {
   // The FIFO run takes exactly one timer decision: two timers due at t=5.
   always_zero zero;
   sim::sim_scheduler sched(zero, {});
-  ASSERT_EQ(prog(sched).failure, "");
+  ASSERT_FALSE(prog(sched).failed);
   std::size_t timer_decisions = 0;
   for (const auto& d : sched.recorded().decisions)
     if (d.kind == sim::decision_kind::timer) {
@@ -757,13 +728,13 @@ TEST(RaceScenarioTest, TheTimerDecisionAloneBreaksEqualDeadlineTimers) {
   sim::schedule s;
   s.decisions.push_back({sim::decision_kind::timer, 2, 1, 0, "", "", "", "", {}});
   std::string mismatch;
-  const sim::outcome out = sim::replay_run(prog, s, mismatch);
+  const sim::run_result out = sim::replay_run(prog, s, mismatch);
   EXPECT_EQ(mismatch, "");
-  EXPECT_EQ(out.failure, "assertion failed: config == v2 (was v1)") << lines(out.trace);
+  EXPECT_EQ(message(out.failed), "assertion failed: config == v2 (was v1)") << lines(out.trace);
   // And its fixed twin survives the same schedule.
-  const sim::outcome fixed = sim::replay_run(bundled("reload_with_event"), s, mismatch);
+  const sim::run_result fixed = sim::replay_run(bundled("reload_with_event"), s, mismatch);
   EXPECT_EQ(mismatch, "");
-  EXPECT_EQ(fixed.failure, "") << lines(fixed.trace);
+  EXPECT_FALSE(fixed.failed) << lines(fixed.trace);
 }
 
 TEST(RaceScenarioTest, CancelLeaksLockNeverFailsWithoutInjectedCancels) {
@@ -783,13 +754,13 @@ TEST(RaceScenarioTest, OneInjectedCancelOfTheLockHolderDeadlocks) {
   sim::schedule s;
   s.decisions.push_back({sim::decision_kind::cancel, 2, 1, 0, "a#1", "a#1", "", "", {}});
   std::string mismatch;
-  const sim::outcome out = sim::replay_run(prog, s, mismatch);
+  const sim::run_result out = sim::replay_run(prog, s, mismatch);
   EXPECT_EQ(mismatch, "");
-  EXPECT_TRUE(starts_with(out.failure, "deadlock: ")) << out.failure << "\n" << lines(out.trace);
+  EXPECT_EQ(out.failed ? out.failed->kind : sim::failure_kind::assertion, sim::failure_kind::deadlock) << message(out.failed) << "\n" << lines(out.trace);
   // The fix survives it.
-  const sim::outcome fixed = sim::replay_run(bundled("lock_released_in_finally"), s, mismatch);
+  const sim::run_result fixed = sim::replay_run(bundled("lock_released_in_finally"), s, mismatch);
   EXPECT_EQ(mismatch, "");
-  EXPECT_EQ(fixed.failure, "") << lines(fixed.trace);
+  EXPECT_FALSE(fixed.failed) << lines(fixed.trace);
 }
 
 // ---- the correct scenarios: no strategy breaks them ----
@@ -1012,13 +983,13 @@ TEST(TokenTest, TokenStillReplaysAfterAnUnrelatedEdit) {
 
   const sim::program edited = from_text(with_noise(R"({"op": "spawn", "var": "n", "coro": "noise"}, )"));
   std::string mismatch;
-  const sim::outcome out = sim::replay_run(edited, *s, mismatch);
+  const sim::run_result out = sim::replay_run(edited, *s, mismatch);
   EXPECT_EQ(mismatch, "");
-  EXPECT_EQ(out.failure, r.first_failure->failure);
+  EXPECT_EQ(out.failed, r.first_failure->failed);
   // The plain FIFO run of the edited program passes: the token made the difference.
   always_zero zero;
   sim::sim_scheduler fifo(zero, {});
-  EXPECT_EQ(edited(fifo).failure, "");
+  EXPECT_FALSE(edited(fifo).failed);
 }
 
 TEST(TokenTest, ReplayThroughTheCppApiRejectsBadTokens) {
@@ -1120,7 +1091,7 @@ TEST(FaultTest, JitterMakesTimersLateButNeverEarly) {
     sim::schedule s;
     if (late) s.decisions.push_back({sim::decision_kind::jitter, 4, late, 0, "", "", "", "", {}});
     std::string mismatch;
-    const sim::outcome out = sim::replay_run(prog, s, mismatch, nullptr, scenario_tick());
+    const sim::run_result out = sim::replay_run(prog, s, mismatch, nullptr, scenario_tick());
     EXPECT_EQ(mismatch, "");
     ASSERT_FALSE(out.trace.empty());
     EXPECT_EQ(out.trace[0], std::to_string(10 + late) + " main: woke");

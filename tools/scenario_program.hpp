@@ -3,7 +3,7 @@
 /// benchmarks: one run of it under a scheduler, and why that run failed.
 
 #include <weft/scenario/program.hpp>
-#include <weft/sim/explore.hpp>
+#include <weft/sim/run.hpp>
 
 namespace weft::scenario {
 

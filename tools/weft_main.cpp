@@ -28,6 +28,7 @@
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/explore.hpp"
+#include "weft/sim/report_format.hpp"
 #include "scenario_program.hpp"
 
 namespace {
@@ -88,23 +89,9 @@ struct explore_args {
   std::string shard;
 };
 
-std::string describe(const weft::sim::decision& d) {
-  switch (d.kind) {
-    case weft::sim::decision_kind::ready:
-      return fmt::format("ran {} instead of {}{}", d.chosen, d.displaced,
-                         d.chosen_site.empty() ? "" : fmt::format(" ({} at {})", d.chosen.substr(0, d.chosen.rfind('#')), d.chosen_site));
-    case weft::sim::decision_kind::timer: return fmt::format("timer order: took option {} of {}", d.choice, d.options);
-    case weft::sim::decision_kind::cancel: return fmt::format("injected a cancel into {}", d.chosen);
-    case weft::sim::decision_kind::jitter: return fmt::format("a timer fired {} tick(s) late", d.choice);
-  }
-  return "?";
-}
-
 int explore(const std::vector<std::string>& files, const explore_args& a) {
   weft::sim::explore_options o;
-  o.strategy = a.strategy == "pct" ? weft::sim::strategy_kind::pct
-               : a.strategy == "dfs" ? weft::sim::strategy_kind::dfs
-                                     : weft::sim::strategy_kind::random;
+  o.strategy = *weft::sim::strategy_from_name(a.strategy);  // CLI11 checked the name
   o.runs = a.runs;
   o.seed = a.seed;
   o.depth = a.depth;
@@ -133,7 +120,8 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
   }
   const bool tty = !a.json && isatty(STDERR_FILENO);
   int rc = exit_ok;
-  nlohmann::json all = nlohmann::json::array();
+  // Reports and their subjects, kept for --json (printed once, at the end).
+  std::vector<std::pair<weft::sim::report, weft::sim::report_subject>> done;
   for (const auto& file : files) {
     weft::scenario::program prog;
     try {
@@ -145,11 +133,11 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
     }
     auto start = std::chrono::steady_clock::now();
     if (tty)
-      o.progress = [&](std::uint64_t done, std::uint64_t failures) {
+      o.progress = [&](std::uint64_t runs, std::uint64_t failures) {
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        double rate = secs > 0 ? static_cast<double>(done) / secs : 0;
-        double eta = rate > 0 ? static_cast<double>(o.runs - std::min(done, o.runs)) / rate : 0;
-        fmt::print(stderr, "\r{}: {}/{} runs, {:.0f} runs/s, {} failing, ETA {:.0f} s   ", file, done, o.runs, rate, failures, eta);
+        double rate = secs > 0 ? static_cast<double>(runs) / secs : 0;
+        double eta = rate > 0 ? static_cast<double>(o.runs - std::min(runs, o.runs)) / rate : 0;
+        fmt::print(stderr, "\r{}: {}/{} runs, {:.0f} runs/s, {} failing, ETA {:.0f} s   ", file, runs, o.runs, rate, failures, eta);
       };
     weft::sim::report rep;
     try {
@@ -160,62 +148,22 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
       rc = exit_bad_input;
       continue;
     }
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (tty) fmt::print(stderr, "\r\033[K");
     if (rep.failures || !rep.nondeterminism.empty()) rc = std::max(rc, exit_failed);
-    std::string replay_token = rep.first_failure ? weft::sim::encode_token(rep.first_failure->shrunk) : "";
-    const std::string replay_command = fmt::format("weft replay {}{} --schedule {}", file,
-                                                   a.failures.fail_on_unretrieved ? " --fail-on-unretrieved" : "", replay_token);
-    if (a.json) {
-      nlohmann::json j{{"file", file},
-                       {"strategy", a.strategy},
-                       {"seed", a.seed},
-                       {"runs", rep.runs},
-                       {"failures", rep.failures},
-                       {"distinct_traces", rep.trace_hashes.size()},
-                       {"trace_hashes", rep.trace_hashes},
-                       {"exhausted", rep.exhausted},
-                       {"nondeterminism", rep.nondeterminism}};
-      if (rep.first_failure) {
-        const auto& f = *rep.first_failure;
-        j["first_failure"] = {{"run", f.run},
-                              {"failure", f.failure},
-                              {"found_deviations", f.found.deviations()},
-                              {"shrunk_deviations", f.shrunk.deviations()},
-                              {"shrunk_faults", f.shrunk.faults()},
-                              {"token", replay_token},
-                              {"trace", f.shrunk_trace},
-                              {"race", f.race},
-                              {"replay", replay_command}};
-      }
-      if (a.stats) j["seconds"] = secs;
-      all.push_back(std::move(j));
-      continue;
-    }
-    fmt::print("{}: {} schedules explored ({}, seed {}): {} distinct traces, {} failing{}\n", file, rep.runs,
-               a.strategy, a.seed, rep.trace_hashes.size(), rep.failures,
-               o.strategy == weft::sim::strategy_kind::dfs
-                   ? (rep.exhausted ? fmt::format("; every schedule with at most {} delays was run", o.max_delays)
-                                    : fmt::format("; the space with at most {} delays was not exhausted", o.max_delays))
-                   : "");
-    if (a.stats)
-      fmt::print("  {:.3f} s, {:.0f} schedules/s\n", secs, secs > 0 ? static_cast<double>(rep.runs) / secs : 0.0);
-    for (const auto& n : rep.nondeterminism) fmt::print("  nondeterminism: {}\n", n);
-    if (rep.first_failure) {
-      const auto& f = *rep.first_failure;
-      fmt::print("  first failure (run {}): {}\n", f.run, f.failure);
-      fmt::print("  schedule: {} deviation(s) from FIFO, {} fault(s) as found; {} deviation(s), {} fault(s) shrunk\n",
-                 f.found.deviations(), f.found.faults(), f.shrunk.deviations(), f.shrunk.faults());
-      fmt::print("  shrunk failing trace:\n");
-      for (const auto& l : f.shrunk_trace) fmt::print("    {}\n", l);
-      if (!f.race.empty()) {
-        fmt::print("  the race (flipping any of these back to FIFO makes the run pass):\n");
-        for (const auto& r : f.race) fmt::print("    {}\n", r);
-      }
-      fmt::print("  replay: {}\n", replay_command);
-    }
+    weft::sim::report_subject about{file, o, [&file, &a](const std::string& token) {
+      return fmt::format("weft replay {}{} --schedule {}", file, a.failures.fail_on_unretrieved ? " --fail-on-unretrieved" : "", token);
+    }, std::nullopt};
+    if (a.stats) about.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (a.json)
+      done.emplace_back(std::move(rep), std::move(about));
+    else
+      fmt::print("{}", weft::sim::format_text(rep, about));
   }
-  if (a.json) fmt::print("{}\n", all.size() == 1 ? all[0].dump(2) : all.dump(2));
+  if (a.json) {
+    std::vector<weft::sim::subject_report> reports;
+    for (const auto& [rep, about] : done) reports.push_back({rep, about});
+    fmt::print("{}\n", weft::sim::format_json(reports));
+  }
   return rc;
 }
 
@@ -236,7 +184,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
   }
   std::string mismatch;
   weft::sim::schedule recorded;
-  weft::sim::outcome out;
+  weft::sim::run_result out;
   try {
     out = weft::sim::replay_run(weft::scenario::sim_program(prog, failures), *s, mismatch, &recorded, weft::scenario::tick);
   } catch (const weft::scenario::bad_input& e) {
@@ -252,7 +200,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
     fmt::print("decisions ({} taken, {} away from FIFO):\n", recorded.decisions.size(), recorded.deviations());
     for (std::size_t i = 0; i < recorded.decisions.size(); ++i) {
       const auto& d = recorded.decisions[i];
-      if (d.choice) fmt::print("  #{} at t={}: {}\n", i, d.at / weft::scenario::tick, describe(d));
+      if (d.choice) fmt::print("  #{} at t={}: {}\n", i, d.at / weft::scenario::tick, weft::sim::describe(d));
     }
   }
   if (!timeline.empty()) {
@@ -276,7 +224,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
     for (const auto& d : recorded.decisions) {
       if (!d.choice) continue;
       std::string who = d.chosen.empty() ? "decisions" : d.chosen.substr(0, d.chosen.rfind('#'));
-      events.push_back({{"ph", "i"}, {"s", "p"}, {"name", describe(d)}, {"cat", "decision"}, {"pid", 1}, {"tid", tid(who)},
+      events.push_back({{"ph", "i"}, {"s", "p"}, {"name", weft::sim::describe(d)}, {"cat", "decision"}, {"pid", 1}, {"tid", tid(who)},
                         {"ts", d.at / weft::scenario::tick * 1000000}});
     }
     std::ofstream f(timeline);
@@ -286,9 +234,9 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
       return exit_bad_input;
     }
   }
-  if (!out.failure.empty()) {
+  if (out.failed) {
     std::fflush(stdout);
-    fmt::print(stderr, "{}: the run fails: {}\n", file, out.failure);
+    fmt::print(stderr, "{}: the run fails: {}\n", file, out.failed->message());
     return exit_failed;
   }
   return exit_ok;

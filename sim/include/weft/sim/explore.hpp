@@ -1,72 +1,23 @@
 #pragma once
-/// Exploring a program's schedules: the simulator's scheduler, the explore
-/// loop (strategies, failures, determinism check), shrinking a failure to a
-/// small schedule, naming the race, and replay.
+/// Exploring a program's schedules: the explore loop (strategies, jobs,
+/// shards, the determinism check), and what it reports. The pieces it uses
+/// have their own headers: sim_scheduler.hpp, run.hpp, shrink.hpp, the
+/// strategies; report_format.hpp renders a report.
 
-#include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "weft/scheduler.hpp"
+#include "weft/sim/failure.hpp"
+#include "weft/sim/run.hpp"
 #include "weft/sim/schedule.hpp"
+#include "weft/sim/sim_scheduler.hpp"
 #include "weft/sim/strategy.hpp"
 
 namespace weft::sim {
-
-/// Faults the simulator may inject (off by default).
-struct fault_options {
-  bool cancel = false;        ///< cancel a task where it suspends on a future
-  bool jitter = false;        ///< fire timers late
-  std::uint32_t jitter_ticks = 1;  ///< at most this many ticks late
-  weft::duration tick = std::chrono::seconds(1);  ///< a scenario tick is a second
-  bool swarm = false;  ///< each run enables a seed-chosen subset of fault sites (by task)
-};
-
-/// The simulator's weft::scheduler: every open choice goes to a strategy and
-/// is recorded. Recording can be turned off (FIFO costs nothing then).
-class sim_scheduler final : public weft::scheduler {
- public:
-  sim_scheduler(strategy& s, fault_options faults, std::uint64_t swarm_seed = 0, bool record = true);
-
-  std::size_t pick(std::span<const ready_entry> ready) override;
-  void order_due(std::span<due_timer> due) override;
-  void on_suspend(any_task& task) override;
-  time_point timer_deadline(time_point when) override;
-
-  /// The decisions taken so far.
-  const schedule& recorded() const noexcept { return recorded_; }
-
- private:
-  std::size_t decide(decision_kind kind, std::size_t options, std::span<const std::string> ids = {},
-                     std::span<const std::string> sites = {});
-  bool fault_site_enabled(const std::string& task) const;
-  void record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal, std::string chosen,
-              std::string displaced, std::string chosen_site, std::string displaced_site);
-
-  strategy& strategy_;
-  fault_options faults_;
-  std::uint64_t swarm_seed_;
-  bool record_;
-  bool first_only_;  // a strategy that always takes option 0, nothing recorded: ask nobody
-  schedule recorded_;
-  std::uint64_t ordinals_[4] = {};
-  std::map<std::string, std::uint64_t> heads_;
-  std::vector<std::string> ids_, sites_;  // scratch, reused per decision
-};
-
-/// A program's outcome under one schedule: its trace, and why it failed
-/// (empty if it passed).
-struct outcome {
-  std::vector<std::string> trace;
-  std::string failure;
-};
-
-/// Runs the program once on a fresh loop with the given scheduler.
-using program = std::function<outcome(weft::scheduler& scheduler)>;
 
 enum class strategy_kind { random, pct, dfs };
 
@@ -84,16 +35,27 @@ struct explore_options {
   std::function<void(std::uint64_t done, std::uint64_t failures)> progress{};  ///< called now and then
 };
 
+/// The strategy `opts` asks for (random walk, PCT or delay-bounded search).
+std::unique_ptr<strategy> make_strategy(const explore_options& opts);
+
 /// A failure, as found and as shrunk.
 struct failure_report {
   std::uint64_t run = 0;  ///< index of the run that found it
-  std::string failure;
+  failure failed;
   schedule found;
   std::vector<std::string> trace;
   schedule shrunk;
   std::vector<std::string> shrunk_trace;
-  /// The decisions whose flip back to FIFO makes the run pass: "A ran before B".
-  std::vector<std::string> race;
+  /// The deviations whose flip back to FIFO makes the run pass (name_race).
+  std::vector<decision> race;
+};
+
+/// A run that did not repeat itself: the program is not deterministic.
+struct nondeterministic_run {
+  std::uint64_t run = 0;
+  std::string detail;  ///< what differed
+  std::string message() const;
+  friend bool operator==(const nondeterministic_run&, const nondeterministic_run&) = default;
 };
 
 struct report {
@@ -102,29 +64,11 @@ struct report {
   std::vector<std::uint64_t> trace_hashes;  ///< distinct traces (sorted), to merge shards
   bool exhausted = false;                   ///< dfs visited every schedule within the bound
   std::optional<failure_report> first_failure;  ///< the failing run with the smallest index
-  std::vector<std::string> nondeterminism;      ///< runs that did not repeat themselves
+  std::vector<nondeterministic_run> nondeterminism;  ///< by run index
 };
 
-/// Explores `prog` under many schedules.
+/// Explores `prog` under many schedules; shrinks the first failure (the one
+/// with the smallest run index) and names its race.
 report explore(const program& prog, const explore_options& opts);
-
-/// Runs `prog` under a recorded schedule. `mismatch` is set if the schedule no
-/// longer fits the program; `recorded` (if given) receives the run's decisions.
-/// `tick` is the unit of jitter lateness (fault_options::tick).
-outcome replay_run(const program& prog, const schedule& s, std::string& mismatch, schedule* recorded = nullptr,
-                   weft::duration tick = std::chrono::seconds(1));
-
-/// Minimises a failing schedule (fewer deviations and faults, shorter) while
-/// the run fails the same way; returns the smaller schedule and its outcome.
-/// Two deadlocks count as the same failure whatever is pending.
-std::pair<schedule, outcome> shrink(const program& prog, const schedule& failing, const std::string& failure,
-                                    weft::duration tick = std::chrono::seconds(1));
-
-/// The deviations of `s` whose flip back to FIFO makes the run pass, described.
-std::vector<std::string> name_race(const program& prog, const schedule& s, const std::string& failure,
-                                   weft::duration tick = std::chrono::seconds(1));
-
-/// FNV-1a of a trace (what "distinct traces" counts).
-std::uint64_t trace_hash(const std::vector<std::string>& trace) noexcept;
 
 }  // namespace weft::sim

@@ -22,17 +22,20 @@ namespace weft::sim {
 /// Explores `body` (or replays $WEFT_REPLAY) and adds a gtest failure if a run failed.
 inline void expect_no_failure(test_body body, const explore_options& opts, body_options bopts = {}) {
   if (const char* token = std::getenv("WEFT_REPLAY"); token && *token) {
-    outcome out = replay(std::move(body), token, bopts);
+    run_result out = replay(std::move(body), token, bopts);
     std::string text = "replayed " + std::string(token) + ":\n";
     for (const auto& l : out.trace) text += "  " + l + "\n";
-    if (out.failure.empty())
+    if (!out.failed)
       std::printf("%s  (passes)\n", text.c_str());
     else
-      ADD_FAILURE() << text << "  fails: " << out.failure;
+      ADD_FAILURE() << text << "  fails: " << out.failed->message();
     return;
   }
   report r = explore(std::move(body), opts, bopts);
-  if (r.failures || !r.nondeterminism.empty()) ADD_FAILURE() << format_report(r);
+  if (r.failures || !r.nondeterminism.empty()) {
+    const ::testing::TestInfo* t = ::testing::UnitTest::GetInstance()->current_test_info();
+    ADD_FAILURE() << format_report(r, opts, t ? std::string(t->test_suite_name()) + "." + t->name() : "test body");
+  }
 }
 
 }  // namespace weft::sim

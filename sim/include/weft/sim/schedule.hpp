@@ -35,6 +35,8 @@ struct decision {
   std::string chosen_site, displaced_site;
   /// The loop time at which it was taken (for timelines; not in the token).
   weft::duration at{};
+
+  friend bool operator==(const decision&, const decision&) = default;
 };
 
 /// A run's decisions. Only the non-zero ones matter: the rest are FIFO.

@@ -12,6 +12,7 @@
 #include <weft/coro.hpp>
 
 #include "weft/sim/explore.hpp"
+#include "weft/sim/run.hpp"
 
 namespace weft::sim {
 
@@ -30,10 +31,19 @@ struct body_options {
 /// "distinct traces" counts). A no-op outside a run.
 void trace(std::string line);
 
-/// A failed WEFT_CHECK.
+/// A failed WEFT_CHECK: the condition and where it is written. A run that
+/// throws it fails as failure_kind::assertion.
 class check_failure : public std::logic_error {
  public:
-  using std::logic_error::logic_error;
+  check_failure(std::string condition, std::string where)
+      : std::logic_error(where + ": check failed: " + condition),
+        condition_(std::move(condition)),
+        where_(std::move(where)) {}
+  const std::string& condition() const noexcept { return condition_; }
+  const std::string& where() const noexcept { return where_; }
+
+ private:
+  std::string condition_, where_;
 };
 
 /// The body as the simulator's program: each run gets a fresh loop with a
@@ -45,17 +55,17 @@ report explore(test_body body, const explore_options& opts, body_options bopts =
 
 /// Replays one schedule token on `body`. Throws std::invalid_argument if the
 /// token is malformed or does not fit the body.
-outcome replay(test_body body, const std::string& token, body_options bopts = {});
+run_result replay(test_body body, const std::string& token, body_options bopts = {});
 
-/// A report as text: the summary, and for a failure the shrunk trace, the
-/// race and the replay hint (the token, and WEFT_REPLAY=TOKEN for tests).
-std::string format_report(const report& r);
+/// A report on a test body as text (format_text), `name` naming the body; a
+/// failure's replay hint is WEFT_REPLAY=TOKEN.
+std::string format_report(const report& r, const explore_options& opts, const std::string& name = "test body");
 
 }  // namespace weft::sim
 
 /// Fails the current run (throws weft::sim::check_failure) unless `cond` holds.
-#define WEFT_CHECK(cond)                                                                                       \
-  do {                                                                                                         \
-    if (!(cond))                                                                                               \
-      throw ::weft::sim::check_failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) + ": check failed: " #cond); \
+#define WEFT_CHECK(cond)                                                                            \
+  do {                                                                                              \
+    if (!(cond))                                                                                    \
+      throw ::weft::sim::check_failure(#cond, std::string(__FILE__) + ":" + std::to_string(__LINE__)); \
   } while (0)

@@ -1,0 +1,41 @@
+#pragma once
+/// PCT, probabilistic concurrency testing.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "weft/sim/rng.hpp"
+#include "weft/sim/strategy.hpp"
+
+namespace weft::sim {
+
+/// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010). Each task
+/// gets a random distinct priority; the highest-priority ready task runs; at
+/// d-1 random steps (change points) the running task drops below every initial
+/// priority. A bug of depth d is found in each run with probability at least
+/// 1/(n * k^(d-1)) for n tasks and k steps.
+class pct : public strategy {
+ public:
+  /// depth: the bug depth d (>= 1); steps: the expected number of steps k
+  /// per run (the change points are drawn from [1, k]).
+  pct(std::uint64_t seed, unsigned depth, std::uint64_t steps);
+  void start_run(std::uint64_t run_index) override;
+  bool needs_identities() const override { return true; }
+  std::size_t choose(const choice_point& p) override;
+
+ private:
+  std::uint64_t priority_of(const std::string& identity);
+  std::size_t highest(const choice_point& p);
+  std::uint64_t seed_;
+  rng rng_;
+  unsigned depth_;
+  std::uint64_t steps_;
+  std::uint64_t step_ = 0;
+  std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-2-i
+  std::map<std::string, std::uint64_t, std::less<>> priorities_;  // by task name (ordered: deterministic)
+};
+
+}  // namespace weft::sim

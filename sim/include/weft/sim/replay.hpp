@@ -1,0 +1,49 @@
+#pragma once
+/// Replaying recorded schedules: by identity (tokens) and by position.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "weft/sim/schedule.hpp"
+#include "weft/sim/strategy.hpp"
+
+namespace weft::sim {
+
+/// Replays a recorded schedule. Deviations are matched by identity ("when
+/// TASK#STEP would run, run OTHER#STEP instead"); faults and timer choices by
+/// their order among decisions of their kind.
+class replay : public strategy {
+ public:
+  explicit replay(schedule s);
+  std::size_t choose(const choice_point& p) override;
+  bool wants(decision_kind) const override { return true; }
+  bool needs_identities() const override { return true; }
+  /// Empty if the whole schedule applied; else why the token does not fit.
+  std::string mismatch() const;
+
+ private:
+  schedule s_;
+  std::vector<std::size_t> pending_;  // indices of deviations not applied yet, in order
+  std::map<decision_kind, std::uint64_t> seen_;  // decisions met so far, per kind
+  std::map<std::string, std::uint64_t> heads_;
+  std::string mismatch_;
+};
+
+/// Replays decisions by their position: the i-th decision takes the i-th
+/// recorded choice (FIFO where it no longer fits, and past the end). What the
+/// shrinker uses for a changed schedule, whose identities do not exist yet.
+/// `s` must outlive the strategy.
+class replay_by_position final : public strategy {
+ public:
+  explicit replay_by_position(const schedule& s) : s_(s) {}
+  std::size_t choose(const choice_point& p) override;
+  bool wants(decision_kind) const override { return true; }
+
+ private:
+  const schedule& s_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace weft::sim

@@ -1,0 +1,58 @@
+#include "weft/sim/replay.hpp"
+
+#include <algorithm>
+
+namespace weft::sim {
+
+replay::replay(schedule s) : s_(std::move(s)) {
+  for (std::size_t i = 0; i < s_.decisions.size(); ++i)
+    if (s_.decisions[i].choice != 0) pending_.push_back(i);
+}
+
+std::size_t replay::choose(const choice_point& p) {
+  std::uint64_t ordinal = seen_[p.kind]++;
+  std::uint64_t head = p.kind == decision_kind::ready && !p.identities.empty() ? heads_[p.identities[0]]++ : 0;
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    const decision& d = s_.decisions[*it];
+    if (d.kind != p.kind) continue;
+    if (p.kind == decision_kind::ready) {
+      // Deviations apply in order: only the first pending one may match.
+      if (p.identities.empty() || p.identities[0] != d.displaced || head != d.ordinal) return 0;
+      auto c = std::find(p.identities.begin(), p.identities.end(), d.chosen);
+      if (c == p.identities.end()) {
+        if (mismatch_.empty())
+          mismatch_ = "when " + d.displaced + " was next, " + d.chosen + " was not ready (the program changed?)";
+        return 0;
+      }
+      pending_.erase(it);
+      return static_cast<std::size_t>(c - p.identities.begin());
+    }
+    if (p.kind == decision_kind::cancel) {
+      if (p.identities.empty() || p.identities[0] != d.chosen) return 0;
+      pending_.erase(it);
+      return 1;
+    }
+    // Timer order and jitter: by their order among decisions of their kind.
+    if (d.ordinal != ordinal) return 0;
+    pending_.erase(it);
+    return d.choice < p.options ? d.choice : 0;
+  }
+  return 0;
+}
+
+std::string replay::mismatch() const {
+  if (!mismatch_.empty()) return mismatch_;
+  if (pending_.empty()) return {};
+  const decision& d = s_.decisions[pending_.front()];
+  if (d.kind == decision_kind::ready) return "the run never reached " + d.displaced + " (the program changed?)";
+  if (d.kind == decision_kind::cancel) return "the run never suspended " + d.chosen + " (the program changed?)";
+  return "the run had fewer timer decisions than the token (the program changed?)";
+}
+
+std::size_t replay_by_position::choose(const choice_point& p) {
+  if (pos_ >= s_.decisions.size()) return 0;
+  const decision& d = s_.decisions[pos_++];
+  return d.kind == p.kind && d.choice < p.options ? d.choice : 0;
+}
+
+}  // namespace weft::sim

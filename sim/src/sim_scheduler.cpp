@@ -1,0 +1,119 @@
+#include "weft/sim/sim_scheduler.hpp"
+
+#include <algorithm>
+
+#include <weft/event_loop.hpp>
+#include <weft/task.hpp>
+
+#include "weft/sim/rng.hpp"
+
+namespace weft::sim {
+
+sim_scheduler::sim_scheduler(strategy& s, fault_options faults, std::uint64_t swarm_seed, bool record)
+    : strategy_(s),
+      faults_(faults),
+      swarm_seed_(swarm_seed),
+      record_(record),
+      first_only_(s.always_first() && !record && !s.needs_identities()) {}
+
+void sim_scheduler::record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal,
+                           std::string chosen, std::string displaced, std::string chosen_site,
+                           std::string displaced_site) {
+  decision d{kind,
+             static_cast<std::uint32_t>(options),
+             static_cast<std::uint32_t>(c),
+             ordinal,
+             std::move(chosen),
+             std::move(displaced),
+             std::move(chosen_site),
+             std::move(displaced_site),
+             {}};
+  if (event_loop* l = running_loop_or_null()) d.at = l->time().time_since_epoch();
+  recorded_.decisions.push_back(std::move(d));
+}
+
+std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::span<const std::string> ids,
+                                  std::span<const std::string> sites) {
+  std::size_t c = strategy_.choose({kind, options, ids});
+  if (c >= options) c = 0;
+  std::uint64_t ordinal = ordinals_[static_cast<int>(kind)]++;
+  if (kind == decision_kind::ready && !ids.empty()) ordinal = heads_[ids[0]]++;
+  if (record_)
+    record(kind, options, c, ordinal, ids.empty() ? std::string() : ids[std::min(c, ids.size() - 1)],
+           ids.empty() ? std::string() : ids[0], sites.empty() ? std::string() : sites[std::min(c, sites.size() - 1)],
+           sites.empty() ? std::string() : sites[0]);
+  return c;
+}
+
+namespace {
+/// A task's k-th step is "NAME#k" whatever else the program does.
+std::string identity(const ready_entry& e) {
+  std::string id = e.task() ? e.task_name() : std::string("~callback");
+  id += '#';
+  id += std::to_string(e.task() ? e.task_steps() : e.sequence());
+  return id;
+}
+}  // namespace
+
+std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
+  if (strategy_.needs_identities()) {
+    ids_.clear();
+    sites_.clear();
+    for (const ready_entry& e : ready) {
+      ids_.push_back(identity(e));
+      sites_.emplace_back(e.task_site());
+    }
+    return decide(decision_kind::ready, ready.size(), ids_, sites_);
+  }
+  if (first_only_) return 0;
+  // The common case: identities only for the record of a deviation.
+  std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
+  if (c >= ready.size()) c = 0;
+  if (!record_) return c;
+  const std::uint64_t ordinal = heads_[identity(ready[0])]++;
+  if (c)
+    record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
+           std::string(ready[c].task_site()), std::string(ready[0].task_site()));
+  else
+    record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
+  return c;
+}
+
+void sim_scheduler::order_due(std::span<due_timer> due) {
+  // Timers due at the same instant: choose which goes first, then among the rest.
+  for (std::size_t i = 0; i < due.size();) {
+    std::size_t j = i + 1;
+    while (j < due.size() && due[j].when == due[i].when) ++j;
+    for (std::size_t k = i; k + 1 < j; ++k) {
+      std::size_t c = decide(decision_kind::timer, j - k);
+      std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k), due.begin() + static_cast<std::ptrdiff_t>(k + c),
+                  due.begin() + static_cast<std::ptrdiff_t>(k + c + 1));
+    }
+    i = j;
+  }
+}
+
+bool sim_scheduler::fault_site_enabled(const std::string& task) const {
+  if (!faults_.swarm) return true;
+  // FoundationDB's swarm testing: this run enables a seed-chosen half of the sites.
+  std::uint64_t h = swarm_seed_;
+  for (unsigned char c : task) h = (h ^ c) * 0x100000001b3ULL;
+  return splitmix64(h) & 1;
+}
+
+void sim_scheduler::on_suspend(any_task& task) {
+  if (!faults_.cancel || !strategy_.wants(decision_kind::cancel)) return;
+  std::string name = task.get_name();
+  if (!fault_site_enabled(name)) return;
+  std::string id = name + "#" + std::to_string(task.steps());
+  std::string site(task.site());
+  if (decide(decision_kind::cancel, 2, std::span<const std::string>(&id, 1), std::span<const std::string>(&site, 1)))
+    task.cancel();
+}
+
+time_point sim_scheduler::timer_deadline(time_point when) {
+  if (!faults_.jitter || faults_.jitter_ticks == 0 || !strategy_.wants(decision_kind::jitter)) return when;
+  return when + faults_.tick * decide(decision_kind::jitter, std::size_t{faults_.jitter_ticks} + 1);
+}
+
+}  // namespace weft::sim
