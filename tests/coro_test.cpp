@@ -499,7 +499,7 @@ TEST(CoroTest, CaughtReturnsTheValueOrTheExceptionWithoutThrowing) {
 namespace quiet_failure {
 weft::coro<int> fails_quietly() {
   co_await weft::sleep(weft::duration::zero());
-  co_return weft::detail::raising{std::make_exception_ptr(std::invalid_argument("quiet"))};
+  co_return weft::raising{std::make_exception_ptr(std::invalid_argument("quiet"))};
 }
 
 weft::coro<std::string> main_coro() {

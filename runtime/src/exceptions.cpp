@@ -75,7 +75,7 @@ std::pair<std::optional<exception_group>, std::optional<exception_group>> except
   return {std::move(a), std::move(b)};
 }
 
-bool is_cancelled_error(const std::exception_ptr& e) noexcept { return detail::exception_is<cancelled_error>(e); }
+bool is_cancelled_error(const std::exception_ptr& e) noexcept { return exception_is<cancelled_error>(e); }
 
 namespace {
 std::string demangle(const char* name) {

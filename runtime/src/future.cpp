@@ -114,18 +114,17 @@ callback_node* future_base::hold(callback_fn&& fn, task_base* owner, std::uint64
   n->anchor = anchor_;
   n->fn = std::move(fn);
   n->task = owner;
-  n->seq = id;
+  n->callback_id = id;
   return n;
 }
 
 std::size_t future_base::remove_done_callback(std::uint64_t id) noexcept {
-  // A held node's seq is its id until it is queued.
-  if (first_callback_ && first_callback_->seq == id) {
+  if (first_callback_ && first_callback_->callback_id == id) {
     event_loop::drop_held(std::exchange(first_callback_, nullptr));
     return 1;
   }
   if (!more_callbacks_) return 0;
-  auto it = std::find_if(more_callbacks_->begin(), more_callbacks_->end(), [id](const callback_node* n) { return n->seq == id; });
+  auto it = std::find_if(more_callbacks_->begin(), more_callbacks_->end(), [id](const callback_node* n) { return n->callback_id == id; });
   if (it == more_callbacks_->end()) return 0;
   event_loop::drop_held(*it);
   more_callbacks_->erase(it);
@@ -156,7 +155,7 @@ void future_base::schedule_callbacks() {
 
 task_base* require_current_task() {
   event_loop* l = running_loop_slot();
-  task_base* t = l ? l->current_task_ptr() : nullptr;
+  task_base* t = l ? loop_access::current_task(*l) : nullptr;
   if (!t) throw std::runtime_error("weft: co_await on a future outside of a running task");
   return t;
 }

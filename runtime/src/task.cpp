@@ -257,7 +257,7 @@ void task_base::abandon() noexcept {
 void run_until_done(event_loop& loop, future_base* f) {
   // BaseEventLoop.run_until_complete: _check_closed and _check_running come
   // before ensure_future's loop check.
-  loop.check_closed();
+  loop_access::check_closed(loop);
   if (loop.is_running()) throw std::runtime_error("This event loop is already running");
   if (running_loop_or_null()) throw std::runtime_error("Cannot run the event loop while another loop is running");
   if (f->loop_or_null() != &loop)
@@ -327,7 +327,7 @@ void shutdown_run_loop(event_loop& loop) {
 // ---- introspection and factories ----
 
 any_task current_task(event_loop& loop) {
-  detail::task_base* t = loop.current_task_ptr();
+  detail::task_base* t = detail::loop_access::current_task(loop);
   return t ? any_task(detail::ref_ptr<detail::task_base>(t)) : any_task();
 }
 
@@ -335,7 +335,7 @@ any_task current_task() { return current_task(get_running_loop()); }
 
 std::vector<any_task> all_tasks(event_loop& loop) {
   std::vector<any_task> out;
-  for (detail::task_base* t = loop.first_task(); t; t = t->reg_next_)
+  for (detail::task_base* t = detail::loop_access::first_task(loop); t; t = t->reg_next_)
     if (!t->done()) out.emplace_back(detail::ref_ptr<detail::task_base>(t));
   return out;
 }

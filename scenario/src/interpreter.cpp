@@ -279,7 +279,7 @@ struct frame {
 template <class T>
 flow settle(weft::outcome<T>&& o, frame& f, T& into) {
   if (std::exception_ptr e = o.exception()) {
-    if (weft::detail::exception_is<run_abort>(e)) return flow::aborted;
+    if (weft::exception_is<run_abort>(e)) return flow::aborted;
     f.raised = std::move(e);
     return flow::raised;
   }
@@ -288,7 +288,7 @@ flow settle(weft::outcome<T>&& o, frame& f, T& into) {
 }
 
 /// How a coroutine of the interpreter ends when the run is aborted.
-weft::detail::raising aborting() { return {std::make_exception_ptr(run_abort{})}; }
+weft::raising aborting() { return {std::make_exception_ptr(run_abort{})}; }
 
 class interpreter {
  public:
@@ -403,7 +403,7 @@ class interpreter {
   weft::coro<value> call(const std::string& name, const std::string& label, int depth) {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
-    if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};  // the coroutine raises it
+    if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};  // the coroutine raises it
     if (fl == flow::aborted) co_return aborting();
     co_return end_call(fl, f);
   }
@@ -412,7 +412,7 @@ class interpreter {
   weft::coro<value> call_as(std::string name, std::string label, int depth) {
     frame f = enter_call(label, depth);
     flow fl = co_await exec(prog_.coros.at(name), f);
-    if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};
+    if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};
     if (fl == flow::aborted) co_return aborting();
     co_return end_call(fl, f);
   }
@@ -582,7 +582,7 @@ class interpreter {
   void count_step(const statement& s) {
     if (result_.end != ending::completed) abort_run();
     // Where this task is: the simulator names decisions by it.
-    if (weft::detail::task_base* t = loop_->current_task_ptr()) t->set_site(s.where);
+    weft::set_current_site(s.where);
     if (++steps_ > opts_.max_steps) {
       freeze("= step limit", ending::step_limit);
       abort_run();
@@ -603,7 +603,7 @@ class interpreter {
           break;
         case op::sleep: {
           auto nap = weft::sleep(delay(s, "d", *s.ticks));
-          raised = co_await weft::detail::caught_resume<decltype(nap)>{nap};  // a cancellation, without a throw
+          raised = co_await nap.caught();  // a cancellation, without a throw
           break;
         }
         case op::spawn: {

@@ -4,6 +4,7 @@
 /// timer when nothing is ready, so tests of long timeouts finish at once.
 
 #include <chrono>
+#include <stdexcept>
 #include <cstdint>
 
 namespace weft {
@@ -55,9 +56,12 @@ class virtual_clock final : public clock {
   void wait_until(time_point deadline) override {
     if (deadline > now_) now_ = deadline;
   }
-  /// Moves time forward by `d` (d >= 0); due timers run on the next iteration.
+  /// Moves time forward by `d`; due timers run on the next iteration. Time
+  /// never goes back: a negative `d` throws std::invalid_argument (as Trio's
+  /// MockClock.jump raises ValueError).
   void advance(duration d) {
-    if (d > duration::zero()) now_ += d;
+    if (d < duration::zero()) throw std::invalid_argument("virtual_clock::advance: a negative duration moves time back");
+    now_ += d;
   }
 
  private:

@@ -42,6 +42,13 @@ struct coro_info {
   unsigned line = 0;          // its line
 };
 
+/// `co_return weft::raising{e}` ends a coroutine (one with a value) with
+/// exception `e`, as if it threw it, without the cost of a C++ throw: for code
+/// that carries exceptions as values (pair it with coro<T>::caught()).
+struct raising {
+  std::exception_ptr exception;
+};
+
 namespace detail {
 
 void warn_never_awaited(const coro_info& info) noexcept;
@@ -79,13 +86,6 @@ class promise_base : public pooled {
  protected:
   std::exception_ptr exc_;
   coro_info info_;
-};
-
-/// What `co_return raising{e}` returns: the coroutine (one with a value) ends
-/// with exception `e`, as if it threw it, without the cost of a C++ throw. For
-/// code that carries exceptions as values (weft's scenario interpreter).
-struct raising {
-  std::exception_ptr exception;
 };
 
 template <class T>

@@ -36,6 +36,7 @@ class future;
 
 namespace detail {
 class task_base;
+struct loop_access;
 
 /// One scheduled callback (asyncio.Handle / TimerHandle). Pooled by the loop and
 /// shared with the handles returned to users through a reference count.
@@ -47,7 +48,10 @@ struct callback_node {
   ref_ptr<loop_anchor> anchor;  // the owning loop, which may be gone
   callback_node* next_free = nullptr;
   time_point when{};
-  std::uint64_t seq = 0;
+  union {
+    std::uint64_t seq = 0;      // queued: its place in the loop's order (ties of timers, ready ids)
+    std::uint64_t callback_id;  // held by a future: what remove_done_callback names it by
+  };
   std::uint32_t refs = 0;
   where at = where::idle;
   bool cancelled = false;
@@ -232,7 +236,15 @@ class event_loop {
   /// Number of timers scheduled, cancelled ones included until removed.
   std::size_t timer_count() const noexcept { return timers_.size(); }
 
-  // ---- internals used by futures and tasks ----
+ private:
+  // Futures and tasks drive the loop through the internals below; nothing
+  // else may (the free functions that need the current task or the task
+  // registry go through detail::loop_access).
+  friend class handle;
+  friend class detail::future_base;
+  friend class detail::task_base;
+  friend struct detail::loop_access;
+
   /// Schedules `g(arg)` on the ready queue (the engine of call_soon). `g` is
   /// a callback_fn (moved in) or a callable taking a future_base*, built in
   /// the loop's node with no intermediate object.
@@ -248,7 +260,7 @@ class event_loop {
   detail::callback_node* hold(detail::callback_fn&& fn, detail::task_base* owner, std::uint64_t id) {
     detail::callback_node* n = make_node(std::move(fn));
     n->task = owner;
-    n->seq = id;  // until it is queued, which gives it its place in the sequence
+    n->callback_id = id;
     return n;
   }
   void schedule_held(detail::callback_node* n, detail::future_base* arg) { enqueue_ready(n, arg, n->task); }
@@ -282,7 +294,6 @@ class event_loop {
   /// The scheduler, or null for FIFO.
   weft::scheduler* scheduler() const noexcept { return scheduler_; }
 
- private:
   template <class F>
   static auto wrap(F&& f) {
     return [f = std::forward<F>(f)](detail::future_base*) mutable { f(); };
@@ -345,6 +356,16 @@ class event_loop {
   bool stopping_ = false;
   bool closed_ = false;
 };
+
+namespace detail {
+/// What weft's own free functions (current_task, all_tasks, run) need of a
+/// loop's internals; not for users.
+struct loop_access {
+  static task_base* current_task(const event_loop& l) noexcept { return l.current_task_ptr(); }
+  static task_base* first_task(const event_loop& l) noexcept { return l.first_task(); }
+  static void check_closed(const event_loop& l) { l.check_closed(); }
+};
+}  // namespace detail
 
 /// asyncio.get_running_loop(): the loop running in this thread; throws
 /// std::runtime_error("no running event loop") if none is.

@@ -114,8 +114,8 @@ class broken_barrier_error : public std::runtime_error {
   explicit broken_barrier_error(const std::string& msg) : std::runtime_error(msg) {}
 };
 
-namespace detail {
-/// Whether `e` holds an E (or a class derived from E). Exact: the answer
+/// Whether `e` holds an E (or a class derived from E), as `except E:` would
+/// decide. Exact: the answer
 /// comes from a rethrow the first time a thrown type is met in this thread
 /// and from a cache of that answer after (libstdc++ tells a stored
 /// exception's type without rethrowing); rethrowing is what makes the
@@ -145,7 +145,6 @@ bool exception_is(const std::exception_ptr& e) noexcept {
   return by_rethrow();
 #endif
 }
-}  // namespace detail
 
 /// Several exceptions raised together, in order (what TaskGroup raises).
 /// Mirrors ExceptionGroup; split() and subgroup() give except*'s matching.
@@ -187,7 +186,7 @@ class exception_group : public std::exception {
   /// True if `e` holds an E.
   template <class E>
   static bool holds(const std::exception_ptr& e) noexcept {
-    return detail::exception_is<E>(e);
+    return exception_is<E>(e);
   }
 
  private:

@@ -12,6 +12,18 @@ namespace weft {
 
 namespace detail {
 
+/// `co_await caught_resume{aw}`: awaits `aw`, an awaiter with
+/// await_resume_caught(), and returns the exception it would have thrown at
+/// resumption (null if none): for callers that carry exceptions as values, a
+/// C++ throw saved per cancellation delivered.
+template <class Aw>
+struct caught_resume {
+  using weft_awaitable_tag = void;
+  Aw& aw;
+  bool await_ready() { return aw.await_ready(); }
+  auto await_suspend(std::coroutine_handle<> h) { return aw.await_suspend(h); }
+  std::exception_ptr await_resume() { return aw.await_resume_caught(); }
+};
 template <class T>
 class sleep_awaiter {
  public:
@@ -42,6 +54,14 @@ class sleep_awaiter {
   {
     return finish();
   }
+  /// `co_await weft::sleep(d).caught()`: sleeps, then returns the exception
+  /// the sleep would have thrown (a cancellation) instead of throwing it; null
+  /// if none. The sleep must be awaited in the same expression.
+  caught_resume<sleep_awaiter> caught()
+    requires std::is_void_v<T>
+  {
+    return {*this};
+  }
 
  private:
   /// sleep's `finally: h.cancel()`, then the exception to raise, if any.
@@ -59,18 +79,6 @@ class sleep_awaiter {
   timer_handle timer_;
 };
 
-/// `co_await caught_resume{aw}`: awaits `aw`, an awaiter with
-/// await_resume_caught(), and returns the exception it would have thrown at
-/// resumption (null if none): for callers that carry exceptions as values, a
-/// C++ throw saved per cancellation delivered.
-template <class Aw>
-struct caught_resume {
-  using weft_awaitable_tag = void;
-  Aw& aw;
-  bool await_ready() { return aw.await_ready(); }
-  auto await_suspend(std::coroutine_handle<> h) { return aw.await_suspend(h); }
-  std::exception_ptr await_resume() { return aw.await_resume_caught(); }
-};
 }  // namespace detail
 
 /// asyncio.sleep(delay): suspends the current task for `delay`. A delay <= 0

@@ -292,6 +292,15 @@ std::vector<any_task> all_tasks();
 /// asyncio.all_tasks(loop).
 std::vector<any_task> all_tasks(event_loop& loop);
 
+/// Labels where the running task is now (its site: a statement, a source
+/// location), which the simulator names its decisions and deadlock reports
+/// by (any_task::site()). Not copied: the text must outlive the task. No
+/// effect outside a task. weft's own: asyncio has no such notion.
+inline void set_current_site(std::string_view site) noexcept {
+  if (event_loop* l = running_loop_or_null())
+    if (detail::task_base* t = detail::loop_access::current_task(*l)) t->set_site(site);
+}
+
 /// asyncio.eager_task_factory: a task factory that starts every task eagerly.
 void eager_task_factory(event_loop& loop, task_options& opts);
 
