@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A seeded generator of random, valid scenarios (shared/spec/scenario-format.md).
+"""A seeded generator of random, valid scenarios (docs/scenario-format.md).
 
   generate(seed) -> dict        the scenario of that seed (a JSON-ready dict)
   generate.py SEED [N]          print the scenarios of seeds SEED..SEED+N-1, one a line
@@ -7,7 +7,7 @@
 The same seed gives the same scenario on every machine and every Python: the only
 source of randomness is the splitmix64 generator below, on integers alone.
 
-Every program is valid per the spec, and more:
+Every program is valid per the format, and more:
 - it terminates: there are no loops, and coroutine k only refers to (spawns, awaits,
   gathers, ...) coroutines numbered higher than k, so no body recurses;
 - it has no await cycle: a task's *rank* is the number of its root coroutine (main is

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """The conformance oracle: runs scenario files on CPython 3.13's real asyncio.
 
-A scenario (shared/spec/scenario-format.md) is an asyncio program written as data.
-This runner validates it, interprets its statements as the Python the spec's tables
-give, on CPython's own asyncio objects (Task, sleep, gather, wait, wait_for, shield,
+A scenario (docs/scenario-format.md) is an asyncio program written as data.
+This runner validates it, interprets its statements as the Python that the format's
+tables give, on CPython's own asyncio objects (Task, sleep, gather, wait, wait_for, shield,
 timeout, TaskGroup, Event, Lock, Semaphore, Queue ...), and prints its canonical trace.
 
 Nothing of asyncio is reimplemented here. The loop is asyncio's SelectorEventLoop with
-exactly the five deliberate differences of the spec:
+exactly the five changes the format lists ("The reference runner's changes to CPython"):
   1. virtual time: the selector never blocks; a wait of t ticks adds t to the clock,
      which starts at 0 (VirtualLoop, _VirtualSelector);
   2. timers with equal deadlines fire in scheduling order: the timer heap is keyed by
@@ -85,7 +85,7 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class BadInput(Exception):
-    """A scenario the spec rejects: file, JSON pointer, problem."""
+    """A scenario the format rejects: file, JSON pointer, problem."""
 
     def __init__(self, pointer, problem, file=None):
         super().__init__(pointer, problem)
@@ -794,7 +794,7 @@ class Run:
         return None
 
     async def main_task(self):
-        # The spec's main task ("The run"), as Python.
+        # The format's main task (docs/scenario-format.md, "The run"), as Python.
         asyncio.current_task().set_name("main")
         try:
             outcome = ("result", await self.run_body(self.prog.main))

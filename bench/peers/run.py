@@ -4,11 +4,15 @@
 Builds what the selected peers need, runs every available peer once per round
 (rounds interleaved, so drift on a shared machine hits all peers alike) and
 prints, per peer and workload, the median ns/op and its ratio to weft's.
+With --json-out FILE it also writes the results (every round's figure, the
+medians, the machine) as JSON: bench/update_readme.py renders the READMEs'
+tables from that file (bench/README.md, "Publishing results").
 Standard library only.
 """
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -86,6 +90,9 @@ def parse_args(argv):
                    help="1 round at tiny sizes for every peer (" + " ".join(f"{w}={n}" for w, n in SMOKE_SIZES.items())
                         + "): checks that every peer builds, runs and prints parseable lines")
     p.add_argument("--markdown", action="store_true", help="print GitHub markdown (for README.md)")
+    p.add_argument("--json-out", metavar="FILE",
+                   help="also write the results as JSON to FILE (relative to the current directory), "
+                        "for bench/update_readme.py")
     p.add_argument("--timeout", type=float, default=1800, help="seconds one peer run may take (default: %(default)s)")
     a = p.parse_args(argv)
     try:
@@ -115,6 +122,8 @@ def parse_args(argv):
         # The slow peers never run more than the fast ones unless told to.
         a.slow = {w: a.slow_sizes.get(w, min(SLOW_SIZES[w], n)) for w, n in a.fast.items()}
     a.build_dir = (ROOT / a.build_dir).resolve()
+    if a.json_out and not Path(a.json_out).resolve().parent.is_dir():
+        p.error(f"--json-out: no directory {Path(a.json_out).resolve().parent}")
     return a
 
 
@@ -342,82 +351,150 @@ def fmt_ratio(r):
     return f"{r:.2f}x" if r < 10 else f"{r:.1f}x" if r < 100 else f"{r:.0f}x"
 
 
-def print_table(header, rows, markdown):
+def table_lines(header, rows, markdown):
     if markdown:
-        print("| " + " | ".join(header) + " |")
-        print("|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|")
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
-        return
+        lines = ["| " + " | ".join(header) + " |",
+                 "|" + "|".join([":---"] + ["---:"] * (len(header) - 1)) + "|"]
+        return lines + ["| " + " | ".join(row) + " |" for row in rows]
     widths = [max(len(r[i]) for r in [header] + rows) for i in range(len(header))]
+    lines = []
     for row in [header] + rows:
         cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        print("  ".join(cells).rstrip())
+        lines.append("  ".join(cells).rstrip())
+    return lines
 
 
-def report(args, cmds, skipped, results, elapsed):
-    md = args.markdown
-    facts = machine(args, cmds)
-    width = max(len(k) for k, _ in facts) + 2
-    for key, value in facts:
-        print(f"- {key}: {value}" if md else f"{key + ':':<{width}}{value}")
-    print()
-    slow_differs = args.slow != args.fast
+# The results file (--json-out): what the report is printed from, and what
+# bench/update_readme.py renders the READMEs' tables from.
+RESULTS_FORMAT = "weft-peers-results/1"
+
+
+def collect(args, cmds, skipped, results, elapsed):
+    """The run's results as a JSON-ready dict (RESULTS_FORMAT)."""
     peers = [p for p in args.peers if p in results]
-
-    star = "\\*" if md else "*"
-
-    def label(peer):
-        return peer + (star if peer in SLOW_PEERS and slow_differs else "")
-
     weft = {w: statistics.median(v) for w, v in results.get("weft", {}).items()}
-    header = ["peer"] + [f"{w} ns/op" for w in args.fast]
-    rows, spreads = [], []
+    cells = {}
     for peer in peers:
-        row, spread = [label(peer)], [label(peer)]
+        cells[peer] = {}
         for w in args.fast:
             vals = results[peer].get(w)
             if not vals:
+                continue
+            med = statistics.median(vals)
+            cells[peer][w] = {
+                "median": med, "min": min(vals), "max": max(vals),
+                "ratio": None if peer == "weft" else (med / weft[w] if weft.get(w) else None),
+                "rounds": list(vals),
+            }
+    return {
+        "format": RESULTS_FORMAT,
+        "facts": dict(machine(args, cmds)),
+        "rounds": args.rounds,
+        "sizes": dict(args.fast),
+        "slow_sizes": dict(args.slow),
+        "slow_peers": list(SLOW_PEERS),
+        "w4_virtual_clock": list(VIRTUAL_W4),
+        "peers": peers,
+        "results": cells,
+        "skipped": dict(skipped),
+        "wall_seconds": elapsed,
+    }
+
+
+def median_table(data, markdown):
+    """(header, rows) of median ns/op with the ratio to weft in brackets."""
+    slow_differs = data["slow_sizes"] != data["sizes"]
+    star = "\\*" if markdown else "*"
+    header = ["peer"] + [f"{w} ns/op" for w in data["sizes"]]
+    rows, spreads = [], []
+    for peer in data["peers"]:
+        label = peer + (star if peer in data["slow_peers"] and slow_differs else "")
+        row, spread = [label], [label]
+        for w in data["sizes"]:
+            cell = data["results"][peer].get(w)
+            if not cell:
                 row.append("-")
                 spread.append("-")
                 continue
-            med = statistics.median(vals)
-            cell = fmt_ns(med)
+            text = fmt_ns(cell["median"])
             if peer != "weft":
-                cell += f" ({fmt_ratio(med / weft[w])})" if weft.get(w) else " (-)"
-            row.append(cell)
-            spread.append(f"{fmt_ns(min(vals))}..{fmt_ns(max(vals))}")
+                text += f" ({fmt_ratio(cell['ratio'])})" if cell.get("ratio") is not None else " (-)"
+            row.append(text)
+            spread.append(f"{fmt_ns(cell['min'])}..{fmt_ns(cell['max'])}")
         rows.append(row)
         spreads.append(spread)
+    return header, rows, spreads
+
+
+def render_report(data, markdown):
+    """The report run.py prints, as lines, from a results dict."""
+    md = markdown
+    out = []
+    facts = data["facts"]
+    width = max(len(k) for k in facts) + 2
+    for key, value in facts.items():
+        out.append(f"- {key}: {value}" if md else f"{key + ':':<{width}}{value}")
+    out.append("")
+    star = "\\*" if md else "*"
+    slow_differs = data["slow_sizes"] != data["sizes"]
+    peers = data["peers"]
+    header, rows, spreads = median_table(data, md)
+    rounds = data["rounds"]
     if md:
-        print(f"Median ns/op over {args.rounds} round(s); in brackets the ratio to weft "
-              "(peer ns / weft ns: above 1 means weft is faster).")
+        out.append(f"Median ns/op over {rounds} round(s); in brackets the ratio to weft "
+                   "(peer ns / weft ns: above 1 means weft is faster).")
     else:
-        print(f"median ns/op over {args.rounds} round(s) (ratio to weft: peer ns / weft ns, >1 = weft faster)")
-    print()
-    print_table(header, rows, md)
-    print()
-    print("Spread (min..max ns/op over the rounds):" if md else "spread: min..max ns/op over the rounds")
-    print()
-    print_table(header, spreads, md)
-    print()
+        out.append(f"median ns/op over {rounds} round(s) (ratio to weft: peer ns / weft ns, >1 = weft faster)")
+    out.append("")
+    out += table_lines(header, rows, md)
+    out.append("")
+    out.append("Spread (min..max ns/op over the rounds):" if md else "spread: min..max ns/op over the rounds")
+    out.append("")
+    out += table_lines(header, spreads, md)
+    out.append("")
     notes = []
-    if slow_differs and any(p in results for p in SLOW_PEERS):
+    sizes, slow = data["sizes"], data["slow_sizes"]
+    if slow_differs and any(p in peers for p in data["slow_peers"]):
         notes.append(f"{star} run at the smaller sizes above, so a round stays short; per-op figures still compare"
                      + (", except W4, where a smaller N means a shallower timer heap (cheaper per timer)."
-                        if "W4" in args.fast and args.slow["W4"] != args.fast["W4"] else "."))
-    if "W4" in args.fast:
-        virt = [p for p in peers if p in VIRTUAL_W4]
-        real = [p for p in peers if p not in VIRTUAL_W4]
+                        if "W4" in sizes and slow["W4"] != sizes["W4"] else "."))
+    if "W4" in sizes:
+        virt = [p for p in peers if p in data["w4_virtual_clock"]]
+        real = [p for p in peers if p not in data["w4_virtual_clock"]]
         if virt and real:
             notes.append(f"W4 clock: virtual for {', '.join(virt)} (scheduling + run timed); "
                          f"real for {', '.join(real)} (scheduling + firing timed, "
                          "not the sleep past the last deadline).")
-    for peer, why in skipped.items():
+    for peer, why in data["skipped"].items():
         notes.append(f"skipped {peer}: {why}")
-    notes.append(f"wall time: {elapsed:.0f} s")
+    notes.append(f"wall time: {data['wall_seconds']:.0f} s")
     for n in notes:
-        print(f"- {n}" if md else n)
+        out.append(f"- {n}" if md else n)
+    return out
+
+
+def results_json(data):
+    """A results dict as JSON text: indented, one line per peer and workload."""
+    cells, marked = {}, dict(data, results={})
+    for peer, row in data["results"].items():
+        marked["results"][peer] = {}
+        for w, cell in row.items():
+            key = f"@cell {peer} {w}@"
+            cells[json.dumps(key)] = json.dumps(cell)
+            marked["results"][peer][w] = key
+    text = json.dumps(marked, indent=2, ensure_ascii=False)
+    for key, cell in cells.items():
+        text = text.replace(key, cell)
+    return text + "\n"
+
+
+def report(args, cmds, skipped, results, elapsed):
+    data = collect(args, cmds, skipped, results, elapsed)
+    print("\n".join(render_report(data, args.markdown)))
+    if args.json_out:
+        with open(args.json_out, "w", encoding="utf-8") as f:
+            f.write(results_json(data))
+        log(f"results written to {args.json_out}")
 
 
 def main(argv):

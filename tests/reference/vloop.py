@@ -5,8 +5,8 @@ prints its events with log(); CPython's output is stored as NAME.out and the
 C++ twin in tests/*_test.cpp must print the same lines.
 
 The loop is CPython's real asyncio loop with exactly these changes, the same as
-the conformance oracle's (shared/spec/scenario-format.md, "Deliberate
-differences"):
+the conformance oracle's (docs/scenario-format.md, "The reference runner's
+changes to CPython"):
   1. virtual time: the selector never blocks; a wait of t seconds adds t to the
      loop's clock, which starts at 0;
   2. timers with equal deadlines fire in scheduling order;
