@@ -4,8 +4,8 @@
 // Exit status: 0 ran, 2 bad input or usage (CLI11's parse errors, the step limit
 // included), 1 reserved.
 //
-// The expected trace of the valid scenario is the spec's own example
-// (shared/spec/scenario-format.md, "Example"), which is what CPython prints.
+// The expected trace of the valid scenario is the format's own example
+// (docs/scenario-format.md, "An example"), which is what CPython prints.
 
 #include <gtest/gtest.h>
 
@@ -29,7 +29,7 @@ using weft_test::quoted;
 using weft_test::read_bytes;
 using weft_test::show;
 
-/// The spec's example scenario and the trace it prints.
+/// The format's example scenario (docs/scenario-format.md) and the trace it prints.
 const char* const example = R"({
   "name": "tasks_run_concurrently",
   "main": "main",

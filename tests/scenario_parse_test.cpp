@@ -1,4 +1,4 @@
-// Hostile and malformed scenarios (shared/spec/scenario-format.md, "File"): each
+// Hostile and malformed scenarios (docs/scenario-format.md, "The file", "Limits", "Bad input"): each
 // gets a clear bad_input naming the file and the place, never a crash, a hang or
 // unbounded memory; a program that never ends stops at the step limit.
 //
@@ -323,12 +323,12 @@ TEST(BadInputCorpusFiles, OneErrorPerFileEachWithItsExpectation) {
   EXPECT_EQ(dup, messages.end()) << "two files expect the same error: " << (dup == messages.end() ? "" : *dup);
 }
 
-// ---- the parser accepts every op with every field the spec gives it ----
+// ---- the parser accepts every op with every field the format gives it ----
 
 TEST(ScenarioParseTest, EveryOpAcceptsTheFieldsOfTheSpec) {
-  // One statement per op with all its fields (the spec's tables), in a body the
+  // One statement per op with all its fields (docs/scenario-format.md), in a body the
   // parser accepts: unknown-field and missing-field errors must come from the
-  // spec's field lists and nothing else.
+  // format's field lists and nothing else.
   const std::vector<std::string> statements = {
       R"({"op": "log", "msg": "hello {x}"})",
       R"({"op": "sleep", "d": 1})",
@@ -376,7 +376,7 @@ TEST(ScenarioParseTest, EveryOpAcceptsTheFieldsOfTheSpec) {
     try {
       sc::parse(text, "FILE");
     } catch (const std::exception& e) {
-      ADD_FAILURE() << "the spec allows " << s << "\nbut parse says: " << e.what();
+      ADD_FAILURE() << "the format allows " << s << "\nbut parse says: " << e.what();
     }
   }
 }

@@ -1,4 +1,4 @@
-// The `weft` command: runs and explores scenario files (shared/spec/scenario-format.md).
+// The `weft` command: runs and explores scenario files (docs/scenario-format.md).
 //
 //   weft trace FILE...                print each scenario's canonical trace (FIFO)
 //   weft check FILE...                validate only
@@ -254,7 +254,7 @@ int main(int argc, char** argv) {
                argv[1]);
     return exit_bad_input;
   }
-  CLI::App app{"weft: run and explore asyncio scenarios on weft's runtime (shared/spec/scenario-format.md)", "weft"};
+  CLI::App app{"weft: run and explore asyncio scenarios on weft's runtime (scenario format: docs/scenario-format.md)", "weft"};
   app.require_subcommand(1);
   std::vector<std::string> files;
 

@@ -1,7 +1,7 @@
 #pragma once
 /// Decisions and schedules: what the simulator chooses where a run could go
 /// more than one way, how a run's choices are recorded, and the printable
-/// token that replays them (design.md, section 3).
+/// token that replays them (docs/simulator.md, "Decisions" and "Tokens").
 
 #include <cstdint>
 #include <optional>
