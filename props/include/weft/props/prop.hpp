@@ -1,0 +1,71 @@
+#pragma once
+/// Property tests whose body is a coroutine, run under generated schedules:
+///
+///   WEFT_PROP(Queue, LosesNothing, (std::vector<int> items)) {
+///     weft::queue<int> q;
+///     ... co_await ...;
+///     RC_ASSERT(got == items);
+///   }
+///
+/// Each case runs the body as the main task of a fresh loop with a virtual
+/// clock, under a schedule that rapidcheck generates (gen_schedule) alongside
+/// the arguments; a failing case is shrunk as a whole, arguments and schedule
+/// together. The minimal case's report carries rapidcheck's own reproduction
+/// (RC_PARAMS="reproduce=..."), the shrunk arguments and schedule, the run's
+/// trace, the race (the deviations whose flip back to FIFO makes it pass) and
+/// a weft token: WEFT_REPLAY=TOKEN runs every case on that one schedule
+/// instead of generated ones.
+
+#include <exception>
+#include <functional>
+#include <string>
+#include <type_traits>
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <weft/coro.hpp>
+#include <weft/sim/test.hpp>
+
+#include "weft/props/schedule_gen.hpp"
+
+namespace weft::props {
+
+/// How a property runs.
+struct prop_options {
+  schedule_options schedule{};    ///< which schedules are generated (faults are off by default)
+  sim::body_options body{};       ///< livelock bound, unretrieved exceptions
+  weft::duration tick = std::chrono::seconds(1);  ///< the unit of a late timer
+};
+
+/// Runs one case: `body` under `schedule` (or $WEFT_REPLAY's token). A
+/// failure is reported to rapidcheck: an RC_ASSERT's own, or the run's
+/// (deadlock, livelock, exception), with the trace, the race and the token in
+/// the case's log.
+void run_case(const sim::test_body& body, const generated_schedule& schedule, const prop_options& opts);
+
+/// The property of a WEFT_PROP: draws the schedule and runs the case.
+template <class... Args>
+auto property(weft::coro<void> (*body)(Args...), prop_options opts) {
+  return [body, opts](std::decay_t<Args>... args) {
+    const generated_schedule schedule = *gen_schedule(opts.schedule);
+    run_case([&] { return body(args...); }, schedule, opts);
+  };
+}
+
+}  // namespace weft::props
+
+/// Defines a gtest TEST checking a rapidcheck property whose body is a
+/// coroutine taking the generated arguments (see the file comment).
+#define WEFT_PROP(Suite, Name, ArgList) WEFT_PROP_WITH(Suite, Name, {}, ArgList)
+
+/// WEFT_PROP with options: a weft::props::prop_options initialiser in
+/// parentheses, e.g. ({.schedule = {.cancel_faults = true}}).
+#define WEFT_PROP_WITH(Suite, Name, Options, ArgList)                                               \
+  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList;                                     \
+  TEST(Suite, Name) {                                                                               \
+    ::rc::detail::checkGTest(::weft::props::property(&weft_prop_##Suite##_##Name,                   \
+                                                     ::weft::props::prop_options Options));        \
+  }                                                                                                 \
+  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList
