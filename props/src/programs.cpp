@@ -1,0 +1,187 @@
+#include "weft/props/programs.hpp"
+
+#include <algorithm>
+
+#include <weft/sleep.hpp>
+
+namespace weft::props {
+
+namespace {
+
+rc::Gen<child_spec> gen_child(const program_options& o, std::uint32_t index) {
+  const bool can_await = o.awaits && index > 0;
+  auto step = rc::gen::build<child_step>(
+      rc::gen::set(&child_step::k, can_await ? rc::gen::weightedElement<child_step::kind>(
+                                                   {{4, child_step::kind::sleep}, {1, child_step::kind::await}})
+                                             : rc::gen::just(child_step::kind::sleep)),
+      rc::gen::set(&child_step::ticks, rc::gen::inRange<std::uint32_t>(0, o.max_ticks + 1)),
+      rc::gen::set(&child_step::target, rc::gen::inRange<std::uint32_t>(0, std::max<std::uint32_t>(index, 1))));
+  // Weights: mostly children that return; shrinking goes toward them.
+  auto ending = rc::gen::weightedElement<child_ending>({{6, child_ending::value},
+                                                        {o.raises ? 2u : 0u, child_ending::raise},
+                                                        {o.hangs ? 1u : 0u, child_ending::hang}});
+  return rc::gen::build<child_spec>(
+      rc::gen::set(&child_spec::ending, ending),
+      rc::gen::set(&child_spec::steps,
+                   rc::gen::resize(static_cast<int>(o.max_steps), rc::gen::container<std::vector<child_step>>(step))),
+      rc::gen::set(&child_spec::value, rc::gen::inRange(0, 100)));
+}
+
+}  // namespace
+
+rc::Gen<task_program> gen_program(const program_options& o) {
+  const std::uint32_t max_children = std::max<std::uint32_t>(o.max_children, 1);
+  return rc::gen::mapcat(rc::gen::inRange<std::uint32_t>(1, max_children + 1), [o](std::uint32_t n) {
+    std::vector<rc::Gen<child_spec>> kids;
+    for (std::uint32_t i = 0; i < n; ++i) kids.push_back(gen_child(o, i));
+    auto children = rc::gen::exec([kids] {
+      std::vector<child_spec> out;
+      for (const auto& g : kids) out.push_back(*g);
+      return out;
+    });
+    auto cancel = rc::gen::build<cancel_spec>(rc::gen::set(&cancel_spec::child, rc::gen::inRange<std::uint32_t>(0, n)),
+                                              rc::gen::set(&cancel_spec::at, rc::gen::inRange<std::uint32_t>(0, 3 * o.max_ticks + 3)));
+    auto cancels = o.max_cancels == 0 ? rc::gen::just(std::vector<cancel_spec>{})
+                                      : rc::gen::resize(static_cast<int>(o.max_cancels),
+                                                        rc::gen::container<std::vector<cancel_spec>>(cancel));
+    auto prog = rc::gen::build<task_program>(rc::gen::set(&task_program::children, children),
+                                             rc::gen::set(&task_program::cancels, cancels));
+    // A child that hangs is always cancelled in the end, so that a program
+    // ends: at the latest tick a generated cancellation can have.
+    const std::uint32_t last = 3 * o.max_ticks + 2;
+    return rc::gen::map(prog, [last](task_program p) {
+      for (std::uint32_t i = 0; i < p.children.size(); ++i)
+        if (p.children[i].ending == child_ending::hang) p.cancels.push_back({i, last});
+      return p;
+    });
+  });
+}
+
+void showValue(const task_program& p, std::ostream& os) {
+  for (std::size_t i = 0; i < p.children.size(); ++i) {
+    const child_spec& c = p.children[i];
+    os << "\n  child " << i << ":";
+    for (const auto& s : c.steps) {
+      if (s.k == child_step::kind::sleep)
+        os << " sleep " << s.ticks << ";";
+      else
+        os << " await child " << s.target << ";";
+    }
+    switch (c.ending) {
+      case child_ending::value: os << " return " << c.value; break;
+      case child_ending::raise: os << " raise"; break;
+      case child_ending::hang: os << " hang"; break;
+    }
+  }
+  for (const auto& c : p.cancels) os << "\n  cancel child " << c.child << " at tick " << c.at;
+}
+
+struct program_state {
+  explicit program_state(const task_program& prog) : p(prog), outcomes(prog.children.size()) {}
+  task_program p;
+  std::vector<weft::task<int>> tasks;
+  std::vector<child_outcome> outcomes;
+  std::size_t done = 0;
+  weft::event never;
+
+  void record(std::size_t i, std::exception_ptr e, int value = 0) {
+    child_outcome& o = outcomes[i];
+    if (o.k != child_outcome::kind::pending) return;
+    o.ended = weft::get_running_loop().time();
+    o.order = ++done;
+    if (!e) {
+      o.k = child_outcome::kind::value;
+      o.value = value;
+    } else if (weft::is_cancelled_error(e)) {
+      o.k = child_outcome::kind::cancelled;
+    } else {
+      o.k = child_outcome::kind::raised;
+      try {
+        std::rethrow_exception(e);
+      } catch (const child_error& err) {
+        o.raised_by = err.child();
+      } catch (...) {
+      }
+    }
+  }
+};
+
+namespace {
+
+weft::coro<int> run_child(std::shared_ptr<program_state> s, std::size_t i) {
+  // The outcome is recorded where the task ends, in its last step: that is
+  // "in time" whatever order the done callbacks then run in.
+  const child_spec& c = s->p.children[i];
+  try {
+    for (const child_step& step : c.steps) {
+      if (step.k == child_step::kind::sleep)
+        co_await weft::sleep(step.ticks * program_run::tick);
+      else
+        co_await s->tasks[std::min<std::size_t>(step.target, i - 1)];  // earlier children only: no cycle
+    }
+    if (c.ending == child_ending::raise) throw child_error(i);
+    if (c.ending == child_ending::hang) co_await s->never.wait();
+  } catch (...) {
+    s->record(i, std::current_exception());
+    throw;
+  }
+  s->record(i, nullptr, c.value);
+  co_return c.value;
+}
+
+weft::coro<void> run_canceller(std::shared_ptr<program_state> s) {
+  std::vector<cancel_spec> by_time = s->p.cancels;
+  std::stable_sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  std::uint32_t now = 0;
+  for (const cancel_spec& c : by_time) {
+    co_await weft::sleep((c.at - now) * program_run::tick);
+    now = c.at;
+    s->tasks[c.child].cancel();
+  }
+}
+
+}  // namespace
+
+program_run::program_run(const task_program& p) : s_(std::make_shared<program_state>(p)) {}
+
+const std::vector<weft::task<int>>& program_run::tasks() const noexcept { return s_->tasks; }
+const std::vector<child_outcome>& program_run::outcomes() const noexcept { return s_->outcomes; }
+const task_program& program_run::program() const noexcept { return s_->p; }
+
+std::vector<weft::task<int>> program_run::spawn() {
+  for (std::size_t i = 0; i < s_->p.children.size(); ++i) {
+    weft::task<int> t = weft::create_task(run_child(s_, i));
+    // A task cancelled before its first step never runs its body: its done
+    // callback records it.
+    t.add_done_callback([s = std::weak_ptr<program_state>(s_), i](const weft::task<int>& done) {
+      if (auto state = s.lock(); state && done.cancelled()) state->record(i, std::make_exception_ptr(weft::cancelled_error()));
+    });
+    s_->tasks.push_back(std::move(t));
+  }
+  if (!s_->p.cancels.empty()) weft::create_task(run_canceller(s_));
+  return s_->tasks;
+}
+
+std::optional<child_outcome> program_run::planned(std::size_t i) const {
+  const child_spec& c = s_->p.children[i];
+  for (const child_step& s : c.steps) {
+    if (s.k != child_step::kind::await) continue;
+    std::optional<child_outcome> awaited = planned(std::min<std::size_t>(s.target, i - 1));
+    if (!awaited || awaited->k == child_outcome::kind::raised) return awaited;
+  }
+  child_outcome o;
+  switch (c.ending) {
+    case child_ending::value:
+      o.k = child_outcome::kind::value;
+      o.value = c.value;
+      return o;
+    case child_ending::raise:
+      o.k = child_outcome::kind::raised;
+      o.raised_by = i;
+      return o;
+    case child_ending::hang: break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace weft::props
