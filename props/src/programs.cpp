@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <weft/sim/test.hpp>
 #include <weft/sleep.hpp>
 
 namespace weft::props {
@@ -46,9 +47,10 @@ rc::Gen<task_program> gen_program(const program_options& o) {
                                                         rc::gen::container<std::vector<cancel_spec>>(cancel));
     auto prog = rc::gen::build<task_program>(rc::gen::set(&task_program::children, children),
                                              rc::gen::set(&task_program::cancels, cancels));
-    // A child that hangs is always cancelled in the end, so that a program
-    // ends: at the latest tick a generated cancellation can have.
+    // A child that hangs is cancelled in the end (unless asked not to), so
+    // that a program ends: at the latest tick a generated cancellation can have.
     const std::uint32_t last = 3 * o.max_ticks + 2;
+    if (!o.cancel_hangs) return prog;
     return rc::gen::map(prog, [last](task_program p) {
       for (std::uint32_t i = 0; i < p.children.size(); ++i)
         if (p.children[i].ending == child_ending::hang) p.cancels.push_back({i, last});
@@ -89,11 +91,14 @@ struct program_state {
     if (o.k != child_outcome::kind::pending) return;
     o.ended = weft::get_running_loop().time();
     o.order = ++done;
+    std::string line = std::to_string(o.ended.time_since_epoch() / program_run::tick) + " child" + std::to_string(i) + " ";
     if (!e) {
       o.k = child_outcome::kind::value;
       o.value = value;
+      line += "returned " + std::to_string(value);
     } else if (weft::is_cancelled_error(e)) {
       o.k = child_outcome::kind::cancelled;
+      line += "was cancelled";
     } else {
       o.k = child_outcome::kind::raised;
       try {
@@ -102,7 +107,9 @@ struct program_state {
         o.raised_by = err.child();
       } catch (...) {
       }
+      line += "raised " + (o.raised_by ? "child_error(" + std::to_string(*o.raised_by) + ")" : std::string("?"));
     }
+    weft::sim::trace(std::move(line));  // what a run's trace shows of the program
   }
 };
 
@@ -142,6 +149,10 @@ weft::coro<void> run_canceller(std::shared_ptr<program_state> s) {
 
 }  // namespace
 
+weft::coro<void> yield_times(int n) {
+  for (int i = 0; i < n; ++i) co_await weft::sleep(weft::duration::zero());
+}
+
 program_run::program_run(const task_program& p) : s_(std::make_shared<program_state>(p)) {}
 
 const std::vector<weft::task<int>>& program_run::tasks() const noexcept { return s_->tasks; }
@@ -150,7 +161,7 @@ const task_program& program_run::program() const noexcept { return s_->p; }
 
 std::vector<weft::task<int>> program_run::spawn() {
   for (std::size_t i = 0; i < s_->p.children.size(); ++i) {
-    weft::task<int> t = weft::create_task(run_child(s_, i));
+    weft::task<int> t = weft::create_task(run_child(s_, i), {.name = "child" + std::to_string(i)});
     // A task cancelled before its first step never runs its body: its done
     // callback records it.
     t.add_done_callback([s = std::weak_ptr<program_state>(s_), i](const weft::task<int>& done) {
@@ -158,7 +169,7 @@ std::vector<weft::task<int>> program_run::spawn() {
     });
     s_->tasks.push_back(std::move(t));
   }
-  if (!s_->p.cancels.empty()) weft::create_task(run_canceller(s_));
+  if (!s_->p.cancels.empty()) weft::create_task(run_canceller(s_), {.name = "canceller"});
   return s_->tasks;
 }
 

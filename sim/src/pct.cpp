@@ -19,8 +19,10 @@ void pct::start_run(std::uint64_t run_index) {
 }
 
 std::uint64_t pct::priority_of(const std::string& identity) {
-  // A task's priority is per task, not per step: strip "#STEP".
-  const std::string_view task = std::string_view(identity).substr(0, identity.rfind('#'));
+  // A task's priority is per task, not per step: strip "#STEP". Callbacks
+  // with no task of their own ("~...") share one priority, as one thread.
+  const std::string_view task =
+      identity[0] == '~' ? std::string_view("~callback") : std::string_view(identity).substr(0, identity.rfind('#'));
   auto it = priorities_.find(task);
   if (it != priorities_.end()) return it->second;
   // Initial priorities are distinct and above every change-point priority
@@ -51,7 +53,7 @@ std::size_t pct::choose(const choice_point& p) {
   for (std::size_t i = 0; i < change_points_.size(); ++i)
     if (change_points_[i] == step_) {
       const std::string& id = p.identities[highest(p)];
-      priorities_[id.substr(0, id.rfind('#'))] = depth_ - 2 - i;
+      priorities_[id[0] == '~' ? std::string("~callback") : id.substr(0, id.rfind('#'))] = depth_ - 2 - i;
     }
   return highest(p);
 }

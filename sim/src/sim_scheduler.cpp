@@ -46,21 +46,44 @@ std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::
 }
 
 namespace {
-/// A task's k-th step is "NAME#k" whatever else the program does.
-std::string identity(const ready_entry& e) {
-  std::string id = e.task() ? e.task_name() : std::string("~callback");
-  id += '#';
-  id += std::to_string(e.task() ? e.task_steps() : e.sequence());
-  return id;
+
+/// What identifies a callback with no task of its own: the task whose
+/// completion it reports ("~done(NAME)"), or nothing ("~callback").
+std::string taskless_base(const ready_entry& e) {
+  std::string task = e.reported_task_name();
+  return task.empty() ? std::string("~callback") : "~done(" + task + ")";
 }
+
+/// The identity of ready[i], stable across edits elsewhere in the program:
+/// a task's k-th step is "NAME#k"; a callback with no task is its base
+/// (taskless_base) and its rank among the ready callbacks of that base
+/// ("~done(a)#1": the second), which other tasks cannot shift, as they would
+/// a global sequence number.
+std::string identity(std::span<const ready_entry> ready, std::size_t i) {
+  const ready_entry& e = ready[i];
+  if (e.task()) return e.task_name() + '#' + std::to_string(e.task_steps());
+  const std::string base = taskless_base(e);
+  std::size_t rank = 0;
+  for (std::size_t j = 0; j < i; ++j)
+    if (!ready[j].task() && taskless_base(ready[j]) == base) ++rank;
+  return base + '#' + std::to_string(rank);
+}
+
 }  // namespace
 
 std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   if (strategy_.needs_identities()) {
     ids_.clear();
     sites_.clear();
+    ranks_.clear();  // identity() in one pass: ranks counted as we go
     for (const ready_entry& e : ready) {
-      ids_.push_back(identity(e));
+      if (e.task()) {
+        ids_.push_back(e.task_name() + '#' + std::to_string(e.task_steps()));
+      } else {
+        std::string base = taskless_base(e);
+        const std::size_t rank = ranks_[base]++;
+        ids_.push_back(std::move(base) + '#' + std::to_string(rank));
+      }
       sites_.emplace_back(e.task_site());
     }
     return decide(decision_kind::ready, ready.size(), ids_, sites_);
@@ -70,9 +93,9 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
   if (c >= ready.size()) c = 0;
   if (!record_) return c;
-  const std::uint64_t ordinal = heads_[identity(ready[0])]++;
+  const std::uint64_t ordinal = heads_[identity(ready, 0)]++;
   if (c)
-    record(decision_kind::ready, ready.size(), c, ordinal, identity(ready[c]), identity(ready[0]),
+    record(decision_kind::ready, ready.size(), c, ordinal, identity(ready, c), identity(ready, 0),
            std::string(ready[c].task_site()), std::string(ready[0].task_site()));
   else
     record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});

@@ -35,6 +35,10 @@ class ready_entry {
   std::uint64_t task_steps() const noexcept;
   /// That task's site label (any_task::set_site), or "".
   std::string_view task_site() const noexcept;
+  /// For a callback with no task of its own that reports a task's completion
+  /// (a done callback registered on a task, such as gather's): that task's
+  /// name; else "".
+  std::string reported_task_name() const;
   /// The loop's sequence number of this callback (strictly increasing in
   /// scheduling order; stable across runs of the same program).
   std::uint64_t sequence() const noexcept;

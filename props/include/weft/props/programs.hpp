@@ -3,7 +3,9 @@
 /// over: children that sleep, yield, await each other, return, raise or hang
 /// until cancelled, and cancellations from outside at given times. A program
 /// is plain data (rapidcheck generates, shows and shrinks it); program_run
-/// runs one inside the current loop and records how each child ended.
+/// runs one inside the current loop (children named child0, child1, ...;
+/// their canceller `canceller`) and records how each child ended, also as a
+/// line of the run's trace (weft::sim::trace).
 
 #include <cstddef>
 #include <cstdint>
@@ -70,7 +72,8 @@ struct program_options {
   std::uint32_t max_steps = 3;     ///< steps per child
   std::uint32_t max_ticks = 4;     ///< a sleep lasts 0..max_ticks ticks
   bool raises = true;              ///< children may raise
-  bool hangs = false;              ///< children may hang until cancelled (each such child is)
+  bool hangs = false;              ///< children may hang until cancelled
+  bool cancel_hangs = true;        ///< every child that hangs is cancelled in the end (no deadlock)
   bool awaits = true;              ///< children may await earlier children
   std::uint32_t max_cancels = 0;   ///< cancellations from outside
 };
@@ -101,6 +104,10 @@ struct child_outcome {
   weft::time_point ended{};              ///< loop time when it became done
   std::size_t order = 0;                 ///< 1 for the first child done, 2 for the next...
 };
+
+/// Yields `n` times (sleep(0)) and ends: a task that takes part in the
+/// schedule and does nothing else.
+weft::coro<void> yield_times(int n);
 
 /// What a running program shares with its children's coroutines.
 struct program_state;

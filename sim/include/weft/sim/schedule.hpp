@@ -49,6 +49,8 @@ struct schedule {
   std::size_t faults() const noexcept;
   /// Total delay (the sum of the choices, as delay-bounded search counts it).
   std::uint64_t delays() const noexcept;
+
+  friend bool operator==(const schedule&, const schedule&) = default;
 };
 
 /// The printable token of a schedule: "w1." followed by base64url. It keeps the

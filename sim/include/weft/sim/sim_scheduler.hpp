@@ -54,6 +54,7 @@ class sim_scheduler final : public weft::scheduler {
   std::uint64_t ordinals_[4] = {};
   std::map<std::string, std::uint64_t> heads_;
   std::vector<std::string> ids_, sites_;  // scratch, reused per decision
+  std::map<std::string, std::size_t, std::less<>> ranks_;  // scratch: callbacks seen per identity base
 };
 
 }  // namespace weft::sim
