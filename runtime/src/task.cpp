@@ -1,4 +1,5 @@
 #include "weft/task.hpp"
+#include "weft/detail/planted.hpp"
 
 #include <cstdio>
 
@@ -147,7 +148,7 @@ bool task_base::cancel(std::optional<std::string> msg) {
 }
 
 int task_base::uncancel() noexcept {
-  if (num_cancels_requested_ > 0) {
+  if (num_cancels_requested_ > 0 && !WEFT_PLANTED(uncancel_no_decrement)) {
     --num_cancels_requested_;
     if (num_cancels_requested_ == 0) must_cancel_ = false;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "weft/detail/awaitables.hpp"
+#include "weft/detail/planted.hpp"
 #include "weft/future.hpp"
 #include "weft/outcome.hpp"
 
@@ -24,6 +25,13 @@ struct return_exceptions_t {
 inline constexpr return_exceptions_t return_exceptions{};
 
 namespace detail {
+
+#if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
+template <class X>
+inline constexpr bool is_std_vector = false;
+template <class X>
+inline constexpr bool is_std_vector<std::vector<X>> = true;
+#endif
 
 /// asyncio's _GatheringFuture plus gather's _done_callback. R is the result
 /// (a tuple or a vector); collect_ builds it from the children.
@@ -54,6 +62,9 @@ class gather_state final : public future_base {
 
   void child_done(future_base* fut) {
     ++nfinished_;
+#if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
+    finished_.emplace_back(fut);
+#endif
     if (done()) {
       if (!fut->cancelled()) (void)fut->exception();
       return;
@@ -67,7 +78,7 @@ class gather_state final : public future_base {
         // asyncio reads the loop variable left by its results loop: the last child.
         set_exception(children_.back()->make_cancelled_error());
       } else {
-        slot_.emplace(collect_(children_, return_exceptions_));
+        slot_.emplace(collect_(results_order(), return_exceptions_));
         finish_with_result();
       }
     }
@@ -76,6 +87,19 @@ class gather_state final : public future_base {
   value_slot<R> slot_;
 
  private:
+  /// The children in the order their results are listed: argument order.
+  const std::vector<ref_ptr<future_base>>& results_order() const noexcept {
+#if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
+    // Planted bug: completion order (only where the results share one type).
+    if constexpr (is_std_vector<R>)
+      if (WEFT_PLANTED(gather_completion_order) && finished_.size() == children_.size()) return finished_;
+#endif
+    return children_;
+  }
+
+#if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
+  std::vector<ref_ptr<future_base>> finished_;
+#endif
   std::vector<ref_ptr<future_base>> children_;
   std::size_t nfuts_;
   std::size_t nfinished_ = 0;

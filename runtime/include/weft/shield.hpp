@@ -2,6 +2,7 @@
 /// weft::shield: asyncio.shield.
 
 #include "weft/detail/awaitables.hpp"
+#include "weft/detail/planted.hpp"
 #include "weft/future.hpp"
 
 namespace weft {
@@ -32,9 +33,10 @@ future<detail::arg_result_t<A>> shield(A&& aw) {
       outer.set_result(detail::take_value<T>(in));
     }
   });
-  outer.state()->add_done_callback([inner, inner_cb](detail::future_base*) {
+  outer.state()->add_done_callback([inner, inner_cb](detail::future_base* out) {
     // _outer_done_callback
     if (!inner->done()) inner->remove_done_callback(*inner_cb);
+    if (WEFT_PLANTED(shield_forwards_cancel) && out->cancelled()) inner->cancel(std::nullopt);
   });
   return outer;
 }

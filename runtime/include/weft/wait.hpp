@@ -64,6 +64,9 @@ coro<wait_result<std::ranges::range_value_t<Range>>> wait(Range&& fs, wait_optio
         if (!waiter.done()) waiter.set_result();
       }
     }));
+  // Planted bug: FIRST_COMPLETED returns at once.
+  if (WEFT_PLANTED(wait_first_completed_empty) && opts.when == return_when::first_completed && !waiter.done())
+    waiter.set_result();
   std::exception_ptr failure;
   try {
     co_await waiter;
