@@ -1,19 +1,19 @@
 #include "weft/scenario/parse.hpp"
 
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "json_document.hpp"
 
 namespace weft::scenario {
 
-using json = nlohmann::json;
+using parsing::escape_pointer_token;
+using parsing::json;
+using parsing::shown;
 
 bad_input::bad_input(const std::string& file, const std::string& where, const std::string& problem)
     : std::runtime_error(file + ": " + (where.empty() ? "" : where + ": ") + problem), where_(where), problem_(problem) {}
@@ -136,143 +136,12 @@ const std::map<std::string, op_spec>& op_specs() {
   return specs;
 }
 
-std::string escape_pointer_token(const std::string& t) {
-  std::string out;
-  for (char c : t) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
-/// Shows raw bytes of a message as \xNN, so an error never writes binary to a terminal.
-std::string printable(const std::string& m) {
-  std::string out;
-  for (unsigned char c : m) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-/// A name as shown in a message: a huge one is cut short.
-std::string shown(const std::string& name) {
-  if (name.size() <= 80) return printable(name);
-  return printable(name.substr(0, 60)) + "... (" + std::to_string(name.size()) + " bytes)";
-}
-
-/// Refuses what is not text: invalid UTF-8 or a control character other than
-/// tab, newline and carriage return, with its place.
-void check_text_bytes(std::string_view t, const std::string& file) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < t.size();) {
-    auto c = static_cast<unsigned char>(t[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len != 0 && i + len <= t.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) & 0xC0) == 0x80;
-    if (len == 1) ok = c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
-    if (!ok) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "0x%02X", c);
-      throw bad_input(file, "", std::string("not a text file (byte ") + buf + " at line " + std::to_string(line) +
-                                    ", column " + std::to_string(column) + ")");
-    }
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-    i += len;
-  }
-}
-
-/// Builds the document while refusing what a scenario never needs: nesting
-/// deeper than the limit, duplicate keys, integers beyond 64 bits. Linear in
-/// the input (nlohmann's parser callback is not: it rescans arrays).
-class checked_sax : public nlohmann::detail::json_sax_dom_parser<json> {
-  using base = nlohmann::detail::json_sax_dom_parser<json>;
-
- public:
-  /// A body nests in at most four JSON levels (statement, field, handler list, handler).
-  checked_sax(json& doc, std::size_t body_depth) : base(doc, true), max_depth_(4 * body_depth + 8), body_depth_(body_depth) {}
-  std::string error, syntax_error;
-
-  bool start_object(std::size_t n) {
-    if (!deeper()) return false;
-    keys_.emplace_back();
-    return base::start_object(n);
-  }
-  bool end_object() {
-    --depth_;
-    keys_.pop_back();
-    return base::end_object();
-  }
-  bool start_array(std::size_t n) { return deeper() && base::start_array(n); }
-  bool end_array() {
-    --depth_;
-    return base::end_array();
-  }
-  bool key(std::string& k) {
-    if (!keys_.back().insert(k).second) {
-      error = "not valid JSON: duplicate key '" + shown(k) + "'";
-      return false;
-    }
-    return base::key(k);
-  }
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string& token, const Exception& e) {
-    if (e.id == 406) {  // out_of_range: a number too large for a double
-      error = "number " + shown(token) + " is out of range";
-      return false;
-    }
-    std::string what = e.what();
-    auto p = what.find("] ");
-    syntax_error = p == std::string::npos ? what : what.substr(p + 2);
-    return false;
-  }
-
- private:
-  bool deeper() {
-    if (++depth_ <= max_depth_) return true;
-    error = "nesting too deep (more than " + std::to_string(body_depth_) + " levels of bodies)";
-    return false;
-  }
-  std::size_t depth_ = 0, max_depth_, body_depth_;
-  std::vector<std::set<std::string>> keys_;
-};
-
 class parser {
  public:
-  void check_text(std::string_view text) const { check_text_bytes(text, file_); }
-
   parser(std::string file, const limits& lim) : file_(std::move(file)), lim_(lim) {}
 
   program run(std::string_view text) {
-    if (text.size() > lim_.max_file_bytes)
-      fail("", "file too large (" + std::to_string(text.size()) + " bytes; the limit is " +
-                   std::to_string(lim_.max_file_bytes) + ")");
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-      fail("", "not valid JSON: the file starts with a UTF-8 byte order mark");
-    check_text(text);
-    json doc;
-    checked_sax sax(doc, lim_.max_depth);
-    bool ok = false;
-    try {
-      ok = json::sax_parse(text, &sax);
-    } catch (const json::exception& e) {
-      std::string what = e.what();
-      auto p = what.find("] ");
-      fail("", "not valid JSON: " + printable(p == std::string::npos ? what : what.substr(p + 2)));
-    }
-    if (!sax.error.empty()) fail("", sax.error);
-    if (!ok) fail("", "not valid JSON: " + printable(sax.syntax_error));
+    json doc = parsing::read_document(text, file_, lim_);
     program prog;
     prog.file = file_;
     if (!doc.is_object()) fail("", "a scenario must be a JSON object");
