@@ -294,7 +294,7 @@ class interpreter {
  public:
   interpreter(const program& prog, const run_options& opts) : prog_(prog), opts_(opts) {}
 
-  run_result run() {
+  execution run() {
     weft::virtual_clock clock;
     weft::event_loop loop({.clock = &clock, .scheduler = opts_.scheduler});
     loop_ = &loop;
@@ -320,7 +320,7 @@ class interpreter {
         result_.trace.push_back("= deadlock");
         result_.end = ending::deadlock;
       } else {
-        result_.trace.push_back("= main " + main_outcome(main));
+        result_.trace.push_back("= main " + render_main_end(main));
         for (const auto& t : spawned_) {
           try {
             const bool lost = t.exception_unretrieved();  // before rendering reads it
@@ -341,27 +341,30 @@ class interpreter {
   }
 
  private:
-  struct outcome {
+  /// How main_task's body ended: its value, or the exception it raised.
+  struct main_end {
     bool raised = false;
     value v;
   };
 
-  std::string main_outcome(weft::task<outcome>& main) {
+  std::string render_main_end(weft::task<main_end>& main) {
     if (main.cancelled()) return "cancelled";
-    outcome& o = main.result();
+    main_end& o = main.result();
     // A body that ends with CancelledError ended cancelled.
     if (o.raised && weft::is_cancelled_error(std::get<std::exception_ptr>(o.v.v))) return "cancelled";
     try {
-      return o.raised ? "raised " + render(o.v) : "result " + render(o.v);
+      if (!o.raised) return "result " + render(o.v);
+      result_.main_raised = render(o.v);
+      return "raised " + result_.main_raised;
     } catch (const unrenderable&) {
       throw bad_input(prog_.file, "/main", "main's result is a primitive, which has no rendering");
     }
   }
 
   // The spec's main_task (scenario-format.md, "The run").
-  weft::coro<outcome> main_task() {
+  weft::coro<main_end> main_task() {
     weft::current_task().set_name("main");
-    outcome out;
+    main_end out;
     frame top{&main_label_, 0, {}, {}, {}, {}};
     auto body = call(prog_.main, main_label_, 0);
     const flow ended = settle(co_await body.caught(), top, out.v);
@@ -442,6 +445,13 @@ class interpreter {
     if (result_.end != ending::completed) return;
     result_.trace.push_back(std::move(line));
     result_.end = why;
+  }
+
+  /// Ends the run as "= assertion failed: WHAT".
+  [[noreturn]] void fail_assertion(const std::string& what) {
+    if (result_.end == ending::completed) result_.assertion = what;
+    freeze("= assertion failed: " + what, ending::assertion_failed);
+    abort_run();
   }
 
   [[noreturn]] void bad(const statement& s, const std::string& field, const std::string& problem) {
@@ -690,9 +700,9 @@ class interpreter {
           value want = eval(f, s, "eq", *s.value);
           value none;
           if (!equal(got ? *got : none, want)) {
-            freeze("= assertion failed: " + s.var + " == " + show(s, "eq", want) + " (was " + show(s, "var", got ? *got : none) + ")",
-                   ending::assertion_failed);
-            abort_run();
+            // Rendered var first: where both are primitives, the error names "var".
+            const std::string was = show(s, "var", got ? *got : none);
+            fail_assertion(s.var + " == " + show(s, "eq", want) + " (was " + was + ")");
           }
           break;
         }
@@ -968,7 +978,7 @@ class interpreter {
   const program& prog_;
   run_options opts_;
   weft::event_loop* loop_ = nullptr;
-  run_result result_;
+  execution result_;
   std::optional<bad_input> bad_;
   std::uint64_t steps_ = 0;
   std::map<std::string, value> globals_;
@@ -980,6 +990,6 @@ class interpreter {
 
 }  // namespace
 
-run_result run(const program& prog, const run_options& opts) { return interpreter(prog, opts).run(); }
+execution run(const program& prog, const run_options& opts) { return interpreter(prog, opts).run(); }
 
 }  // namespace weft::scenario
