@@ -373,12 +373,15 @@ class interpreter {
     std::vector<weft::any_task> left;
     for (auto& t : spawned_)
       if (!t.done()) left.push_back(t);
+    bool recursed = false;
     try {
       for (auto& t : left) t.cancel();
     } catch (const weft::recursion_error&) {
-      // What CPython's RecursionError ends as: the run runs on no further.
-      freeze("= step limit", ending::step_limit);
-      abort_run();
+      recursed = true;  // what CPython's RecursionError ends as: the run runs on no further
+    }
+    if (recursed) {
+      end_at_step_limit();
+      co_return aborting();
     }
     if (!left.empty()) {
       try {
@@ -404,7 +407,11 @@ class interpreter {
 
   /// `c()` awaited: runs a body in the current task, whose trace label is `label`.
   weft::coro<value> call(const std::string& name, const std::string& label, int depth) {
-    frame f = enter_call(label, depth);
+    if (depth > max_call_depth) {
+      end_at_step_limit();
+      co_return aborting();
+    }
+    frame f{&label, depth, {}, {}, {}, {}};
     flow fl = co_await exec(prog_.coros.at(name), f);
     if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};  // the coroutine raises it
     if (fl == flow::aborted) co_return aborting();
@@ -413,19 +420,15 @@ class interpreter {
 
   /// A spawned task's coroutine: the same, owning its label.
   weft::coro<value> call_as(std::string name, std::string label, int depth) {
-    frame f = enter_call(label, depth);
+    if (depth > max_call_depth) {
+      end_at_step_limit();
+      co_return aborting();
+    }
+    frame f{&label, depth, {}, {}, {}, {}};
     flow fl = co_await exec(prog_.coros.at(name), f);
     if (fl == flow::raised) co_return weft::detail::raising{std::move(f.raised)};
     if (fl == flow::aborted) co_return aborting();
     co_return end_call(fl, f);
-  }
-
-  frame enter_call(const std::string& label, int depth) {
-    if (depth > max_call_depth) {
-      freeze("= step limit", ending::step_limit);
-      abort_run();
-    }
-    return frame{&label, depth, {}, {}, {}, {}};
   }
 
   /// A call's value. A return that an exception interrupted (a raising
@@ -436,8 +439,14 @@ class interpreter {
   /// start eagerly (inside create_task), else at 0.
   int task_depth(const frame& f, bool eager) const { return eager || eager_factory_ ? f.depth + 1 : 0; }
 
-  [[noreturn]] void abort_run() {
+  /// Stops the loop; flow::aborted, for the body to stop with.
+  flow stop_run() {
     loop_->stop();
+    return flow::aborted;
+  }
+
+  [[noreturn]] void abort_run() {
+    stop_run();
     throw run_abort{};
   }
 
@@ -447,11 +456,19 @@ class interpreter {
     result_.end = why;
   }
 
-  /// Ends the run as "= assertion failed: WHAT".
-  [[noreturn]] void fail_assertion(const std::string& what) {
+  /// Ends the run as "= step limit", as a RecursionError ends it in CPython;
+  /// returns flow::aborted, for the body to stop with (no throw: a C++ throw
+  /// per ended run is a large part of exploring a failing scenario).
+  flow end_at_step_limit() {
+    freeze("= step limit", ending::step_limit);
+    return stop_run();
+  }
+
+  /// Ends the run as "= assertion failed: WHAT"; returns flow::aborted.
+  flow fail_assertion(const std::string& what) {
     if (result_.end == ending::completed) result_.assertion = what;
     freeze("= assertion failed: " + what, ending::assertion_failed);
-    abort_run();
+    return stop_run();
   }
 
   [[noreturn]] void bad(const statement& s, const std::string& field, const std::string& problem) {
@@ -589,19 +606,18 @@ class interpreter {
     return nullptr;
   }
 
-  void count_step(const statement& s) {
-    if (result_.end != ending::completed) abort_run();
+  /// Counts a statement about to run: flow::aborted if the run has ended.
+  flow count_step(const statement& s) {
+    if (result_.end != ending::completed) return stop_run();
     // Where this task is: the simulator names decisions by it.
     if (weft::detail::task_base* t = loop_->current_task_ptr()) t->set_site(s.where);
-    if (++steps_ > opts_.max_steps) {
-      freeze("= step limit", ending::step_limit);
-      abort_run();
-    }
+    if (++steps_ > opts_.max_steps) return end_at_step_limit();
+    return flow::next;
   }
 
   weft::coro<flow> exec(const body& b, frame& f) {
     for (const statement& s : b) {
-      count_step(s);
+      if (count_step(s) == flow::aborted) co_return flow::aborted;
       // A statement that raises ends the body with flow::raised; the caller
       // (a try, a call, a scope) decides what becomes of the exception.
       std::exception_ptr raised;
@@ -649,12 +665,13 @@ class interpreter {
         }
         case op::cancel: {
           bool r = false;
+          bool recursed = false;
           try {
             r = task_var(f, s, "var", s.var).cancel(s.cancel_msg);
           } catch (const weft::recursion_error&) {
-            freeze("= step limit", ending::step_limit);  // as the oracle ends a RecursionError
-            abort_run();
+            recursed = true;  // as the oracle ends a RecursionError
           }
+          if (recursed) co_return end_at_step_limit();
           if (!s.into.empty()) assign(f, s.into, value{r});
           break;
         }
@@ -702,7 +719,7 @@ class interpreter {
           if (!equal(got ? *got : none, want)) {
             // Rendered var first: where both are primitives, the error names "var".
             const std::string was = show(s, "var", got ? *got : none);
-            fail_assertion(s.var + " == " + show(s, "eq", want) + " (was " + was + ")");
+            co_return fail_assertion(s.var + " == " + show(s, "eq", want) + " (was " + was + ")");
           }
           break;
         }
