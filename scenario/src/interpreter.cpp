@@ -4,256 +4,25 @@
 #include <map>
 #include <limits>
 #include <memory>
-#include <typeinfo>
 #include <algorithm>
 #include <variant>
 
 #include <weft/weft.hpp>
 #include <weft/gather.hpp>
 
+#include "exceptions.hpp"
+#include "values.hpp"
 #include "weft/scenario/parse.hpp"
 
 namespace weft::scenario {
+namespace impl {
 namespace {
 
-// ---- values ----
-
-struct value;
-struct value_list;
-using list_ptr = std::shared_ptr<const value_list>;
-struct primitive;
-using primitive_ptr = std::shared_ptr<primitive>;
-
-/// wait()'s done or pending set: rendered as names in code-point order.
-struct task_set {
-  std::vector<weft::task<value>> tasks;
-};
-
-/// A value a scenario computes: None, bool, int, str, a task, an exception, a
-/// list, a set of tasks, or a primitive (event, lock, queue, timeout, group).
-struct value {
-  std::variant<std::monostate, bool, std::int64_t, std::string, weft::task<value>, std::exception_ptr, list_ptr,
-               task_set, primitive_ptr>
-      v;
-};
-
-/// A list (gather's results, wait's pair). `depth` counts nested lists, so
-/// that rendering, comparing and freeing never recurse without bound.
-struct value_list {
-  std::vector<value> items;
-  std::size_t depth = 1;
-};
-constexpr std::size_t max_list_depth = 100;
-
-/// Thrown by the priority queue's comparison for values Python cannot order.
-struct incomparable {
-  std::string what;
-};
-
-/// Python's < on the values a PriorityQueue orders.
-struct value_less {
-  bool operator()(const value& a, const value& b) const;
-};
-
-using value_queue = std::variant<weft::queue<value>, weft::lifo_queue<value>, weft::priority_queue<value, value_less>>;
-
-/// A synchronisation primitive, timeout or task group held in a variable.
-struct primitive {
-  std::variant<weft::event, weft::lock, weft::semaphore, weft::bounded_semaphore, value_queue,
-               std::unique_ptr<weft::timeout_scope>, weft::task_group>
-      p;
-  template <class T, class... A>
-  static primitive_ptr make(A&&... a) {
-    auto ptr = std::make_shared<primitive>();
-    ptr->p.template emplace<T>(std::forward<A>(a)...);
-    return ptr;
-  }
-};
-
-bool value_less::operator()(const value& a, const value& b) const {
-  auto as_int = [](const value& x) -> std::optional<std::int64_t> {
-    if (auto* i = std::get_if<std::int64_t>(&x.v)) return *i;
-    if (auto* b = std::get_if<bool>(&x.v)) return *b ? 1 : 0;
-    return std::nullopt;
-  };
-  if (auto x = as_int(a), y = as_int(b); x && y) return *x < *y;
-  auto* x = std::get_if<std::string>(&a.v);
-  auto* y = std::get_if<std::string>(&b.v);
-  if (x && y) return *x < *y;
-  throw incomparable{"a PriorityQueue cannot order these values (Python raises TypeError)"};
-}
-
-/// A user exception kind: a fresh subclass of Python's Exception.
-class user_error : public std::exception {
- public:
-  user_error(std::string kind, std::string msg) : kind_(std::move(kind)), msg_(std::move(msg)) {}
-  const char* what() const noexcept override { return msg_.c_str(); }
-  const std::string& kind() const noexcept { return kind_; }
-  const std::string& message() const noexcept { return msg_; }
-
- private:
-  std::string kind_, msg_;
-};
+// ---- the interpreter ----
 
 /// Unwinds a run that ended early (failed assert, step limit, run-time bad
 /// input). Derives from nothing, so no scenario handler can catch it.
 struct run_abort {};
-
-/// The class a handler names for `e`: its user kind, or the asyncio/Python
-/// class weft's exception mirrors ("Exception" for another std::exception,
-/// "BaseException" for anything else).
-std::string kind_of_uncached(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const user_error& u) {
-    return u.kind();
-  } catch (const weft::cancelled_error&) {
-    return "CancelledError";
-  } catch (const weft::timeout_error&) {
-    return "TimeoutError";
-  } catch (const weft::invalid_state_error&) {
-    return "InvalidStateError";
-  } catch (const weft::queue_full&) {
-    return "QueueFull";
-  } catch (const weft::queue_empty&) {
-    return "QueueEmpty";
-  } catch (const weft::exception_group&) {
-    return "ExceptionGroup";
-  } catch (const std::invalid_argument&) {
-    return "ValueError";
-  } catch (const std::runtime_error&) {
-    return "RuntimeError";
-  } catch (const std::exception&) {
-    return "Exception";
-  } catch (...) {
-    return "BaseException";
-  }
-}
-
-/// The kind of a stored exception without a rethrow where the thrown type
-/// alone decides it (every type but user_error, whose kind is its own);
-/// libstdc++ tells a stored exception's type.
-std::string kind_by_type(const std::exception_ptr& e) {
-#if defined(__GLIBCXX__) && defined(__cpp_rtti)
-  if (const std::type_info* type = e.__cxa_exception_type(); type && *type != typeid(user_error)) {
-    thread_local std::vector<std::pair<const std::type_info*, std::string>> kinds;
-    for (const auto& [t, k] : kinds)
-      if (*t == *type) return k;
-    std::string k = kind_of_uncached(e);
-    if (kinds.size() < 64) kinds.emplace_back(type, k);  // a run throws few distinct types
-    return k;
-  }
-#endif
-  return kind_of_uncached(e);
-}
-
-std::string kind_of(const std::exception_ptr& e) {
-  // Handlers, renderings and state checks ask one exception its kind again and
-  // again, and each answer may cost a rethrow: remember the last one.
-  thread_local std::exception_ptr last;
-  thread_local std::string last_kind;
-  if (e != last) {
-    last_kind = kind_by_type(e);
-    last = e;
-  }
-  return last_kind;
-}
-
-std::string render_exception(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const user_error& u) {
-    return u.kind() + "(" + u.message() + ")";
-  } catch (const weft::exception_group& g) {
-    std::string out = "ExceptionGroup[";
-    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
-    return out + "]";
-  } catch (...) {
-    return kind_of(e);  // asyncio's own exceptions render by their type alone
-  }
-}
-
-/// Rendering a primitive is bad input: the caller reports it.
-struct unrenderable {};
-
-std::string render(const value& v);
-
-std::string render_task_state(const weft::task<value>& t) {
-  if (!t.done()) return "pending";
-  if (t.cancelled()) return "cancelled";
-  if (std::exception_ptr e = t.exception()) return "raised " + render_exception(e);
-  return "result " + render(const_cast<weft::task<value>&>(t).result());
-}
-
-std::string render(const value& v) {
-  struct visitor {
-    std::string operator()(std::monostate) const { return "None"; }
-    std::string operator()(bool b) const { return b ? "True" : "False"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(const std::string& s) const { return s; }
-    std::string operator()(const weft::task<value>& t) const { return "<" + t.get_name() + ">"; }
-    std::string operator()(const std::exception_ptr& e) const { return render_exception(e); }
-    std::string operator()(const list_ptr& l) const {
-      std::string out = "[";
-      for (std::size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + render(l->items[i]);
-      return out + "]";
-    }
-    std::string operator()(const task_set& set) const {
-      std::vector<std::string> names;
-      for (const auto& t : set.tasks) names.push_back(t.get_name());
-      std::sort(names.begin(), names.end());  // code-point order (byte order of UTF-8)
-      std::string out = "{";
-      for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
-      return out + "}";
-    }
-    std::string operator()(const primitive_ptr&) const { throw unrenderable{}; }
-  };
-  return std::visit(visitor{}, v.v);
-}
-
-/// Python's ==, where True == 1.
-bool equal(const value& a, const value& b) {
-  auto as_int = [](const value& x) -> std::optional<std::int64_t> {
-    if (auto* i = std::get_if<std::int64_t>(&x.v)) return *i;
-    if (auto* b = std::get_if<bool>(&x.v)) return *b ? 1 : 0;
-    return std::nullopt;
-  };
-  if (auto x = as_int(a), y = as_int(b); x && y) return *x == *y;
-  if (a.v.index() != b.v.index()) return false;
-  if (auto* s = std::get_if<std::string>(&a.v)) return *s == std::get<std::string>(b.v);
-  if (std::holds_alternative<std::monostate>(a.v)) return true;
-  if (auto* t = std::get_if<weft::task<value>>(&a.v)) return *t == std::get<weft::task<value>>(b.v);
-  if (auto* e = std::get_if<std::exception_ptr>(&a.v)) return *e == std::get<std::exception_ptr>(b.v);
-  if (auto* p = std::get_if<primitive_ptr>(&a.v)) return *p == std::get<primitive_ptr>(b.v);
-  if (auto* ts = std::get_if<task_set>(&a.v)) {
-    // Python set equality: same members
-    auto& other = std::get<task_set>(b.v).tasks;
-    if (ts->tasks.size() != other.size()) return false;
-    for (const auto& t : ts->tasks)
-      if (std::find(other.begin(), other.end(), t) == other.end()) return false;
-    return true;
-  }
-  const list_ptr& pa = std::get<list_ptr>(a.v);
-  const list_ptr& pb = std::get<list_ptr>(b.v);
-  if (pa == pb) return true;  // the same list (Python compares identity first)
-  auto& la = pa->items;
-  auto& lb = pb->items;
-  if (la.size() != lb.size()) return false;
-  for (std::size_t i = 0; i < la.size(); ++i)
-    if (!equal(la[i], lb[i])) return false;
-  return true;
-}
-
-/// Does a handler for `kind` catch `e`? BaseException catches all, Exception
-/// all but CancelledError (a BaseException), any other kind its own class.
-bool matches(const std::string& kind, const std::exception_ptr& e) {
-  const std::string k = kind_of(e);
-  if (kind == "BaseException") return true;
-  if (kind == "Exception") return k != "CancelledError" && k != "BaseException";
-  return kind == k;
-}
-
-// ---- the interpreter ----
 
 /// How a body ended: it ran to its end, it returned, it raised (the exception
 /// is in frame::raised), or the run was aborted (an assert failed, a limit was
@@ -905,11 +674,6 @@ class interpreter {
   value add(frame& f, const statement& s) {
     value& cur = read(f, s, "var", s.var);
     value rhs = eval(f, s, "value", *s.value);
-    auto as_int = [](const value& x) -> std::optional<std::int64_t> {
-      if (auto* i = std::get_if<std::int64_t>(&x.v)) return *i;
-      if (auto* b = std::get_if<bool>(&x.v)) return *b ? 1 : 0;
-      return std::nullopt;
-    };
     if (auto a = as_int(cur), b = as_int(rhs); a && b) {
       std::int64_t sum = *a + *b;
       if (sum < -(std::int64_t{1} << 31) || sum >= (std::int64_t{1} << 31))
@@ -923,19 +687,7 @@ class interpreter {
         bad(s, "value", "the string grew beyond " + std::to_string(limits{}.max_string_bytes * 16) + " bytes");
       return {*x + *y};
     }
-    auto kind = [](const value& v) -> std::string {
-      switch (v.v.index()) {
-        case 0: return "None";
-        case 1: case 2: return "an integer";
-        case 3: return "a string";
-        case 4: return "a task";
-        case 5: return "an exception";
-        case 6: return "a list";
-        case 7: return "a set of tasks";
-        default: return "a primitive";
-      }
-    };
-    bad(s, "value", "add needs two integers or two strings, not " + kind(cur) + " and " + kind(rhs));
+    bad(s, "value", std::string("add needs two integers or two strings, not ") + type_name(cur) + " and " + type_name(rhs));
   }
 
   /// A body run where weft must see its exception raised: a timeout's or a
@@ -1006,7 +758,8 @@ class interpreter {
 };
 
 }  // namespace
+}  // namespace impl
 
-execution run(const program& prog, const run_options& opts) { return interpreter(prog, opts).run(); }
+execution run(const program& prog, const run_options& opts) { return impl::interpreter(prog, opts).run(); }
 
 }  // namespace weft::scenario
