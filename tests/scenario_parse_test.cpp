@@ -97,7 +97,7 @@ std::string ending_name(sc::ending e) {
   return "?";
 }
 
-std::string describe(const sc::run_result& r) {
+std::string describe(const sc::execution& r) {
   std::string s = "the run ended (" + ending_name(r.end) + ") with the trace:";
   for (const auto& l : r.trace) s += "\n    " + clip(l);
   return s;
@@ -107,7 +107,7 @@ std::string describe(const sc::run_result& r) {
 /// bad_input is described as such, so the comparison with the .err fails clearly.
 std::string error_of_file(const std::string& file) {
   try {
-    sc::run_result r = sc::run(sc::parse_file(file));
+    sc::execution r = sc::run(sc::parse_file(file));
     return "(no error: " + describe(r) + ")";
   } catch (const sc::bad_input& e) {
     return replace_all(e.what(), file, "FILE");
@@ -234,7 +234,7 @@ std::string outcome_of(const std::string& text, const sc::run_options& opts = {}
 
 /// A check for child(): the run ends at the step limit with "= step limit" last.
 std::string expect_step_limit(const std::string& text, const sc::run_options& opts) {
-  sc::run_result r;
+  sc::execution r;
   try {
     r = sc::run(sc::parse(text, "FILE"), opts);
   } catch (const sc::bad_input& e) {
@@ -248,7 +248,7 @@ std::string expect_step_limit(const std::string& text, const sc::run_options& op
 /// A check for child(): the run ends with exactly the trace `want`.
 std::string expect_trace(const std::string& text, const std::vector<std::string>& want,
                          const sc::run_options& opts = {}) {
-  sc::run_result r;
+  sc::execution r;
   try {
     r = sc::run(sc::parse(text, "FILE"), opts);
   } catch (const sc::bad_input& e) {
@@ -578,7 +578,7 @@ const char* const spawns_itself_forever = R"({"coros": {
   "again": [{"op": "log", "msg": "again"}, {"op": "spawn", "var": "t", "coro": "again"}]}})";
 
 TEST(ScenarioRunTest, ProgramThatSpawnsItselfForeverStopsAtTheStepLimit) {
-  const sc::run_result r = sc::run(sc::parse(spawns_itself_forever, "FILE"), {.max_steps = 10000});
+  const sc::execution r = sc::run(sc::parse(spawns_itself_forever, "FILE"), {.max_steps = 10000});
   EXPECT_EQ(r.end, sc::ending::step_limit);
   ASSERT_FALSE(r.trace.empty());
   EXPECT_EQ(r.trace.back(), "= step limit");

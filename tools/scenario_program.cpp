@@ -12,17 +12,15 @@ weft::sim::program sim_program(const program& prog, failure_options opts) {
     weft::sim::run_result out;
     out.trace = std::move(r.trace);
     switch (r.end) {
-      case ending::assertion_failed:
-        out.failed = failure{failure_kind::assertion, out.trace.back().substr(std::string_view("= assertion failed: ").size()), {}};
-        break;
+      case ending::assertion_failed: out.failed = failure{failure_kind::assertion, std::move(r.assertion), {}}; break;
       case ending::step_limit:
         out.failed = failure{failure_kind::step_limit, "the program did not end (livelock?)", {}};
         break;
       case ending::deadlock: out.failed = failure{failure_kind::deadlock, {}, std::move(r.pending)}; break;
       case ending::completed:
-        for (const auto& line : out.trace)
-          if (line.rfind("= main raised ", 0) == 0) out.failed = failure{failure_kind::exception, line.substr(14), {}};
-        if (!out.failed && opts.fail_on_unretrieved && !r.unretrieved.empty()) {
+        if (!r.main_raised.empty()) {
+          out.failed = failure{failure_kind::exception, std::move(r.main_raised), {}};
+        } else if (opts.fail_on_unretrieved && !r.unretrieved.empty()) {
           std::string lost = r.unretrieved[0];
           for (std::size_t i = 1; i < r.unretrieved.size(); ++i) lost += "; " + r.unretrieved[i];
           out.failed = failure{failure_kind::unretrieved, std::move(lost), {}};

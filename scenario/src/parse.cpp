@@ -1,66 +1,27 @@
 #include "weft/scenario/parse.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <set>
-#include <sstream>
-#include <string_view>
-#include <vector>
+#include <utility>
 
-#include <nlohmann/json.hpp>
+#include "json_document.hpp"
 
 namespace weft::scenario {
 
-using json = nlohmann::json;
+using parsing::escape_pointer_token;
+using parsing::json;
+using parsing::shown;
 
 bad_input::bad_input(const std::string& file, const std::string& where, const std::string& problem)
     : std::runtime_error(file + ": " + (where.empty() ? "" : where + ": ") + problem), where_(where), problem_(problem) {}
 
-const char* op_name(op o) noexcept {
-  switch (o) {
-    case op::log: return "log";
-    case op::sleep: return "sleep";
-    case op::spawn: return "spawn";
-    case op::await_: return "await";
-    case op::cancel: return "cancel";
-    case op::state: return "state";
-    case op::return_: return "return";
-    case op::raise: return "raise";
-    case op::reraise: return "reraise";
-    case op::try_: return "try";
-    case op::gather: return "gather";
-    case op::wait: return "wait";
-    case op::wait_for: return "wait_for";
-    case op::shield: return "shield";
-    case op::timeout: return "timeout";
-    case op::timeout_at: return "timeout_at";
-    case op::reschedule: return "reschedule";
-    case op::expired: return "expired";
-    case op::taskgroup: return "taskgroup";
-    case op::uncancel: return "uncancel";
-    case op::cancelling: return "cancelling";
-    case op::eager_factory: return "eager_factory";
-    case op::set: return "set";
-    case op::add: return "add";
-    case op::assert_: return "assert";
-    case op::event: return "event";
-    case op::event_set: return "event_set";
-    case op::event_clear: return "event_clear";
-    case op::event_wait: return "event_wait";
-    case op::lock: return "lock";
-    case op::semaphore: return "semaphore";
-    case op::acquire: return "acquire";
-    case op::release: return "release";
-    case op::locked: return "locked";
-    case op::queue: return "queue";
-    case op::put: return "put";
-    case op::get: return "get";
-    case op::task_done: return "task_done";
-    case op::join: return "join";
-  }
-  return "?";
+std::string_view op_name(const op& o) noexcept {
+  return std::visit([](const auto& x) { return std::remove_cvref_t<decltype(x)>::name; }, o);
 }
 
 namespace {
@@ -85,194 +46,53 @@ bool is_identifier(const std::string& s) {
 
 bool is_variable(const std::string& s) { return is_identifier(s[0] == '.' && s.size() > 1 ? s.substr(1) : s); }
 
-struct op_spec {
-  op kind;
-  std::vector<std::string_view> required;
-  std::vector<std::string_view> optional;
+class op_reader;
+
+/// How to read one op: its name, its fields, and its type's read().
+struct op_entry {
+  std::string_view name;
+  const op_fields* fields;
+  op (*read)(op_reader&);
 };
 
-const std::map<std::string, op_spec>& op_specs() {
-  static const std::map<std::string, op_spec> specs{
-      {"log", {op::log, {"msg"}, {}}},
-      {"sleep", {op::sleep, {"d"}, {}}},
-      {"spawn", {op::spawn, {"var", "coro"}, {"name", "group", "eager"}}},
-      {"await", {op::await_, {"aw"}, {"into"}}},
-      {"cancel", {op::cancel, {"var"}, {"msg", "into"}}},
-      {"state", {op::state, {"var"}, {}}},
-      {"return", {op::return_, {}, {"value"}}},
-      {"raise", {op::raise, {"exc"}, {"msg"}}},
-      {"reraise", {op::reraise, {}, {}}},
-      {"try", {op::try_, {"body"}, {"handlers", "finally"}}},
-      {"gather", {op::gather, {"items"}, {"return_exceptions", "into"}}},
-      {"wait", {op::wait, {"items"}, {"timeout", "return_when", "into"}}},
-      {"wait_for", {op::wait_for, {"aw", "timeout"}, {"into"}}},
-      {"shield", {op::shield, {"aw"}, {"into"}}},
-      {"timeout", {op::timeout, {"d", "body"}, {"as"}}},
-      {"timeout_at", {op::timeout_at, {"when", "body"}, {"as"}}},
-      {"reschedule", {op::reschedule, {"cm"}, {"when", "d"}}},
-      {"expired", {op::expired, {"cm"}, {}}},
-      {"taskgroup", {op::taskgroup, {"as", "body"}, {}}},
-      {"uncancel", {op::uncancel, {}, {"into"}}},
-      {"cancelling", {op::cancelling, {}, {}}},
-      {"eager_factory", {op::eager_factory, {}, {"on"}}},
-      {"set", {op::set, {"var", "value"}, {}}},
-      {"add", {op::add, {"var", "value"}, {}}},
-      {"assert", {op::assert_, {"var", "eq"}, {}}},
-      {"event", {op::event, {"var"}, {}}},
-      {"event_set", {op::event_set, {"var"}, {}}},
-      {"event_clear", {op::event_clear, {"var"}, {}}},
-      {"event_wait", {op::event_wait, {"var"}, {}}},
-      {"lock", {op::lock, {"var"}, {}}},
-      {"semaphore", {op::semaphore, {"var"}, {"value", "bounded"}}},
-      {"acquire", {op::acquire, {"var"}, {}}},
-      {"release", {op::release, {"var"}, {}}},
-      {"locked", {op::locked, {"var"}, {}}},
-      {"queue", {op::queue, {"var"}, {"maxsize", "kind"}}},
-      {"put", {op::put, {"var", "value"}, {"nowait"}}},
-      {"get", {op::get, {"var"}, {"into", "nowait"}}},
-      {"task_done", {op::task_done, {"var"}, {}}},
-      {"join", {op::join, {"var"}, {}}},
-  };
-  return specs;
+template <class Op>
+op read_op(op_reader& r) {
+  Op o;
+  o.read(r);
+  return o;
 }
 
-std::string escape_pointer_token(const std::string& t) {
-  std::string out;
-  for (char c : t) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
+/// Every alternative of `op`, sorted by name for lookup.
+template <std::size_t... I>
+constexpr std::array<op_entry, sizeof...(I)> make_op_table(std::index_sequence<I...>) {
+  std::array<op_entry, sizeof...(I)> t{op_entry{std::variant_alternative_t<I, op>::name,
+                                                &std::variant_alternative_t<I, op>::fields,
+                                                &read_op<std::variant_alternative_t<I, op>>}...};
+  std::sort(t.begin(), t.end(), [](const op_entry& a, const op_entry& b) { return a.name < b.name; });
+  return t;
+}
+constexpr auto op_table = make_op_table(std::make_index_sequence<std::variant_size_v<op>>{});
+
+const op_entry* find_op(std::string_view name) {
+  auto it = std::lower_bound(op_table.begin(), op_table.end(), name,
+                             [](const op_entry& e, std::string_view n) { return e.name < n; });
+  return it != op_table.end() && it->name == name ? &*it : nullptr;
 }
 
-/// Shows raw bytes of a message as \xNN, so an error never writes binary to a terminal.
-std::string printable(const std::string& m) {
-  std::string out;
-  for (unsigned char c : m) {
-    if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    }
-  }
-  return out;
+bool takes_field(const op_fields& f, std::string_view key) {
+  for (std::string_view n : f.required)
+    if (!n.empty() && key == n) return true;
+  for (std::string_view n : f.optional)
+    if (!n.empty() && key == n) return true;
+  return false;
 }
-
-/// A name as shown in a message: a huge one is cut short.
-std::string shown(const std::string& name) {
-  if (name.size() <= 80) return printable(name);
-  return printable(name.substr(0, 60)) + "... (" + std::to_string(name.size()) + " bytes)";
-}
-
-/// Refuses what is not text: invalid UTF-8 or a control character other than
-/// tab, newline and carriage return, with its place.
-void check_text_bytes(std::string_view t, const std::string& file) {
-  std::size_t line = 1, column = 1;
-  for (std::size_t i = 0; i < t.size();) {
-    auto c = static_cast<unsigned char>(t[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = len != 0 && i + len <= t.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(t[i + k]) & 0xC0) == 0x80;
-    if (len == 1) ok = c >= 0x20 ? c != 0x7f : (c == '\t' || c == '\n' || c == '\r');
-    if (!ok) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "0x%02X", c);
-      throw bad_input(file, "", std::string("not a text file (byte ") + buf + " at line " + std::to_string(line) +
-                                    ", column " + std::to_string(column) + ")");
-    }
-    if (c == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-    i += len;
-  }
-}
-
-/// Builds the document while refusing what a scenario never needs: nesting
-/// deeper than the limit, duplicate keys, integers beyond 64 bits. Linear in
-/// the input (nlohmann's parser callback is not: it rescans arrays).
-class checked_sax : public nlohmann::detail::json_sax_dom_parser<json> {
-  using base = nlohmann::detail::json_sax_dom_parser<json>;
-
- public:
-  /// A body nests in at most four JSON levels (statement, field, handler list, handler).
-  checked_sax(json& doc, std::size_t body_depth) : base(doc, true), max_depth_(4 * body_depth + 8), body_depth_(body_depth) {}
-  std::string error, syntax_error;
-
-  bool start_object(std::size_t n) {
-    if (!deeper()) return false;
-    keys_.emplace_back();
-    return base::start_object(n);
-  }
-  bool end_object() {
-    --depth_;
-    keys_.pop_back();
-    return base::end_object();
-  }
-  bool start_array(std::size_t n) { return deeper() && base::start_array(n); }
-  bool end_array() {
-    --depth_;
-    return base::end_array();
-  }
-  bool key(std::string& k) {
-    if (!keys_.back().insert(k).second) {
-      error = "not valid JSON: duplicate key '" + shown(k) + "'";
-      return false;
-    }
-    return base::key(k);
-  }
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string& token, const Exception& e) {
-    if (e.id == 406) {  // out_of_range: a number too large for a double
-      error = "number " + shown(token) + " is out of range";
-      return false;
-    }
-    std::string what = e.what();
-    auto p = what.find("] ");
-    syntax_error = p == std::string::npos ? what : what.substr(p + 2);
-    return false;
-  }
-
- private:
-  bool deeper() {
-    if (++depth_ <= max_depth_) return true;
-    error = "nesting too deep (more than " + std::to_string(body_depth_) + " levels of bodies)";
-    return false;
-  }
-  std::size_t depth_ = 0, max_depth_, body_depth_;
-  std::vector<std::set<std::string>> keys_;
-};
 
 class parser {
  public:
-  void check_text(std::string_view text) const { check_text_bytes(text, file_); }
-
   parser(std::string file, const limits& lim) : file_(std::move(file)), lim_(lim) {}
 
   program run(std::string_view text) {
-    if (text.size() > lim_.max_file_bytes)
-      fail("", "file too large (" + std::to_string(text.size()) + " bytes; the limit is " +
-                   std::to_string(lim_.max_file_bytes) + ")");
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
-      fail("", "not valid JSON: the file starts with a UTF-8 byte order mark");
-    check_text(text);
-    json doc;
-    checked_sax sax(doc, lim_.max_depth);
-    bool ok = false;
-    try {
-      ok = json::sax_parse(text, &sax);
-    } catch (const json::exception& e) {
-      std::string what = e.what();
-      auto p = what.find("] ");
-      fail("", "not valid JSON: " + printable(p == std::string::npos ? what : what.substr(p + 2)));
-    }
-    if (!sax.error.empty()) fail("", sax.error);
-    if (!ok) fail("", "not valid JSON: " + printable(sax.syntax_error));
+    json doc = parsing::read_document(text, file_, lim_);
     program prog;
     prog.file = file_;
     if (!doc.is_object()) fail("", "a scenario must be a JSON object");
@@ -280,7 +100,7 @@ class parser {
       if (key == "version") {
         if (!v.is_number_integer() || v.get<std::int64_t>() != 1) fail("/version", "version must be 1");
       } else if (key == "main") {
-        prog.main = name_string(v, "/main");
+        prog.main = string_field(v, "/main");
         if (!is_identifier(prog.main)) fail("/main", "'" + shown(prog.main) + "' is not a coroutine name");
       } else if (key == "name") {
         if (v.is_string()) prog.name = v.get<std::string>();
@@ -306,15 +126,10 @@ class parser {
     return prog;
   }
 
- private:
+  // ---- field values, for op_reader ----
+
   [[noreturn]] void fail(const std::string& where, const std::string& problem) const {
     throw bad_input(file_, where, problem);
-  }
-
-  void check_length(const std::string& s, const std::string& where) const {
-    if (s.size() > lim_.max_string_bytes)
-      fail(where, "string too long (" + std::to_string(s.size()) + " bytes; the limit is " +
-                      std::to_string(lim_.max_string_bytes) + ")");
   }
 
   std::string string_field(const json& v, const std::string& where) const {
@@ -324,15 +139,20 @@ class parser {
     return s;
   }
 
-  std::string name_string(const json& v, const std::string& where) const { return string_field(v, where); }
-
   std::string variable(const json& v, const std::string& where) const {
     std::string s = string_field(v, where);
     if (!is_variable(s)) fail(where, "'" + shown(s) + "' is not a valid variable name");
     return s;
   }
 
-  std::int64_t integer(const json& v, const std::string& where, std::int64_t lo, std::int64_t hi) const {
+  /// A coroutine's name, resolved once every coroutine is known.
+  std::string coro_name(const json& v, const std::string& where) {
+    std::string s = string_field(v, where);
+    coro_refs_.emplace_back(where, s);
+    return s;
+  }
+
+  std::int64_t integer(const json& v, const std::string& where, std::int64_t lo = int_min, std::int64_t hi = int_max) const {
     if (v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>() && v.get<double>() != 0)
       fail(where, "integer out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");  // past 64 bits
     if (!v.is_number_integer()) fail(where, v.is_number() ? "expected an integer, not a fraction" : "expected an integer");
@@ -365,7 +185,7 @@ class parser {
       o.b = v.get<bool>();
     } else if (v.is_number_integer()) {
       o.k = operand::kind::integer;
-      o.i = integer(v, where, int_min, int_max);
+      o.i = integer(v, where);
     } else if (v.is_string()) {
       o.s = string_field(v, where);
       o.k = operand::kind::string;
@@ -389,16 +209,17 @@ class parser {
       a.name = variable(v["task"], where + "/task");
     } else {
       a.is_task = false;
-      a.name = string_field(v["coro"], where + "/coro");
-      coro_refs_.emplace_back(where + "/coro", a.name);
+      a.name = coro_name(v["coro"], where + "/coro");
     }
     return a;
   }
 
-  void check_kind(const std::string& kind, const std::string& where, bool for_raise) const {
+  std::string exception_kind(const json& v, const std::string& where, bool for_raise) const {
+    std::string kind = string_field(v, where);
     if (!is_identifier(kind)) fail(where, "'" + shown(kind) + "' is not a valid exception kind");
     if (for_raise && reserved_kinds().count(kind))
       fail(where, "'" + kind + "' is reserved: raise a user kind (any other identifier)");
+    return kind;
   }
 
   std::string log_message(const json& v, const std::string& where) const {
@@ -415,6 +236,13 @@ class parser {
     return m;
   }
 
+  void check_task_name(const std::string& n, const std::string& where) const {
+    if (n.empty()) fail(where, "a task name must not be empty");
+    if (n.rfind("Task-", 0) == 0) fail(where, "task name '" + shown(n) + "' must not start with 'Task-' (asyncio's automatic names)");
+    if (n[0] == '~') fail(where, "task name '" + shown(n) + "' must not start with '~' (the trace's label for unnamed tasks)");
+    if (n == "main") fail(where, "task name 'main' is reserved for the main task");
+  }
+
   body parse_body(const json& v, const std::string& where, std::size_t depth, bool in_handler) {
     if (depth > lim_.max_depth) fail(where, "nesting too deep (more than " + std::to_string(lim_.max_depth) + " levels)");
     if (!v.is_array()) fail(where, "a body must be a list of statements");
@@ -425,221 +253,122 @@ class parser {
     return out;
   }
 
-  statement parse_statement(const json& v, const std::string& where, std::size_t depth, bool in_handler) {
-    if (++statements_ > lim_.max_statements)
-      fail(where, "too many statements (the limit is " + std::to_string(lim_.max_statements) + ")");
-    if (!v.is_object()) fail(where, "a statement must be an object with an 'op'");
-    if (!v.contains("op")) fail(where, "missing field 'op'");
-    std::string name = string_field(v["op"], where + "/op");
-    auto it = op_specs().find(name);
-    if (it == op_specs().end()) fail(where + "/op", "unknown op '" + shown(name) + "'");
-    const op_spec& spec = it->second;
-    for (auto& [key, _] : v.items()) {
-      if (key == "op") continue;
-      bool known = false;
-      for (std::string_view f : spec.required) known |= key == f;
-      for (std::string_view f : spec.optional) known |= key == f;
-      if (!known) fail(where + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for op '" + name + "'");
+  std::vector<handler> parse_handlers(const json& hs, const std::string& where, std::size_t depth) {
+    if (!hs.is_array()) fail(where, "handlers must be a list");
+    std::vector<handler> out;
+    for (std::size_t i = 0; i < hs.size(); ++i) {
+      std::string hw = where + "/" + std::to_string(i);
+      const json& h = hs[i];
+      if (!h.is_object()) fail(hw, "a handler must be an object with 'exc' and 'body'");
+      for (auto& [key, _] : h.items())
+        if (key != "exc" && key != "as" && key != "body")
+          fail(hw + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for a handler");
+      if (!h.contains("exc")) fail(hw, "missing field 'exc' for a handler");
+      if (!h.contains("body")) fail(hw, "missing field 'body' for a handler");
+      handler hd;
+      hd.exc = exception_kind(h["exc"], hw + "/exc", false);
+      if (h.contains("as")) hd.as = variable(h["as"], hw + "/as");
+      hd.stmts = parse_body(h["body"], hw + "/body", depth, true);
+      out.push_back(std::move(hd));
     }
-    for (std::string_view f : spec.required)
-      if (!v.contains(f)) fail(where, "missing field '" + std::string(f) + "' for op '" + name + "'");
-
-    statement s;
-    s.kind = spec.kind;
-    s.where = where;
-    auto has = [&](const char* f) { return v.contains(f); };
-    auto at = [&](const char* f) { return where + "/" + f; };
-    switch (spec.kind) {
-      case op::log:
-        s.msg = log_message(v["msg"], at("msg"));
-        break;
-      case op::sleep:
-        s.ticks = ticks(v["d"], at("d"), false);
-        break;
-      case op::spawn:
-        s.var = variable(v["var"], at("var"));
-        s.coro = string_field(v["coro"], at("coro"));
-        coro_refs_.emplace_back(at("coro"), s.coro);
-        if (has("name")) {
-          s.name = string_field(v["name"], at("name"));
-          check_task_name(*s.name, at("name"));
-        } else {
-          check_task_name(s.var, at("var"));
-        }
-        if (has("group")) s.group = variable(v["group"], at("group"));
-        if (has("eager")) s.eager = boolean(v["eager"], at("eager"));
-        if (has("group") && has("eager"))
-          fail(where, "'group' and 'eager' together: TaskGroup.create_task has no eager_start in 3.13");
-        break;
-      case op::await_:
-      case op::shield:
-        s.aw = parse_awaitable(v["aw"], at("aw"));
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        break;
-      case op::wait_for:
-        s.aw = parse_awaitable(v["aw"], at("aw"));
-        s.ticks = ticks(v["timeout"], at("timeout"), true);
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        break;
-      case op::cancel:
-        s.var = variable(v["var"], at("var"));
-        if (has("msg") && !v["msg"].is_null()) s.cancel_msg = string_field(v["msg"], at("msg"));
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        break;
-      case op::state:
-      case op::event:
-      case op::event_set:
-      case op::event_clear:
-      case op::event_wait:
-      case op::lock:
-      case op::acquire:
-      case op::release:
-      case op::locked:
-      case op::task_done:
-      case op::join:
-        s.var = variable(v["var"], at("var"));
-        break;
-      case op::return_:
-        if (has("value")) s.value = parse_operand(v["value"], at("value"));
-        break;
-      case op::raise:
-        s.exc = string_field(v["exc"], at("exc"));
-        check_kind(s.exc, at("exc"), true);
-        if (has("msg")) s.msg = string_field(v["msg"], at("msg"));
-        break;
-      case op::reraise:
-        if (!in_handler) fail(where, "reraise outside an exception handler");
-        break;
-      case op::try_: {
-        s.stmts = parse_body(v["body"], at("body"), depth + 1, in_handler);
-        if (has("handlers")) {
-          const json& hs = v["handlers"];
-          if (!hs.is_array()) fail(at("handlers"), "handlers must be a list");
-          for (std::size_t i = 0; i < hs.size(); ++i) {
-            std::string hw = at("handlers") + "/" + std::to_string(i);
-            const json& h = hs[i];
-            if (!h.is_object()) fail(hw, "a handler must be an object with 'exc' and 'body'");
-            for (auto& [key, _] : h.items())
-              if (key != "exc" && key != "as" && key != "body")
-                fail(hw + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for a handler");
-            if (!h.contains("exc")) fail(hw, "missing field 'exc' for a handler");
-            if (!h.contains("body")) fail(hw, "missing field 'body' for a handler");
-            handler hd;
-            hd.exc = string_field(h["exc"], hw + "/exc");
-            check_kind(hd.exc, hw + "/exc", false);
-            if (h.contains("as")) hd.as = variable(h["as"], hw + "/as");
-            hd.stmts = parse_body(h["body"], hw + "/body", depth + 1, true);
-            s.handlers.push_back(std::move(hd));
-          }
-        }
-        if (has("finally")) {
-          s.has_finally = true;
-          s.finally_stmts = parse_body(v["finally"], at("finally"), depth + 1, in_handler);
-        }
-        break;
-      }
-      case op::gather:
-      case op::wait: {
-        const json& items = v["items"];
-        if (!items.is_array()) fail(at("items"), "items must be a list of awaitables");
-        for (std::size_t i = 0; i < items.size(); ++i) {
-          std::string iw = at("items") + "/" + std::to_string(i);
-          awaitable_ref a = parse_awaitable(items[i], iw);
-          if (spec.kind == op::wait && !a.is_task) fail(iw, "wait takes tasks only ({\"task\": VAR})");
-          s.items.push_back(std::move(a));
-        }
-        if (spec.kind == op::gather && has("return_exceptions"))
-          s.return_exceptions = boolean(v["return_exceptions"], at("return_exceptions"));
-        if (spec.kind == op::wait) {
-          if (has("timeout")) s.ticks = ticks(v["timeout"], at("timeout"), true);
-          s.return_when = "ALL_COMPLETED";
-          if (has("return_when")) {
-            s.return_when = string_field(v["return_when"], at("return_when"));
-            if (s.return_when != "FIRST_COMPLETED" && s.return_when != "FIRST_EXCEPTION" && s.return_when != "ALL_COMPLETED")
-              fail(at("return_when"), "return_when must be FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED");
-          }
-        }
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        break;
-      }
-      case op::timeout:
-      case op::timeout_at:
-        s.ticks = ticks(v[spec.kind == op::timeout ? "d" : "when"], at(spec.kind == op::timeout ? "d" : "when"), true);
-        s.ticks_relative = spec.kind == op::timeout;
-        if (has("as")) s.as = variable(v["as"], at("as"));
-        s.stmts = parse_body(v["body"], at("body"), depth + 1, in_handler);
-        break;
-      case op::reschedule:
-        s.cm = variable(v["cm"], at("cm"));
-        if (has("when") == has("d")) fail(where, "reschedule takes exactly one of 'when' and 'd'");
-        s.ticks_relative = has("d");
-        s.ticks = ticks(v[has("d") ? "d" : "when"], at(has("d") ? "d" : "when"), true);
-        break;
-      case op::expired:
-        s.cm = variable(v["cm"], at("cm"));
-        break;
-      case op::taskgroup:
-        s.as = variable(v["as"], at("as"));
-        s.stmts = parse_body(v["body"], at("body"), depth + 1, in_handler);
-        break;
-      case op::uncancel:
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        break;
-      case op::cancelling:
-        break;
-      case op::eager_factory:
-        if (has("on")) s.on = boolean(v["on"], at("on"));
-        break;
-      case op::set:
-      case op::add:
-        s.var = variable(v["var"], at("var"));
-        s.value = parse_operand(v["value"], at("value"));
-        break;
-      case op::assert_:
-        s.var = variable(v["var"], at("var"));
-        s.value = parse_operand(v["eq"], at("eq"));
-        break;
-      case op::semaphore:
-        s.var = variable(v["var"], at("var"));
-        s.count = has("value") ? integer(v["value"], at("value"), int_min, int_max) : 1;
-        if (has("bounded")) s.bounded = boolean(v["bounded"], at("bounded"));
-        break;
-      case op::queue:
-        s.var = variable(v["var"], at("var"));
-        if (has("maxsize")) s.count = integer(v["maxsize"], at("maxsize"), int_min, int_max);
-        s.queue_kind = "fifo";
-        if (has("kind")) {
-          s.queue_kind = string_field(v["kind"], at("kind"));
-          if (s.queue_kind != "fifo" && s.queue_kind != "lifo" && s.queue_kind != "priority")
-            fail(at("kind"), "kind must be fifo, lifo or priority");
-        }
-        break;
-      case op::put:
-        s.var = variable(v["var"], at("var"));
-        s.value = parse_operand(v["value"], at("value"));
-        if (has("nowait")) s.nowait = boolean(v["nowait"], at("nowait"));
-        break;
-      case op::get:
-        s.var = variable(v["var"], at("var"));
-        if (has("into")) s.into = variable(v["into"], at("into"));
-        if (has("nowait")) s.nowait = boolean(v["nowait"], at("nowait"));
-        break;
-    }
-    return s;
+    return out;
   }
 
-  void check_task_name(const std::string& n, const std::string& where) const {
-    if (n.empty()) fail(where, "a task name must not be empty");
-    if (n.rfind("Task-", 0) == 0) fail(where, "task name '" + shown(n) + "' must not start with 'Task-' (asyncio's automatic names)");
-    if (n[0] == '~') fail(where, "task name '" + shown(n) + "' must not start with '~' (the trace's label for unnamed tasks)");
-    if (n == "main") fail(where, "task name 'main' is reserved for the main task");
+ private:
+  void check_length(const std::string& s, const std::string& where) const {
+    if (s.size() > lim_.max_string_bytes)
+      fail(where, "string too long (" + std::to_string(s.size()) + " bytes; the limit is " +
+                      std::to_string(lim_.max_string_bytes) + ")");
   }
+
+  statement parse_statement(const json& v, const std::string& where, std::size_t depth, bool in_handler);
 
   std::string file_;
   limits lim_;
   std::size_t statements_ = 0;
   std::vector<std::pair<std::string, std::string>> coro_refs_;  // (where, name) to resolve at the end
 };
+
+/// One statement's fields, as the op types' read() take them: each named
+/// field checked and converted, an error naming its place.
+class op_reader {
+ public:
+  op_reader(parser& p, const json& v, const std::string& where, std::size_t depth, bool in_handler)
+      : p_(p), v_(v), where_(where), depth_(depth), in_handler_(in_handler) {}
+
+  bool has(std::string_view f) const { return v_.contains(f); }
+  bool is_null(std::string_view f) const { return v_[f].is_null(); }
+  bool in_handler() const { return in_handler_; }
+  /// Fails the statement as a whole.
+  [[noreturn]] void fail(const std::string& problem) const { p_.fail(where_, problem); }
+
+  std::string string(std::string_view f) const { return p_.string_field(v_[f], at(f)); }
+  std::string variable(std::string_view f) const { return p_.variable(v_[f], at(f)); }
+  std::string coro_name(std::string_view f) { return p_.coro_name(v_[f], at(f)); }
+  std::string task_name(std::string_view f) const {
+    std::string n = string(f);
+    check_task_name(n, f);
+    return n;
+  }
+  /// Checks `name` as a task's name, taken from field `f`.
+  void check_task_name(const std::string& name, std::string_view f) const { p_.check_task_name(name, at(f)); }
+  std::string log_message(std::string_view f) const { return p_.log_message(v_[f], at(f)); }
+  std::string exception_kind(std::string_view f, bool for_raise) const {
+    return p_.exception_kind(v_[f], at(f), for_raise);
+  }
+  /// A string that must be one of `options`.
+  std::string choice(std::string_view f, std::initializer_list<std::string_view> options, const char* problem) const {
+    std::string s = string(f);
+    if (std::find(options.begin(), options.end(), s) == options.end()) p_.fail(at(f), problem);
+    return s;
+  }
+  std::int64_t integer(std::string_view f) const { return p_.integer(v_[f], at(f)); }
+  std::optional<std::int64_t> ticks(std::string_view f, bool nullable) const { return p_.ticks(v_[f], at(f), nullable); }
+  bool boolean(std::string_view f) const { return p_.boolean(v_[f], at(f)); }
+  operand value(std::string_view f) const { return p_.parse_operand(v_[f], at(f)); }
+  awaitable_ref awaitable(std::string_view f) { return p_.parse_awaitable(v_[f], at(f)); }
+  /// A list of awaitables (`tasks_only`: {"task": VAR} each, as wait takes).
+  std::vector<awaitable_ref> awaitables(std::string_view f, bool tasks_only) {
+    const json& items = v_[f];
+    if (!items.is_array()) p_.fail(at(f), "items must be a list of awaitables");
+    std::vector<awaitable_ref> out;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      std::string iw = at(f) + "/" + std::to_string(i);
+      awaitable_ref a = p_.parse_awaitable(items[i], iw);
+      if (tasks_only && !a.is_task) p_.fail(iw, "wait takes tasks only ({\"task\": VAR})");
+      out.push_back(std::move(a));
+    }
+    return out;
+  }
+  scenario::body body(std::string_view f) { return p_.parse_body(v_[f], at(f), depth_ + 1, in_handler_); }
+  std::vector<handler> handlers(std::string_view f) { return p_.parse_handlers(v_[f], at(f), depth_ + 1); }
+
+ private:
+  std::string at(std::string_view f) const { return where_ + "/" + std::string(f); }
+
+  parser& p_;
+  const json& v_;
+  const std::string& where_;
+  std::size_t depth_;
+  bool in_handler_;
+};
+
+statement parser::parse_statement(const json& v, const std::string& where, std::size_t depth, bool in_handler) {
+  if (++statements_ > lim_.max_statements)
+    fail(where, "too many statements (the limit is " + std::to_string(lim_.max_statements) + ")");
+  if (!v.is_object()) fail(where, "a statement must be an object with an 'op'");
+  if (!v.contains("op")) fail(where, "missing field 'op'");
+  std::string name = string_field(v["op"], where + "/op");
+  const op_entry* e = find_op(name);
+  if (!e) fail(where + "/op", "unknown op '" + shown(name) + "'");
+  for (auto& [key, _] : v.items())
+    if (key != "op" && !takes_field(*e->fields, key))
+      fail(where + "/" + escape_pointer_token(shown(key)), "unknown field '" + shown(key) + "' for op '" + name + "'");
+  for (std::string_view f : e->fields->required)
+    if (!f.empty() && !v.contains(f)) fail(where, "missing field '" + std::string(f) + "' for op '" + name + "'");
+  op_reader r(*this, v, where, depth, in_handler);
+  return statement{where, e->read(r)};
+}
 
 }  // namespace
 

@@ -42,11 +42,19 @@ struct run_options {
 /// How a run ended.
 enum class ending { completed, deadlock, assertion_failed, step_limit };
 
-/// A run's trace: one string per line, without newlines.
-struct run_result {
+/// One run of a scenario: its trace, one string per line without newlines,
+/// and how it ended.
+struct execution {
   std::vector<std::string> trace;
   ending end = ending::completed;
   std::uint64_t steps = 0;  // statements executed
+  /// On a completed run whose main raised: the exception as the trace shows
+  /// it ("Boom(x)" of "= main raised Boom(x)"); empty otherwise (a main that
+  /// ended with CancelledError ended cancelled, not raised).
+  std::string main_raised;
+  /// On ending::assertion_failed: what failed ("count == 2 (was 1)" of
+  /// "= assertion failed: count == 2 (was 1)").
+  std::string assertion;
   /// On a deadlock: each pending task and the statement it waits at
   /// ("main at /coros/main/3"), in creation order.
   std::vector<std::string> pending;
@@ -60,6 +68,6 @@ struct run_result {
 /// Runs `prog` and returns its trace. Throws bad_input for errors only a run
 /// can find (reading an unset variable, adding a string to an integer, a value
 /// out of range).
-run_result run(const program& prog, const run_options& opts = {});
+execution run(const program& prog, const run_options& opts = {});
 
 }  // namespace weft::scenario

@@ -1,0 +1,106 @@
+#include "exceptions.hpp"
+
+#include <stdexcept>
+#include <typeinfo>
+#include <utility>
+#include <vector>
+
+#include <weft/weft.hpp>
+
+namespace weft::scenario::impl {
+
+namespace {
+
+/// Does `e` hold an E (one rethrow)?
+template <class E>
+bool is(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const E&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+/// The asyncio or Python class each of weft's exceptions mirrors, the most
+/// derived first, as handler clauses go.
+constexpr std::pair<bool (*)(const std::exception_ptr&), const char*> mirrored[] = {
+    {is<weft::cancelled_error>, "CancelledError"},
+    {is<weft::timeout_error>, "TimeoutError"},
+    {is<weft::invalid_state_error>, "InvalidStateError"},
+    {is<weft::queue_full>, "QueueFull"},
+    {is<weft::queue_empty>, "QueueEmpty"},
+    {is<weft::exception_group>, "ExceptionGroup"},
+    {is<std::invalid_argument>, "ValueError"},
+    {is<std::runtime_error>, "RuntimeError"},
+    {is<std::exception>, "Exception"},
+};
+
+/// The kind by rethrows: one for a user kind; for another, one per class
+/// tried (kind_by_type asks once per thrown type).
+std::string kind_of_uncached(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const user_error& u) {
+    return u.kind();
+  } catch (...) {
+  }
+  for (const auto& [holds, kind] : mirrored)
+    if (holds(e)) return kind;
+  return "BaseException";
+}
+
+/// The kind of a stored exception without a rethrow where the thrown type
+/// alone decides it (every type but user_error, whose kind is its own);
+/// libstdc++ tells a stored exception's type.
+std::string kind_by_type(const std::exception_ptr& e) {
+#if defined(__GLIBCXX__) && defined(__cpp_rtti)
+  if (const std::type_info* type = e.__cxa_exception_type(); type && *type != typeid(user_error)) {
+    thread_local std::vector<std::pair<const std::type_info*, std::string>> kinds;
+    for (const auto& [t, k] : kinds)
+      if (*t == *type) return k;
+    std::string k = kind_of_uncached(e);
+    if (kinds.size() < 64) kinds.emplace_back(type, k);  // a run throws few distinct types
+    return k;
+  }
+#endif
+  return kind_of_uncached(e);
+}
+
+}  // namespace
+
+std::string kind_of(const std::exception_ptr& e) {
+  // Handlers, renderings and state checks ask one exception its kind again and
+  // again, and each answer may cost a rethrow: remember the last one.
+  thread_local std::exception_ptr last;
+  thread_local std::string last_kind;
+  if (e != last) {
+    last_kind = kind_by_type(e);
+    last = e;
+  }
+  return last_kind;
+}
+
+std::string render_exception(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const user_error& u) {
+    return u.kind() + "(" + u.message() + ")";
+  } catch (const weft::exception_group& g) {
+    std::string out = "ExceptionGroup[";
+    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
+    return out + "]";
+  } catch (...) {
+    return kind_of(e);  // asyncio's own exceptions render by their type alone
+  }
+}
+
+bool matches(const std::string& kind, const std::exception_ptr& e) {
+  const std::string k = kind_of(e);
+  if (kind == "BaseException") return true;
+  if (kind == "Exception") return k != "CancelledError" && k != "BaseException";
+  return kind == k;
+}
+
+}  // namespace weft::scenario::impl

@@ -1,0 +1,26 @@
+#pragma once
+/// Events: event, event_set, event_clear, event_wait.
+
+#include "../interpreter_internal.hpp"
+
+namespace weft::scenario::impl {
+
+/// The event in variable `var`.
+inline weft::event& event_var(const context& c, const std::string& var) { return c.prim<weft::event>("var", var, "an event"); }
+
+/// var = asyncio.Event().
+inline void execute(const ops::event& o, context c) { c.assign(o.var, value{primitive::make<weft::event>()}); }
+
+/// event.set().
+inline void execute(const ops::event_set& o, context c) { event_var(c, o.var).set(); }
+
+/// event.clear().
+inline void execute(const ops::event_clear& o, context c) { event_var(c, o.var).clear(); }
+
+/// await event.wait().
+inline weft::coro<flow> execute(const ops::event_wait& o, context c) {
+  co_await event_var(c, o.var).wait();
+  co_return flow::next;
+}
+
+}  // namespace weft::scenario::impl

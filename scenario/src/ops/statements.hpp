@@ -1,0 +1,120 @@
+#pragma once
+/// The plain statements: log, set, add, assert, return, raise, reraise, try,
+/// sleep.
+
+#include "../exceptions.hpp"
+#include "../interpreter_internal.hpp"
+
+namespace weft::scenario::impl {
+
+/// The message with each "{var}" replaced by the variable's rendering.
+inline std::string format_message(const std::string& m, const context& c) {
+  std::string out;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m[i] != '{') {
+      out += m[i];
+      continue;
+    }
+    std::size_t close = m.find('}', i);
+    out += c.show("msg", c.read("msg", m.substr(i + 1, close - i - 1)));
+    i = close;
+  }
+  return out;
+}
+
+/// log: a trace line.
+inline void execute(const ops::log& o, context c) { c.log(format_message(o.msg, c)); }
+
+/// set: var = value.
+inline void execute(const ops::set& o, context c) { c.assign(o.var, c.eval("value", o.value)); }
+
+/// add: var += value, for two ints (kept to 32 bits) or two strings.
+inline void execute(const ops::add& o, context c) {
+  value& cur = c.read("var", o.var);
+  value rhs = c.eval("value", o.value);
+  if (auto a = as_int(cur), b = as_int(rhs); a && b) {
+    std::int64_t sum = *a + *b;
+    if (sum < -(std::int64_t{1} << 31) || sum >= (std::int64_t{1} << 31))
+      c.bad("value", "the sum " + std::to_string(sum) + " is out of range [-2^31, 2^31)");
+    return c.assign(o.var, {sum});
+  }
+  auto* x = std::get_if<std::string>(&cur.v);
+  auto* y = std::get_if<std::string>(&rhs.v);
+  if (x && y) {
+    if (x->size() + y->size() > limits{}.max_string_bytes * 16)
+      c.bad("value", "the string grew beyond " + std::to_string(limits{}.max_string_bytes * 16) + " bytes");
+    return c.assign(o.var, {*x + *y});
+  }
+  c.bad("value", std::string("add needs two integers or two strings, not ") + type_name(cur) + " and " + type_name(rhs));
+}
+
+/// assert: var == eq, or the run ends as "= assertion failed".
+inline flow execute(const ops::assert_& o, context c) {
+  value* got = c.in.lookup(c.f, o.var);
+  value want = c.eval("eq", o.eq);
+  value none;
+  if (equal(got ? *got : none, want)) return flow::next;
+  // Rendered var first: where both are primitives, the error names "var".
+  const std::string was = c.show("var", got ? *got : none);
+  return c.in.fail_assertion(o.var + " == " + c.show("eq", want) + " (was " + was + ")");
+}
+
+/// return [value].
+inline flow execute(const ops::return_& o, context c) {
+  c.f.ret = o.value ? c.eval("value", *o.value) : value{};
+  return flow::returned;
+}
+
+/// raise Kind(msg), Kind a fresh Exception subclass.
+inline flow execute(const ops::raise& o, context c) {
+  c.f.raised = std::make_exception_ptr(user_error(o.exc, o.msg));
+  return flow::raised;
+}
+
+/// A bare raise in an except or finally block.
+inline flow execute(const ops::reraise&, context c) {
+  c.f.raised = c.f.handling.back();
+  return flow::raised;
+}
+
+/// try / except / finally.
+inline weft::coro<flow> execute(const ops::try_& o, context c) {
+  frame& f = c.f;
+  std::exception_ptr pending;
+  flow result = co_await c.in.exec_catching(o.stmts, f, pending);
+  if (result == flow::aborted) co_return flow::aborted;  // no handler, no finally
+  if (pending) {
+    for (const handler& h : o.handlers) {
+      if (!matches(h.exc, pending)) continue;
+      if (h.as) c.assign(*h.as, value{pending});
+      f.handling.push_back(pending);
+      std::exception_ptr from_handler;
+      result = co_await c.in.exec_catching(h.stmts, f, from_handler);
+      f.handling.pop_back();
+      if (result == flow::aborted) co_return flow::aborted;
+      pending = from_handler;
+      break;
+    }
+  }
+  if (o.finally) {
+    // While an exception unwinds, it is the one a bare raise in finally re-raises.
+    if (pending) f.handling.push_back(pending);
+    std::exception_ptr from_finally;
+    flow ffl = co_await c.in.exec_catching(*o.finally, f, from_finally);
+    if (pending) f.handling.pop_back();
+    if (ffl == flow::aborted) co_return flow::aborted;
+    if (from_finally) pending = from_finally;
+    // A return in finally wins over both a return and an exception.
+    else if (ffl == flow::returned) co_return flow::returned;
+  }
+  if (pending) {
+    f.raised = std::move(pending);
+    co_return flow::raised;
+  }
+  co_return result;
+}
+
+/// await asyncio.sleep(d): exec awaits it (see nap).
+inline nap execute(const ops::sleep& o, context c) { return {c.delay("d", o.d)}; }
+
+}  // namespace weft::scenario::impl
