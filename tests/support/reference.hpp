@@ -41,6 +41,15 @@ T run_virtual(weft::coro<T> main) {
   return weft::run(std::move(main), {.clock = &clock});
 }
 
+/// Runs a fresh Program's main_coro() on a virtual clock and expects its log
+/// `ev` to equal CPython's output for NAME.py. Each run has its own log.
+template <class Program>
+void run_and_compare(const std::string& name) {
+  Program program;
+  run_virtual(program.main_coro());
+  expect_reference(name, program.ev);
+}
+
 /// A string for any exception: cancelled_error, std exceptions, or "unknown".
 std::string exception_text(std::exception_ptr e);
 
