@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// The name of the task (one of `tasks`) behind a future as_completed returned.
 std::string name_of(const weft::future<int>& f, const std::vector<weft::task<int>>& tasks) {

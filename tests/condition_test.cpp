@@ -10,13 +10,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// Awaits each task, logging "wI finished" or "wI was cancelled".
 weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
@@ -24,7 +25,7 @@ struct virtual_loop {
   explicit virtual_loop(weft::scheduler* sched = nullptr) : loop({.clock = &clock, .scheduler = sched}) {}
 };
 
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 std::string ms(weft::time_point t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
@@ -22,7 +23,7 @@ struct virtual_loop {
   weft::event_loop loop{{.clock = &clock}};
 };
 
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 template <class F>
 std::string what_of(F&& f) {

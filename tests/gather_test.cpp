@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// f"{type(e).__name__}({e})" for the exceptions these programs raise.
 std::string exc_text(const std::exception_ptr& e) {

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 std::string str(std::int64_t v) { return std::to_string(v); }
 
 /// Awaits each task, logging "wI finished" or "wI was cancelled".

@@ -8,13 +8,13 @@
 #include <string>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 struct outer_cancelled {
   weft_test::event_log ev;

@@ -15,14 +15,14 @@
 #include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
+#include "text.hpp"
 #include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// The name of the current task, or "None" outside of a task.
 std::string current_name() {

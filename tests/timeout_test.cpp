@@ -11,13 +11,13 @@
 #include <string>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// round(when * 1000), or "None": a deadline in ms as the twins print it.
 std::string ms(std::optional<weft::time_point> when) {

@@ -14,14 +14,14 @@
 #include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
+#include "text.hpp"
 #include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 std::string task_name() { return weft::current_task().get_name(); }
 

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// "[a b c]": the tasks' names, as the twins print a set.
 std::string names(const std::vector<weft::task<int>>& fs) {
