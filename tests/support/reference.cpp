@@ -1,5 +1,6 @@
 #include "reference.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -36,24 +37,25 @@ std::vector<std::string> reference_lines(const std::string& name) {
   return lines;
 }
 
-void expect_reference(const std::string& name, const event_log& log) {
-  const std::vector<std::string> want = reference_lines(name);
-  const std::vector<std::string>& got = log.lines();
+void expect_lines(std::string_view what, const std::vector<std::string>& want, const std::vector<std::string>& got) {
   if (want == got) return;
   std::ostringstream diff;
-  diff << "weft's events differ from CPython's (tests/reference/" << name << ".py):\n";
-  std::size_t n = std::max(want.size(), got.size());
-  for (std::size_t i = 0; i < n; ++i) {
+  diff << what << " differs from CPython's (- CPython, + weft):\n";
+  for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
     const std::string* w = i < want.size() ? &want[i] : nullptr;
     const std::string* g = i < got.size() ? &got[i] : nullptr;
     if (w && g && *w == *g) {
       diff << "    " << *w << "\n";
       continue;
     }
-    if (w) diff << "  - " << *w << "   (CPython)\n";
-    if (g) diff << "  + " << *g << "   (weft)\n";
+    if (w) diff << "  - " << *w << "\n";
+    if (g) diff << "  + " << *g << "\n";
   }
   ADD_FAILURE() << diff.str();
+}
+
+void expect_reference(const std::string& name, const event_log& log) {
+  expect_lines("weft's log for tests/reference/" + name + ".py", reference_lines(name), log.lines());
 }
 
 std::string exception_text(std::exception_ptr e) {

@@ -31,6 +31,10 @@ class event_log {
 /// Lines of tests/reference/NAME.out.
 std::vector<std::string> reference_lines(const std::string& name);
 
+/// Expects `got` to equal `want` (CPython's lines), printing both with the
+/// differing lines marked if not; `what` names the output compared.
+void expect_lines(std::string_view what, const std::vector<std::string>& want, const std::vector<std::string>& got);
+
 /// Expects `log` to equal CPython's output for NAME.py, printing a diff if not.
 void expect_reference(const std::string& name, const event_log& log);
 
