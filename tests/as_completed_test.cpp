@@ -40,13 +40,6 @@ struct order {
     throw std::invalid_argument("boom");
   }
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 3; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<void> main_coro() {
     auto a = weft::create_task(work(3s), {.name = "a"});
     auto b = weft::create_task(work(1s), {.name = "b"});
@@ -66,7 +59,7 @@ struct order {
     }
     EXPECT_EQ(yielded, 3) << "a repeated task is yielded once";
     auto d = weft::create_task(work(0s), {.name = "d"});
-    auto t = weft::create_task(ticker());
+    auto t = weft::create_task(weft_test::ticker(ev, 3));
     ev("again with a done task");
     std::vector<weft::task<int>> two{b, d};
     auto it2 = weft::as_completed(two);

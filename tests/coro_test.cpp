@@ -13,11 +13,14 @@
 #include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
+#include "text.hpp"
 #include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using weft_test::py;
 
 // ---- is_coroutine_v / coroutine -------------------------------------------
 
@@ -139,15 +142,8 @@ struct nested {
     co_return r + 100;
   }
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 4; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(500ms);
-    }
-  }
-
   weft::coro<void> main_coro() {
-    auto t = weft::create_task(ticker(), {.name = "ticker"});
+    auto t = weft::create_task(weft_test::ticker(ev, 4, 500ms), {.name = "ticker"});
     int r = co_await level1();
     ev("main got " + std::to_string(r));
     co_await t;
@@ -287,7 +283,7 @@ struct reuse {
     }
     ev("task created");
     co_await weft::sleep(0s);
-    ev(std::string("task done ") + (t.done() ? "True" : "False"));
+    ev("task done " + py(t.done()));
     ev("task exception: RuntimeError " + weft_test::exception_text(t.exception()));
   }
 };

@@ -140,13 +140,6 @@ TEST(LockTest, WaiterCancelledAfterWakeupPassesLockOn) {
 struct cancel_then_release {
   weft_test::event_log ev;
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 4; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<void> worker(weft::lock& l, std::string name) {
     try {
       co_await l.acquire();
@@ -166,7 +159,7 @@ struct cancel_then_release {
     co_await weft::sleep(1s);
     w0.cancel();
     l.release();
-    auto t = weft::create_task(ticker());
+    auto t = weft::create_task(weft_test::ticker(ev, 4));
     ev("cancelled w0, released");
     co_await t;
     co_await w1;

@@ -137,13 +137,6 @@ TEST(SemaphoreTest, WaiterCancelledAfterWakeupGivesCountToNext) {
 struct cancel_then_release {
   weft_test::event_log ev;
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 4; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<void> worker(weft::semaphore& sem, std::string name) {
     try {
       co_await sem.acquire();
@@ -162,7 +155,7 @@ struct cancel_then_release {
     co_await weft::sleep(1s);
     w0.cancel();
     sem.release();
-    auto t = weft::create_task(ticker());
+    auto t = weft::create_task(weft_test::ticker(ev, 4));
     ev("cancelled w0, released, value " + str(sem.value()));
     co_await t;
     co_await w1;

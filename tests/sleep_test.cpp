@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using weft_test::py;
 
 weft::time_point at(weft::duration d) { return weft::time_point(d); }
 
@@ -32,10 +35,7 @@ struct fairness {
   weft_test::event_log ev;
 
   weft::coro<void> spinner(std::string name, int rounds) {
-    for (int i = 0; i < rounds; ++i) {
-      ev(name + " " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
+    co_await weft_test::ticker(ev, rounds, 0s, name);
     ev(name + " done");
   }
 
@@ -284,11 +284,11 @@ struct cancel {
     auto u = weft::create_task(sleeper("short", 5s));
     co_await weft::sleep(1s);
     ev("timers " + std::to_string(loop.timer_count()));
-    ev(std::string("cancel ") + (t.cancel("stop") ? "True" : "False"));
+    ev("cancel " + py(t.cancel("stop")));
     try {
       co_await t;
     } catch (const weft::cancelled_error&) {
-      ev(std::string("main saw the cancellation ") + (t.cancelled() ? "True" : "False"));
+      ev("main saw the cancellation " + py(t.cancelled()));
     }
     ev("timers " + std::to_string(loop.timer_count()));
     co_await u;
@@ -370,9 +370,9 @@ struct cancel_zero {
     auto t = weft::create_task(spinner());
     co_await weft::sleep(0s);
     co_await weft::sleep(0s);
-    ev(std::string("cancel ") + (t.cancel() ? "True" : "False"));
+    ev("cancel " + py(t.cancel()));
     co_await weft::sleep(0s);
-    ev(std::string("spinner done ") + (t.done() ? "True" : "False") + " " + (t.cancelled() ? "True" : "False"));
+    ev("spinner done " + py(t.done()) + " " + py(t.cancelled()));
     std::string r = co_await weft::create_task(self_cancel());
     ev("self_cancel returned " + r);
   }

@@ -74,13 +74,6 @@ TEST(TaskTest, FirstStepRunsAfterCallbacksAlreadyQueued) {
 struct completion_hop {
   weft_test::event_log ev;
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 5; ++i) {
-      ev("ticker tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<int> child() {
     ev("child starts");
     co_await weft::sleep(0s);
@@ -89,7 +82,7 @@ struct completion_hop {
   }
 
   weft::coro<void> main_coro() {
-    auto tk = weft::create_task(ticker(), {.name = "ticker"});
+    auto tk = weft::create_task(weft_test::ticker(ev, 5, 0s, "ticker tick"), {.name = "ticker"});
     auto c = weft::create_task(child(), {.name = "child"});
     int r = co_await c;
     ev("main got " + std::to_string(r));
@@ -948,13 +941,6 @@ TEST(TaskTest, AllTasksListsPendingTasksInCreationOrder) {
 struct done_callbacks {
   weft_test::event_log ev;
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 5; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<int> child() {
     co_await weft::sleep(0s);
     ev("child returns 3");
@@ -962,7 +948,7 @@ struct done_callbacks {
   }
 
   weft::coro<void> main_coro() {
-    auto tk = weft::create_task(ticker(), {.name = "ticker"});
+    auto tk = weft::create_task(weft_test::ticker(ev, 5), {.name = "ticker"});
     auto t = weft::create_task(child(), {.name = "child"});
     t.add_done_callback(
         [this](weft::task<int> f) { ev("cb1 " + f.get_name() + " result " + std::to_string(f.result())); });
@@ -1173,13 +1159,6 @@ struct await_self {
   weft_test::event_log ev;
   std::string error;
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 3; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<std::string> selfish(weft::task<std::string>* me) {
     ev("selfish awaits itself");
     try {
@@ -1193,7 +1172,7 @@ struct await_self {
 
   weft::coro<void> main_coro() {
     weft::task<std::string> me;
-    auto tk = weft::create_task(ticker(), {.name = "ticker"});
+    auto tk = weft::create_task(weft_test::ticker(ev, 3), {.name = "ticker"});
     me = weft::create_task(selfish(&me), {.name = "selfish"});
     std::string r = co_await me;
     ev("main got " + r);

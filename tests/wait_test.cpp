@@ -39,16 +39,13 @@ struct first_completed {
     co_return static_cast<int>(delay / 1s);
   }
 
-  weft::coro<void> ticker() {
+  weft::coro<void> late_ticker() {
     co_await weft::sleep(1s);
-    for (int i = 0; i < 3; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
+    co_await weft_test::ticker(ev, 3);
   }
 
   weft::coro<void> main_coro() {
-    auto tick = weft::create_task(ticker(), {.name = "ticker"});
+    auto tick = weft::create_task(late_ticker(), {.name = "ticker"});
     auto a = weft::create_task(work(3s), {.name = "a"});
     auto b = weft::create_task(work(1s), {.name = "b"});
     auto c = weft::create_task(work(2s), {.name = "c"});
@@ -211,17 +208,10 @@ struct timeout_zero {
     co_return 0;
   }
 
-  weft::coro<void> ticker() {
-    for (int i = 0; i < 3; ++i) {
-      ev("tick " + std::to_string(i));
-      co_await weft::sleep(0s);
-    }
-  }
-
   weft::coro<void> main_coro() {
     auto a = weft::create_task(work(1s), {.name = "a"});
     auto b = weft::create_task(work(0s), {.name = "b"});
-    auto t = weft::create_task(ticker());
+    auto t = weft::create_task(weft_test::ticker(ev, 3));
     ev("waiting");
     std::vector<weft::task<int>> fs{a, b};
     const weft::wait_options zero{.timeout = 0s};

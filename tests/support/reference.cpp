@@ -25,6 +25,13 @@ void event_log::at(weft::event_loop& loop, std::string_view text) {
   lines_.push_back(std::move(line));
 }
 
+weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step, std::string label) {
+  for (int i = 0; i < ticks; ++i) {
+    ev(label + " " + std::to_string(i));
+    co_await weft::sleep(step);
+  }
+}
+
 std::vector<std::string> reference_lines(const std::string& name) {
   std::ifstream in(std::string(WEFT_REFERENCE_DIR) + "/" + name + ".out");
   if (!in) {

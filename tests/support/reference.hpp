@@ -54,6 +54,10 @@ void run_and_compare(const std::string& name) {
   expect_reference(name, program.ev);
 }
 
+/// Logs "LABEL I" for I in [0, ticks), sleeping `step` after each: shows where
+/// other tasks' steps fall between loop iterations.
+weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step = {}, std::string label = "tick");
+
 /// A string for any exception: cancelled_error, std exceptions, or "unknown".
 std::string exception_text(std::exception_ptr e);
 
