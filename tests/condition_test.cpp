@@ -18,19 +18,6 @@ namespace {
 
 using weft_test::py;
 
-/// Awaits each task, logging "wI finished" or "wI was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-  }
-}
-
 struct notify {
   weft_test::event_log ev;
 
@@ -194,7 +181,7 @@ struct cancel_notified {
     }
     weft::task<void> last = tasks[2];
     tasks.pop_back();
-    co_await await_all(ev, tasks);
+    co_await weft_test::await_all(ev, tasks);
     ev("w2 still waiting " + py(!last.done()));
     {
       auto held = co_await weft::scoped(cond);
@@ -240,7 +227,7 @@ struct cancel_reacquire {
     co_await weft::sleep(1s);
     ev("main releases");
     cond.release();
-    co_await await_all(ev, tasks);
+    co_await weft_test::await_all(ev, tasks);
   }
 };
 

@@ -131,15 +131,7 @@ struct cancel_waiter {
     e.set();
     tasks[2].cancel();
     ev("set, then cancelled w2");
-    for (std::size_t i = 0; i < tasks.size(); ++i) {
-      bool cancelled = false;
-      try {
-        co_await tasks[i];
-      } catch (const weft::cancelled_error&) {
-        cancelled = true;
-      }
-      ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-    }
+    co_await weft_test::await_all(ev, tasks);
   }
 };
 

@@ -50,20 +50,6 @@ TEST(LockTest, HandsOffInFifoOrderWithoutBarging) {
   weft_test::run_and_compare<fifo>("lock_fifo");
 }
 
-/// Awaits each task, logging "NAME finished" or "NAME was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks,
-                           const std::vector<std::string>& names) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev(names[i] + (cancelled ? " was cancelled" : " finished"));
-  }
-}
-
 struct cancel_queued {
   weft_test::event_log ev;
 
@@ -92,8 +78,7 @@ struct cancel_queued {
     co_await weft::sleep(1s);
     ev("releasing");
     l.release();
-    std::vector<std::string> names{"w0", "w1", "w2", "w3"};
-    co_await await_all(ev, tasks, names);
+    co_await weft_test::await_all(ev, tasks);
     ev("locked " + py(l.locked()));
   }
 };
@@ -128,8 +113,7 @@ struct cancel_after_wakeup {
     l.release();
     tasks[0].cancel();
     ev("released and cancelled w0, locked " + py(l.locked()));
-    std::vector<std::string> names{"w0", "w1", "w2"};
-    co_await await_all(ev, tasks, names);
+    co_await weft_test::await_all(ev, tasks);
   }
 };
 
@@ -209,7 +193,7 @@ struct fast_path {
     l.release();
     ev("main released");
     std::vector<std::string> names{"a", "b", "c"};
-    co_await await_all(ev, tasks, names);
+    co_await weft_test::await_all(ev, tasks, names);
   }
 };
 

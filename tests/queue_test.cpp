@@ -28,19 +28,6 @@ std::string state(const Q& q) {
   return "qsize " + str(q.qsize()) + " empty " + py(q.empty()) + " full " + py(q.full());
 }
 
-/// Awaits each task, logging "PREFIXi finished" or "PREFIXi was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks, std::string prefix) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev(prefix + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-  }
-}
-
 struct nowait {
   weft_test::event_log ev;
 
@@ -493,7 +480,7 @@ struct cancel_getter {
     co_await weft::sleep(1s);
     q.put_nowait("y");
     ev("put y");
-    co_await await_all(ev, tasks, "g");
+    co_await weft_test::await_all(ev, tasks, "g");
   }
 };
 
@@ -528,7 +515,7 @@ struct cancel_putter {
     ev("cancelled p0");
     co_await weft::sleep(1s);
     ev("got " + q.get_nowait());
-    co_await await_all(ev, tasks, "p");
+    co_await weft_test::await_all(ev, tasks, "p");
     std::string last = q.get_nowait();
     ev("got " + last + " qsize " + str(q.qsize()));
   }

@@ -20,19 +20,6 @@ namespace {
 using weft_test::py;
 std::string str(std::int64_t v) { return std::to_string(v); }
 
-/// Awaits each task, logging "wI finished" or "wI was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-  }
-}
-
 struct counting {
   weft_test::event_log ev;
 
@@ -125,7 +112,7 @@ struct cancel_after_wakeup {
     ev("released, value " + str(sem.value()));
     tasks[0].cancel();
     ev("cancelled woken w0");
-    co_await await_all(ev, tasks);
+    co_await weft_test::await_all(ev, tasks);
     ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
   }
 };

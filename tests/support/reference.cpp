@@ -32,6 +32,24 @@ weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step, std::stri
   }
 }
 
+weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::vector<std::string> names) {
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    bool cancelled = false;
+    try {
+      co_await tasks[i];
+    } catch (const weft::cancelled_error&) {
+      cancelled = true;
+    }
+    ev(names.at(i) + (cancelled ? " was cancelled" : " finished"));
+  }
+}
+
+weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::string prefix) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < tasks.size(); ++i) names.push_back(prefix + std::to_string(i));
+  co_await await_all(ev, tasks, std::move(names));
+}
+
 std::vector<std::string> reference_lines(const std::string& name) {
   std::ifstream in(std::string(WEFT_REFERENCE_DIR) + "/" + name + ".out");
   if (!in) {

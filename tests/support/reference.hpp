@@ -58,6 +58,13 @@ void run_and_compare(const std::string& name) {
 /// other tasks' steps fall between loop iterations.
 weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step = {}, std::string label = "tick");
 
+/// Awaits each task in order, logging "NAME finished" or "NAME was cancelled"
+/// with NAME = names[i].
+weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::vector<std::string> names);
+
+/// The same with NAME = PREFIX + i ("w0", "w1", ... by default).
+weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::string prefix = "w");
+
 /// A string for any exception: cancelled_error, std exceptions, or "unknown".
 std::string exception_text(std::exception_ptr e);
 
