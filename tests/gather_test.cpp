@@ -21,23 +21,6 @@ namespace {
 
 using weft_test::py;
 
-/// f"{type(e).__name__}({e})" for the exceptions these programs raise.
-std::string exc_text(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const weft::cancelled_error& c) {
-    return "CancelledError(" + c.message().value_or("") + ")";
-  } catch (const weft::timeout_error& x) {
-    return std::string("TimeoutError(") + x.what() + ")";
-  } catch (const std::invalid_argument& x) {
-    return std::string("ValueError(") + x.what() + ")";
-  } catch (const std::runtime_error& x) {
-    return std::string("RuntimeError(") + x.what() + ")";
-  } catch (...) {
-    return "unknown";
-  }
-}
-
 /// Space-separated values, as print(*values).
 std::string joined(const std::vector<int>& v) {
   std::string out;
@@ -123,7 +106,7 @@ struct return_exc {
   template <class T>
   std::string describe(weft::outcome<T>& o) {
     if (o.has_value()) return "value " + std::to_string(o.value());
-    return exc_text(o.exception());
+    return weft_test::describe(o.exception());
   }
 
   weft::coro<int> ok() {
@@ -194,7 +177,7 @@ struct cancel {
     try {
       co_await weft::sleep(10s);
     } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled " + exc_text(std::current_exception()));
+      ev(name + " cancelled " + weft_test::describe(std::current_exception()));
       throw;
     }
   }
@@ -204,7 +187,7 @@ struct cancel {
     try {
       co_await g;
     } catch (const weft::cancelled_error&) {
-      ev("awaiter got " + exc_text(std::current_exception()));
+      ev("awaiter got " + weft_test::describe(std::current_exception()));
       throw;
     }
   }
@@ -219,7 +202,7 @@ struct cancel {
     try {
       co_await g;
     } catch (const weft::cancelled_error&) {
-      ev("gather raised " + exc_text(std::current_exception()));
+      ev("gather raised " + weft_test::describe(std::current_exception()));
     }
     ev("cancelled " + py(g.cancelled()) + " " + py(t1.cancelled()) + " " + py(t2.cancelled()));
     ev("cancel again returns " + py(g.cancel()));
@@ -266,7 +249,7 @@ struct cancel_return_exc {
       co_await g;
       ev("results");
     } catch (const weft::cancelled_error&) {
-      ev("gather raised " + exc_text(std::current_exception()));
+      ev("gather raised " + weft_test::describe(std::current_exception()));
     }
     ev("a result " + std::to_string(a.result()) + " b cancelled " + py(b.cancelled()));
   }
@@ -295,7 +278,7 @@ struct child_cancelled {
     try {
       co_await g;
     } catch (const weft::cancelled_error&) {
-      ev("gather raised " + exc_text(std::current_exception()) + " gather cancelled " + py(g.cancelled()) +
+      ev("gather raised " + weft_test::describe(std::current_exception()) + " gather cancelled " + py(g.cancelled()) +
          " b done " + py(b.done()));
     }
     ev("main cancelling " + std::to_string(weft::current_task().cancelling()));

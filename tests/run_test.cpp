@@ -13,26 +13,12 @@
 #include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
+#include "text.hpp"
 #include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-/// Python's name for the exception types these tests raise.
-std::string py_type(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::invalid_argument&) {
-    return "ValueError";
-  } catch (const std::runtime_error&) {
-    return "RuntimeError";
-  } catch (const weft::cancelled_error&) {
-    return "CancelledError";
-  } catch (...) {
-    return "unknown";
-  }
-}
 
 // ---- result and exception -----------------------------------------------------
 
@@ -305,7 +291,7 @@ struct shutdown_raise {
 
   weft::coro<int> main_coro() {
     weft::get_running_loop().set_exception_handler([this](weft::event_loop& loop, const weft::exception_context& ctx) {
-      ev.at(loop, "handler: " + ctx.message + " | " + py_type(ctx.exception) + " " +
+      ev.at(loop, "handler: " + ctx.message + " | " + weft_test::py_type(ctx.exception) + " " +
                       weft_test::exception_text(ctx.exception) + " | " + ctx.task_name);
     });
     weft::create_task(failing("f1"), {.name = "f1"});

@@ -21,32 +21,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using weft_test::describe;
 using weft_test::py;
 
 std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
-
-/// The twins' describe(e): "Type(str(e))", a group followed by its members.
-std::string describe(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const weft::exception_group& g) {
-    std::string out = std::string("ExceptionGroup(") + g.what() + ")[";
-    bool first = true;
-    for (const auto& x : g.exceptions()) {
-      out += (first ? "" : ", ") + describe(x);
-      first = false;
-    }
-    return out + "]";
-  } catch (const weft::cancelled_error& c) {
-    return "CancelledError(" + c.message().value_or("") + ")";
-  } catch (const std::invalid_argument& x) {
-    return std::string("ValueError(") + x.what() + ")";
-  } catch (const std::runtime_error& x) {
-    return std::string("RuntimeError(") + x.what() + ")";
-  } catch (...) {
-    return "unknown";
-  }
-}
 
 // ---- the normal path ---------------------------------------------------------
 
