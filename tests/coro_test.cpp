@@ -408,9 +408,9 @@ TEST(CoroTest, TaskDestroyedBeforeItsFirstStepWarnsAfterTheHandler) {
   // pending!"), then the coroutine it never started warns as any other
   // unawaited coroutine does (the task never called coro.send).
   weft_test::event_log ev;
-  weft::virtual_clock clock;
   {
-    weft::event_loop l({.clock = &clock});
+    weft_test::virtual_loop v;
+    weft::event_loop& l = v.loop;
     weft_test::captured_warnings warnings([&](std::string_view m) { ev.at(l, m); });
     l.set_exception_handler([&ev](weft::event_loop& el, const weft::exception_context& ctx) {
       ev.at(el, "handler: " + ctx.message + " " + ctx.task_name);

@@ -902,10 +902,9 @@ TEST(TaskTest, CurrentTaskAndAllTasksNeedARunningLoop) {
   }
   EXPECT_THROW((void)weft::all_tasks(), std::runtime_error);
   // With an explicit loop that is not running: no current task.
-  weft::virtual_clock clock;
-  weft::event_loop loop({.clock = &clock});
-  EXPECT_FALSE(static_cast<bool>(weft::current_task(loop)));
-  EXPECT_TRUE(weft::all_tasks(loop).empty());
+  weft_test::virtual_loop v;
+  EXPECT_FALSE(static_cast<bool>(weft::current_task(v.loop)));
+  EXPECT_TRUE(weft::all_tasks(v.loop).empty());
 }
 
 struct all {
@@ -1144,15 +1143,14 @@ weft::coro<void> main_coro(weft::event_loop* other, weft::task<int>* foreign, st
 }  // namespace other_loop
 
 TEST(TaskTest, AwaitingATaskOfAnotherLoopRaisesInTheAwaiter) {
-  weft::virtual_clock other_clock;
-  weft::event_loop other({.clock = &other_clock});
+  weft_test::virtual_loop other;
   weft::task<int> foreign;
   std::string error;
-  weft_test::run_virtual(other_loop::main_coro(&other, &foreign, &error));
+  weft_test::run_virtual(other_loop::main_coro(&other.loop, &foreign, &error));
   EXPECT_NE(error.find("attached to a different loop"), std::string::npos) << error;
   // The foreign task is untouched and still runs on its own loop.
   EXPECT_FALSE(foreign.done());
-  EXPECT_EQ(other.run_until_complete(foreign), 7);
+  EXPECT_EQ(other.loop.run_until_complete(foreign), 7);
 }
 
 struct await_self {

@@ -38,6 +38,13 @@ void expect_lines(std::string_view what, const std::vector<std::string>& want, c
 /// Expects `log` to equal CPython's output for NAME.py, printing a diff if not.
 void expect_reference(const std::string& name, const event_log& log);
 
+/// An event loop on a virtual clock of its own (time starts at 0).
+struct virtual_loop {
+  weft::virtual_clock clock;
+  weft::event_loop loop;
+  explicit virtual_loop(weft::scheduler* sched = nullptr) : loop({.clock = &clock, .scheduler = sched}) {}
+};
+
 /// Runs `main` with weft::run on a virtual clock.
 template <class T>
 T run_virtual(weft::coro<T> main) {
