@@ -60,7 +60,10 @@ TEST(TaskGroupTest, ChildrenRunInCreationOrderAndAreAwaited) {
 
 // ---- failures ------------------------------------------------------------------
 
-struct failure {
+/// The log and the children most TaskGroup programs start: one that sleeps
+/// until cancelled, one that raises ValueError(NAME) after `delay`, one that
+/// raises RuntimeError(NAME) when cancelled.
+struct group_program {
   weft_test::event_log ev;
 
   weft::coro<void> sleeper(std::string name) {
@@ -78,6 +81,17 @@ struct failure {
     throw std::invalid_argument(name);
   }
 
+  weft::coro<void> bad_cleanup(std::string name) {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev(name + " raises while cancelled");
+      throw std::runtime_error(name);
+    }
+  }
+};
+
+struct failure : group_program {
   weft::coro<void> main_coro() {
     weft::task<void> s1, s2;
     weft::task_group tg;
@@ -104,24 +118,7 @@ TEST(TaskGroupTest, FirstFailureCancelsChildrenThenParent) {
   weft_test::run_and_compare<failure>("taskgroup_failure");
 }
 
-struct errors_order {
-  weft_test::event_log ev;
-
-  weft::coro<void> fail(std::string name, weft::duration delay) {
-    co_await weft::sleep(delay);
-    ev(name + " raises");
-    throw std::invalid_argument(name);
-  }
-
-  weft::coro<void> bad_cleanup(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " raises while cancelled");
-      throw std::runtime_error(name);
-    }
-  }
-
+struct errors_order : group_program {
   weft::coro<void> slow_cleanup(std::string name) {
     bool cancelled = false;
     try {
@@ -162,27 +159,7 @@ TEST(TaskGroupTest, ErrorsAggregatedInCompletionOrder) {
   weft_test::run_and_compare<errors_order>("taskgroup_errors_order");
 }
 
-struct body_failure {
-  weft_test::event_log ev;
-
-  weft::coro<void> sleeper(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled");
-      throw;
-    }
-  }
-
-  weft::coro<void> bad_cleanup(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " raises while cancelled");
-      throw std::runtime_error(name);
-    }
-  }
-
+struct body_failure : group_program {
   weft::coro<void> main_coro() {
     {
       weft::task_group tg;
@@ -296,24 +273,7 @@ TEST(TaskGroupTest, CreateTaskRefusedBeforeWhileShuttingDownAndAfter) {
 
 // ---- nesting -----------------------------------------------------------------
 
-struct nested {
-  weft_test::event_log ev;
-
-  weft::coro<void> sleeper(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled");
-      throw;
-    }
-  }
-
-  weft::coro<void> fail(std::string name, weft::duration delay) {
-    co_await weft::sleep(delay);
-    ev(name + " raises");
-    throw std::invalid_argument(name);
-  }
-
+struct nested : group_program {
   weft::coro<void> main_coro() {
     {
       weft::task_group outer;
@@ -361,27 +321,7 @@ TEST(TaskGroupTest, NestedGroups) {
 
 // ---- the parent cancelled from outside ---------------------------------------
 
-struct parent_cancelled {
-  weft_test::event_log ev;
-
-  weft::coro<void> sleeper(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled");
-      throw;
-    }
-  }
-
-  weft::coro<void> bad_cleanup(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " raises while cancelled");
-      throw std::runtime_error(name);
-    }
-  }
-
+struct parent_cancelled : group_program {
   weft::coro<void> in_body() {
     weft::task_group tg;
     co_await tg.run([this](weft::task_group& g) -> weft::coro<void> {
@@ -447,9 +387,7 @@ TEST(TaskGroupTest, ParentCancelledFromOutside) {
 
 // ---- eager children, a child cancelled by someone else --------------------------
 
-struct eager {
-  weft_test::event_log ev;
-
+struct eager : group_program {
   weft::coro<std::string> quick(std::string name) {
     ev(name + " runs eagerly");
     co_return name;
@@ -459,15 +397,6 @@ struct eager {
     ev(name + " raises eagerly");
     throw std::invalid_argument(name);
     co_return;
-  }
-
-  weft::coro<void> sleeper(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled");
-      throw;
-    }
   }
 
   weft::coro<void> main_coro() {
@@ -523,24 +452,7 @@ TEST(TaskGroupTest, EagerChildrenAndACancelledChild) {
 
 // ---- except* ---------------------------------------------------------------------
 
-struct except_star {
-  weft_test::event_log ev;
-
-  weft::coro<void> fail(std::string name, weft::duration delay) {
-    co_await weft::sleep(delay);
-    ev(name + " raises");
-    throw std::invalid_argument(name);
-  }
-
-  weft::coro<void> bad_cleanup(std::string name) {
-    try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev(name + " raises while cancelled");
-      throw std::runtime_error(name);
-    }
-  }
-
+struct except_star : group_program {
   weft::coro<void> main_coro() {
     weft::task_group tg;
     try {
