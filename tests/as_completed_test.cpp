@@ -29,20 +29,14 @@ std::string name_of(const weft::future<int>& f, const std::vector<weft::task<int
 struct order {
   weft_test::event_log ev;
 
-  weft::coro<int> work(weft::duration delay) {
-    co_await weft::sleep(delay);
-    ev(weft::current_task().get_name() + " finishes");
-    co_return static_cast<int>(delay / 1s);
-  }
-
   weft::coro<int> fail(weft::duration delay) {
     co_await weft::sleep(delay);
     throw std::invalid_argument("boom");
   }
 
   weft::coro<void> main_coro() {
-    auto a = weft::create_task(work(3s), {.name = "a"});
-    auto b = weft::create_task(work(1s), {.name = "b"});
+    auto a = weft::create_task(weft_test::work(ev, 3s), {.name = "a"});
+    auto b = weft::create_task(weft_test::work(ev, 1s), {.name = "b"});
     auto c = weft::create_task(fail(2s), {.name = "c"});
     std::vector<weft::task<int>> all{a, b, c, b};
     auto it = weft::as_completed(all);
@@ -58,7 +52,7 @@ struct order {
       }
     }
     EXPECT_EQ(yielded, 3) << "a repeated task is yielded once";
-    auto d = weft::create_task(work(0s), {.name = "d"});
+    auto d = weft::create_task(weft_test::work(ev, 0s), {.name = "d"});
     auto t = weft::create_task(weft_test::ticker(ev, 3));
     ev("again with a done task");
     std::vector<weft::task<int>> two{b, d};
@@ -78,16 +72,10 @@ TEST(AsCompletedTest, YieldsInCompletionOrder) {
 struct timeout {
   weft_test::event_log ev;
 
-  weft::coro<int> work(weft::duration delay) {
-    co_await weft::sleep(delay);
-    ev(weft::current_task().get_name() + " finishes");
-    co_return static_cast<int>(delay / 1s);
-  }
-
   weft::coro<void> main_coro() {
-    auto a = weft::create_task(work(1s), {.name = "a"});
-    auto b = weft::create_task(work(3s), {.name = "b"});
-    auto c = weft::create_task(work(5s), {.name = "c"});
+    auto a = weft::create_task(weft_test::work(ev, 1s), {.name = "a"});
+    auto b = weft::create_task(weft_test::work(ev, 3s), {.name = "b"});
+    auto c = weft::create_task(weft_test::work(ev, 5s), {.name = "c"});
     std::vector<weft::task<int>> all{a, b, c};
     auto it = weft::as_completed(all, 2s);
     for (int i = 0; i < 4; ++i) {

@@ -32,6 +32,12 @@ weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step, std::stri
   }
 }
 
+weft::coro<int> work(event_log& ev, weft::duration delay) {
+  co_await weft::sleep(delay);
+  ev(weft::current_task().get_name() + " finishes");
+  co_return static_cast<int>(delay / std::chrono::seconds(1));
+}
+
 weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::vector<std::string> names) {
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     bool cancelled = false;

@@ -65,6 +65,10 @@ void run_and_compare(const std::string& name) {
 /// other tasks' steps fall between loop iterations.
 weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step = {}, std::string label = "tick");
 
+/// Sleeps `delay`, logs "TASK finishes" (TASK: the running task's name) and
+/// returns the delay in whole seconds: the combinator programs' worker.
+weft::coro<int> work(event_log& ev, weft::duration delay);
+
 /// Awaits each task in order, logging "NAME finished" or "NAME was cancelled"
 /// with NAME = names[i].
 weft::coro<void> await_all(event_log& ev, std::vector<weft::task<void>>& tasks, std::vector<std::string> names);

@@ -8,6 +8,7 @@
 namespace weft_test {
 
 std::string py_type(const std::exception_ptr& e) {
+  if (!e) return "NoneType";
   try {
     std::rethrow_exception(e);
   } catch (const weft::exception_group&) {
@@ -26,6 +27,7 @@ std::string py_type(const std::exception_ptr& e) {
 }
 
 std::string describe(const std::exception_ptr& e) {
+  if (!e) return "None";
   const std::string type = py_type(e);
   try {
     std::rethrow_exception(e);

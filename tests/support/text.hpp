@@ -14,11 +14,13 @@ inline std::string py(bool b) { return b ? "True" : "False"; }
 
 /// type(e).__name__ for the exceptions the tests raise: ValueError
 /// (std::invalid_argument), RuntimeError (std::runtime_error), CancelledError,
-/// TimeoutError, ExceptionGroup; "unknown" for anything else.
+/// TimeoutError, ExceptionGroup; "NoneType" for no exception, "unknown" for
+/// anything else.
 std::string py_type(const std::exception_ptr& e);
 
 /// The twins' describe(e): f"{type(e).__name__}({e})", and for a group its
-/// members after it in brackets: "ExceptionGroup(msg (1 sub-exception))[ValueError(x)]".
+/// members after it in brackets: "ExceptionGroup(msg (1 sub-exception))[ValueError(x)]";
+/// "None" for no exception.
 std::string describe(const std::exception_ptr& e);
 
 /// "snake_case_name" as "SnakeCaseName": any character but a letter or digit
