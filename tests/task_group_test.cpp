@@ -21,10 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using weft_test::cancelling;
 using weft_test::describe;
 using weft_test::py;
-
-std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
 
 // ---- the normal path ---------------------------------------------------------
 

@@ -17,14 +17,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using weft_test::cancelling;
 using weft_test::py;
 
 /// round(when * 1000), or "None": a deadline in ms as the twins print it.
 std::string ms(std::optional<weft::time_point> when) {
   return when ? std::to_string(when->time_since_epoch() / 1ms) : "None";
 }
-
-std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
 
 // ---- expiry, when(), expired() --------------------------------------------------
 

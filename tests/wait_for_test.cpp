@@ -21,11 +21,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using weft_test::cancelling;
 using weft_test::py;
-
-std::string task_name() { return weft::current_task().get_name(); }
-
-std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
+using weft_test::task_name;
 
 // ---- where the coroutine runs --------------------------------------------------
 

@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 namespace {
 
 using weft_test::py;
+using weft_test::task_name;
 
 /// "[a b c]": the tasks' names, as the twins print a set.
 std::string names(const std::vector<weft::task<int>>& fs) {
@@ -25,8 +26,6 @@ std::string names(const std::vector<weft::task<int>>& fs) {
   for (const auto& f : fs) out += (out.empty() ? "" : " ") + f.get_name();
   return "[" + out + "]";
 }
-
-std::string task_name() { return weft::current_task().get_name(); }
 
 // ---- return_when ---------------------------------------------------------------
 

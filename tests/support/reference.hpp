@@ -65,6 +65,12 @@ void run_and_compare(const std::string& name) {
 /// other tasks' steps fall between loop iterations.
 weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step = {}, std::string label = "tick");
 
+/// The running task's name.
+inline std::string task_name() { return weft::current_task().get_name(); }
+
+/// The running task's cancelling() count, as text.
+inline std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
+
 /// Sleeps `delay`, logs "TASK finishes" (TASK: the running task's name) and
 /// returns the delay in whole seconds: the combinator programs' worker.
 weft::coro<int> work(event_log& ev, weft::duration delay);
