@@ -60,7 +60,7 @@ std::vector<std::string> reference_lines(const std::string& name) {
   std::ifstream in(std::string(WEFT_REFERENCE_DIR) + "/" + name + ".out");
   if (!in) {
     ADD_FAILURE() << "no reference output tests/reference/" << name
-                  << ".out: write " << name << ".py and run tests/reference/generate.py";
+                  << ".out: write " << name << ".py and run tests/reference/record.py";
     return {};
   }
   std::vector<std::string> lines;

@@ -1,7 +1,7 @@
 #pragma once
 // Test support: an event log stamped with the loop's virtual time, and a
 // comparison against the output CPython 3.13 printed for the twin program in
-// tests/reference/NAME.py (stored as NAME.out by tests/reference/generate.py).
+// tests/reference/NAME.py (stored as NAME.out by tests/reference/record.py).
 
 #include <gtest/gtest.h>
 

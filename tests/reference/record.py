@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Runs every reference program under CPython 3.13 and stores its output.
 
-    PYENV_VERSION=3.13.0 python3 tests/reference/generate.py          # rewrite NAME.out
-    PYENV_VERSION=3.13.0 python3 tests/reference/generate.py --check  # compare only
+    PYENV_VERSION=3.13.0 python3 tests/reference/record.py          # rewrite NAME.out
+    PYENV_VERSION=3.13.0 python3 tests/reference/record.py --check  # compare only
 
 Outputs are made by CPython only, never by weft and never by hand.
 """
@@ -20,7 +20,7 @@ def main():
         print(f"reference programs need CPython 3.13, this is {sys.version.split()[0]}")
         return 2
     failed = 0
-    programs = sorted(p for p in HERE.glob("*.py") if p.name not in ("vloop.py", "generate.py"))
+    programs = sorted(p for p in HERE.glob("*.py") if p.name not in ("vloop.py", "record.py"))
     for prog in programs:
         run = subprocess.run([sys.executable, prog.name], cwd=HERE, capture_output=True, text=True, timeout=60)
         if run.returncode != 0:
