@@ -17,7 +17,8 @@ namespace {
 
 using weft_test::py;
 
-struct set_wakes_all {
+/// The log, and a waiter that logs before and after Event.wait().
+struct event_program {
   weft_test::event_log ev;
 
   weft::coro<void> waiter(weft::event& e, std::string name) {
@@ -25,7 +26,9 @@ struct set_wakes_all {
     co_await e.wait();
     ev(name + " woke, is_set " + py(e.is_set()));
   }
+};
 
+struct set_wakes_all : event_program {
   weft::coro<void> main_coro() {
     weft::event e;
     weft::event_loop& loop = weft::get_running_loop();
@@ -70,15 +73,7 @@ TEST(EventTest, WaitOnSetEventDoesNotSuspend) {
   weft_test::run_and_compare<wait_set>("event_wait_set");
 }
 
-struct clear {
-  weft_test::event_log ev;
-
-  weft::coro<void> waiter(weft::event& e, std::string name) {
-    ev(name + " waits");
-    co_await e.wait();
-    ev(name + " woke, is_set " + py(e.is_set()));
-  }
-
+struct clear : event_program {
   weft::coro<void> main_coro() {
     weft::event e;
     e.set();
