@@ -121,7 +121,9 @@ TEST(LockTest, WaiterCancelledAfterWakeupPassesLockOn) {
   weft_test::run_and_compare<cancel_after_wakeup>("lock_cancel_after_wakeup");
 }
 
-struct cancel_then_release {
+/// The log, and a worker that acquires the lock (logging a cancellation while
+/// it waits), then releases it.
+struct lock_program {
   weft_test::event_log ev;
 
   weft::coro<void> worker(weft::lock& l, std::string name) {
@@ -134,7 +136,9 @@ struct cancel_then_release {
     ev(name + " acquired");
     l.release();
   }
+};
 
+struct cancel_then_release : lock_program {
   weft::coro<void> main_coro() {
     weft::lock l;
     co_await l.acquire();
@@ -159,20 +163,7 @@ TEST(LockTest, ReleaseAfterHeadCancelWakesNextOneHopLater) {
   weft_test::run_and_compare<cancel_then_release>("lock_cancel_then_release");
 }
 
-struct fast_path {
-  weft_test::event_log ev;
-
-  weft::coro<void> worker(weft::lock& l, std::string name) {
-    try {
-      co_await l.acquire();
-    } catch (const weft::cancelled_error&) {
-      ev(name + " cancelled, locked " + py(l.locked()));
-      throw;
-    }
-    ev(name + " acquired");
-    l.release();
-  }
-
+struct fast_path : lock_program {
   weft::coro<void> main_coro() {
     weft::lock l;
     weft::event_loop& loop = weft::get_running_loop();

@@ -741,7 +741,9 @@ TEST(TaskTest, EagerTaskRaisingInItsFirstStepIsDoneWithTheException) {
   weft_test::run_and_compare<eager_exception>("task_eager_exception");
 }
 
-struct eager_factory {
+/// The log, and the two bodies of the eager factory programs: one that
+/// returns at once, one that suspends for `pause` between two steps.
+struct eager_factory_program {
   weft_test::event_log ev;
 
   weft::coro<std::string> quick(std::string tag) {
@@ -749,19 +751,22 @@ struct eager_factory {
     co_return tag;
   }
 
-  weft::coro<std::string> slow(std::string tag) {
+  weft::coro<std::string> slow(std::string tag, weft::duration pause) {
     ev(tag + " step 1");
-    co_await weft::sleep(1s);
+    co_await weft::sleep(pause);
     ev(tag + " step 2");
     co_return tag;
   }
+};
+
+struct eager_factory : eager_factory_program {
 
   weft::coro<void> main_coro() {
     weft::event_loop& loop = weft::get_running_loop();
     loop.set_task_factory(weft::eager_task_factory);
     auto a = weft::create_task(quick("a"), {.name = "a"});
     ev("a done " + py(a.done()));
-    auto b = weft::create_task(slow("b"), {.name = "b"});
+    auto b = weft::create_task(slow("b", 1s), {.name = "b"});
     ev("b done " + py(b.done()));
     loop.set_task_factory({});
     auto c = weft::create_task(quick("c"), {.name = "c"});
@@ -778,24 +783,11 @@ TEST(TaskTest, EagerTaskFactoryStartsEveryTaskEagerly) {
   weft_test::run_and_compare<eager_factory>("task_eager_factory");
 }
 
-struct create_eager_factory {
-  weft_test::event_log ev;
-
-  weft::coro<std::string> quick(std::string tag) {
-    ev(tag + " runs");
-    co_return tag;
-  }
-
-  weft::coro<std::string> slow(std::string tag) {
-    ev(tag + " step 1");
-    co_await weft::sleep(0s);
-    ev(tag + " step 2");
-    co_return tag;
-  }
+struct create_eager_factory : eager_factory_program {
 
   weft::coro<void> main_coro() {
     weft::get_running_loop().set_task_factory(weft::create_eager_task_factory());
-    auto a = weft::create_task(slow("a"), {.name = "a"});
+    auto a = weft::create_task(slow("a", 0s), {.name = "a"});
     auto b = weft::create_task(quick("b"), {.name = "b"});
     ev("a done " + py(a.done()) + " b done " + py(b.done()));
     std::string ra = co_await a;
