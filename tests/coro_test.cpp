@@ -10,8 +10,6 @@
 #include <type_traits>
 #include <vector>
 
-#include <weft/diagnostics.hpp>
-
 #include "reference.hpp"
 #include "text.hpp"
 #include "warnings.hpp"

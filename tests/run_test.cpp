@@ -7,10 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
-
-#include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
 #include "text.hpp"

@@ -8,11 +8,8 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <type_traits>
 #include <vector>
-
-#include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
 #include "text.hpp"

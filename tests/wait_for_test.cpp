@@ -9,9 +9,6 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <string_view>
-
-#include <weft/diagnostics.hpp>
 
 #include "reference.hpp"
 #include "text.hpp"
