@@ -34,7 +34,7 @@ weft::coro<void> ticker(event_log& ev, int ticks, weft::duration step, std::stri
 
 weft::coro<int> work(event_log& ev, weft::duration delay) {
   co_await weft::sleep(delay);
-  ev(weft::current_task().get_name() + " finishes");
+  ev(task_name() + " finishes");
   co_return static_cast<int>(delay / std::chrono::seconds(1));
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Test support: an event log stamped with the loop's virtual time, and a
+// Test support: an event log stamped with the loop's virtual time, a
 // comparison against the output CPython 3.13 printed for the twin program in
-// tests/reference/NAME.py (stored as NAME.out by tests/reference/record.py).
+// tests/reference/NAME.py (stored as NAME.out by tests/reference/record.py),
+// and the coroutines several twins share (ticker, work, await_all).
 
 #include <gtest/gtest.h>
 
