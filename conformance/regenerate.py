@@ -7,7 +7,11 @@
                            missing or orphaned golden, exit 1 if there is one
 
 Golden traces are made here and only here: by CPython 3.13 through oracle.py, never by
-weft, never by hand. Exit status 2 means a scenario is bad input.
+weft, never by hand.
+
+Exit status: 0 done (or up to date); 1 a golden out of date, or a scenario that is bad
+input; 2 usage; 77 (with "skipped: <reason>" on stdout) when CPython 3.13 is not
+available, which ctest reports as a skip.
 """
 
 import difflib
@@ -18,24 +22,23 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-import oracle  # noqa: E402
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_SKIP = 0, 1, 2, 77
+USAGES = ([], ["--check"])
 
 # (scenario folder, golden folder), relative to this directory.
 FOLDERS = (("scenarios", "golden"),)
 
 
-def golden_text(path):
-    return "".join(line + "\n" for line in oracle.trace_file(path))
-
-
 def main(argv):
-    check = argv == ["--check"]
-    if argv and not check:
+    if argv not in USAGES:
         print(__doc__.strip(), file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    check = argv == ["--check"]
     if sys.version_info[:2] != (3, 13):
-        print(f"regenerate: skipped: the oracle needs CPython 3.13, this is {sys.version.split()[0]}")
-        return 2
+        print(f"skipped: the oracle needs CPython 3.13, this is {sys.version.split()[0]}"
+              " (try: PYENV_VERSION=3.13.0 python3 conformance/regenerate.py)")
+        return EXIT_SKIP
+    import oracle  # only now: it needs CPython 3.13 to load
     if sys.version_info[:3] != (3, 13, 0):
         print(f"regenerate: warning: the goldens are CPython 3.13.0's; this is {sys.version.split()[0]}",
               file=sys.stderr)
@@ -47,10 +50,10 @@ def main(argv):
         for path in scenarios:
             name = os.path.splitext(os.path.basename(path))[0]
             try:
-                expected[name + ".txt"] = golden_text(path)
+                expected[name + ".txt"] = "".join(line + "\n" for line in oracle.trace_file(path))
             except oracle.BadInput as e:
                 print(f"regenerate: bad input: {e}", file=sys.stderr)
-                return 2
+                return EXIT_FAILED
         present = {os.path.basename(p) for p in glob.glob(os.path.join(gdir, "*.txt"))}
         for name in sorted(set(expected) | present):
             gpath = os.path.join(gdir, name)
@@ -85,15 +88,25 @@ def main(argv):
         if stale:
             print(f"regenerate: {stale} golden trace(s) out of date; run conformance/regenerate.py",
                   file=sys.stderr)
-            return 1
+            return EXIT_FAILED
         print("regenerate: every golden trace is up to date", file=sys.stderr)
     else:
         print(f"regenerate: {written} golden trace(s) written", file=sys.stderr)
-    return 0
+    return EXIT_OK
+
+
+def rerun_under_pyenv_313(argv):
+    """Runs this script again under pyenv's CPython 3.13.0, if it is installed (as
+    oracle.py does); returns if it is not."""
+    exe = os.path.join(os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv")),
+                       "versions", "3.13.0", "bin", "python3")
+    if os.access(exe, os.X_OK):
+        os.execve(exe, [exe, os.path.abspath(__file__)] + argv, dict(os.environ, PYENV_VERSION="3.13.0"))
 
 
 if __name__ == "__main__":
-    oracle.require_python313(__file__)
+    if sys.argv[1:] in USAGES and sys.version_info[:2] != (3, 13):
+        rerun_under_pyenv_313(sys.argv[1:])
     code = main(sys.argv[1:])
     sys.stdout.flush()
     sys.stderr.flush()

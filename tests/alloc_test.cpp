@@ -220,37 +220,30 @@ TEST(AllocTest, CallSoonBurstAllocatesNothing) {
 
 weft::coro<int> immediate(int i) { co_return i; }
 
+/// Creates and awaits kWarmUp + kRounds tasks, started eagerly or not; the
+/// allocations of the last kRounds (999999 if the tasks' results were wrong).
+weft::coro<std::size_t> create_and_await_tasks(bool eager) {
+  long long sum = 0;
+  for (int i = 0; i < kWarmUp + kRounds; ++i) {
+    if (i == kWarmUp) counter::start();
+    auto t = weft::create_task(immediate(i), {.eager_start = eager});
+    sum += co_await t;
+  }
+  std::size_t allocs = counter::stop();
+  const long long n = kWarmUp + kRounds;
+  if (sum != n * (n - 1) / 2) co_return 999999;
+  co_return allocs;
+}
+
 TEST(AllocTest, CreateAndAwaitTaskAllocatesNothing) {
   WEFT_SKIP_WITHOUT_POOL();
-  auto main_coro = []() -> weft::coro<std::size_t> {
-    long long sum = 0;
-    for (int i = 0; i < kWarmUp + kRounds; ++i) {
-      if (i == kWarmUp) counter::start();
-      sum += co_await weft::create_task(immediate(i));
-    }
-    std::size_t allocs = counter::stop();
-    const long long n = kWarmUp + kRounds;
-    if (sum != n * (n - 1) / 2) co_return 999999;
-    co_return allocs;
-  };
-  EXPECT_EQ(weft_test::run_virtual(main_coro()), 0u) << "allocations in " << kRounds << " create_task + await";
+  EXPECT_EQ(weft_test::run_virtual(create_and_await_tasks(false)), 0u)
+      << "allocations in " << kRounds << " create_task + await";
 }
 
 TEST(AllocTest, EagerTaskAllocatesNothing) {
   WEFT_SKIP_WITHOUT_POOL();
-  auto main_coro = []() -> weft::coro<std::size_t> {
-    long long sum = 0;
-    for (int i = 0; i < kWarmUp + kRounds; ++i) {
-      if (i == kWarmUp) counter::start();
-      auto t = weft::create_task(immediate(i), {.eager_start = true});
-      sum += co_await t;
-    }
-    std::size_t allocs = counter::stop();
-    const long long n = kWarmUp + kRounds;
-    if (sum != n * (n - 1) / 2) co_return 999999;
-    co_return allocs;
-  };
-  EXPECT_EQ(weft_test::run_virtual(main_coro()), 0u) << "allocations in " << kRounds << " eager tasks";
+  EXPECT_EQ(weft_test::run_virtual(create_and_await_tasks(true)), 0u) << "allocations in " << kRounds << " eager tasks";
 }
 
 TEST(AllocTest, ManyConcurrentTasksAllocateNothing) {

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// The name of the task (one of `tasks`) behind a future as_completed returned.
 std::string name_of(const weft::future<int>& f, const std::vector<weft::task<int>>& tasks) {
@@ -26,99 +26,78 @@ std::string name_of(const weft::future<int>& f, const std::vector<weft::task<int
   return "?";
 }
 
-namespace order {
-weft_test::event_log ev;
+struct order {
+  weft_test::event_log ev;
 
-weft::coro<int> work(weft::duration delay) {
-  co_await weft::sleep(delay);
-  ev(weft::current_task().get_name() + " finishes");
-  co_return static_cast<int>(delay / 1s);
-}
-
-weft::coro<int> fail(weft::duration delay) {
-  co_await weft::sleep(delay);
-  throw std::invalid_argument("boom");
-}
-
-weft::coro<void> ticker() {
-  for (int i = 0; i < 3; ++i) {
-    ev("tick " + std::to_string(i));
-    co_await weft::sleep(0s);
+  weft::coro<int> fail(weft::duration delay) {
+    co_await weft::sleep(delay);
+    throw std::invalid_argument("boom");
   }
-}
 
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(work(3s), {.name = "a"});
-  auto b = weft::create_task(work(1s), {.name = "b"});
-  auto c = weft::create_task(fail(2s), {.name = "c"});
-  std::vector<weft::task<int>> all{a, b, c, b};
-  auto it = weft::as_completed(all);
-  int yielded = 0;
-  while (it.has_next()) {
-    weft::future<int> f = co_await it.next();
-    ++yielded;
-    try {
-      int r = co_await f;
-      ev("next " + name_of(f, all) + " result " + std::to_string(r));
-    } catch (const std::invalid_argument& e) {
-      ev("next " + name_of(f, all) + " raised ValueError " + e.what());
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(weft_test::work(ev, 3s), {.name = "a"});
+    auto b = weft::create_task(weft_test::work(ev, 1s), {.name = "b"});
+    auto c = weft::create_task(fail(2s), {.name = "c"});
+    std::vector<weft::task<int>> all{a, b, c, b};
+    auto it = weft::as_completed(all);
+    int yielded = 0;
+    while (it.has_next()) {
+      weft::future<int> f = co_await it.next();
+      ++yielded;
+      try {
+        int r = co_await f;
+        ev("next " + name_of(f, all) + " result " + std::to_string(r));
+      } catch (const std::invalid_argument& e) {
+        ev("next " + name_of(f, all) + " raised ValueError " + e.what());
+      }
     }
+    EXPECT_EQ(yielded, 3) << "a repeated task is yielded once";
+    auto d = weft::create_task(weft_test::work(ev, 0s), {.name = "d"});
+    auto t = weft::create_task(weft_test::ticker(ev, 3));
+    ev("again with a done task");
+    std::vector<weft::task<int>> two{b, d};
+    auto it2 = weft::as_completed(two);
+    while (it2.has_next()) {
+      weft::future<int> f = co_await it2.next();
+      ev("next " + name_of(f, two));
+    }
+    co_await t;
   }
-  EXPECT_EQ(yielded, 3) << "a repeated task is yielded once";
-  auto d = weft::create_task(work(0s), {.name = "d"});
-  auto t = weft::create_task(ticker());
-  ev("again with a done task");
-  std::vector<weft::task<int>> two{b, d};
-  auto it2 = weft::as_completed(two);
-  while (it2.has_next()) {
-    weft::future<int> f = co_await it2.next();
-    ev("next " + name_of(f, two));
-  }
-  co_await t;
-}
-}  // namespace order
+};
 
 TEST(AsCompletedTest, YieldsInCompletionOrder) {
-  weft_test::run_virtual(order::main_coro());
-  weft_test::expect_reference("ascompleted_order", order::ev);
+  weft_test::run_and_compare<order>("ascompleted_order");
 }
 
-namespace timeout {
-weft_test::event_log ev;
+struct timeout {
+  weft_test::event_log ev;
 
-weft::coro<int> work(weft::duration delay) {
-  co_await weft::sleep(delay);
-  ev(weft::current_task().get_name() + " finishes");
-  co_return static_cast<int>(delay / 1s);
-}
-
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(work(1s), {.name = "a"});
-  auto b = weft::create_task(work(3s), {.name = "b"});
-  auto c = weft::create_task(work(5s), {.name = "c"});
-  std::vector<weft::task<int>> all{a, b, c};
-  auto it = weft::as_completed(all, 2s);
-  for (int i = 0; i < 4; ++i) {
-    if (!it.has_next()) {
-      ev("no more");
-      continue;
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(weft_test::work(ev, 1s), {.name = "a"});
+    auto b = weft::create_task(weft_test::work(ev, 3s), {.name = "b"});
+    auto c = weft::create_task(weft_test::work(ev, 5s), {.name = "c"});
+    std::vector<weft::task<int>> all{a, b, c};
+    auto it = weft::as_completed(all, 2s);
+    for (int i = 0; i < 4; ++i) {
+      if (!it.has_next()) {
+        ev("no more");
+        continue;
+      }
+      try {
+        weft::future<int> f = co_await it.next();
+        ev("next " + name_of(f, all));
+      } catch (const weft::timeout_error&) {
+        ev("TimeoutError, b done " + py(b.done()) + " cancelled " + py(b.cancelled()));
+      }
     }
-    try {
-      weft::future<int> f = co_await it.next();
-      ev("next " + name_of(f, all));
-    } catch (const weft::timeout_error&) {
-      ev("TimeoutError, b done " + py(b.done()) + " cancelled " + py(b.cancelled()));
-    }
+    int rb = co_await b;
+    int rc = co_await c;
+    ev("b result " + std::to_string(rb) + " c result " + std::to_string(rc));
   }
-  int rb = co_await b;
-  int rc = co_await c;
-  ev("b result " + std::to_string(rb) + " c result " + std::to_string(rc));
-}
-}  // namespace timeout
+};
 
 TEST(AsCompletedTest, TimeoutRaisesForEachRemainingStep) {
-  weft_test::run_virtual(timeout::main_coro());
-  weft_test::expect_reference("ascompleted_timeout", timeout::ev);
+  weft_test::run_and_compare<timeout>("ascompleted_timeout");
 }
 
 // ---- API behaviour without a Python twin -------------------------------------

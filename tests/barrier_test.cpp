@@ -10,219 +10,213 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 std::string str(std::size_t v) { return std::to_string(v); }
 
-namespace indices {
-weft_test::event_log ev;
+struct indices {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name, std::vector<int> delays) {
-  for (std::size_t rnd = 0; rnd < delays.size(); ++rnd) {
-    co_await weft::sleep(std::chrono::seconds(delays[rnd]));
-    ev(name + " arrives for round " + str(rnd) + " n_waiting " + str(b.n_waiting()));
-    std::size_t i = co_await b.wait();
-    ev(name + " passed round " + str(rnd) + " index " + str(i) + " n_waiting " + str(b.n_waiting()));
+  weft::coro<void> party(weft::barrier& b, std::string name, std::vector<int> delays) {
+    for (std::size_t rnd = 0; rnd < delays.size(); ++rnd) {
+      co_await weft::sleep(std::chrono::seconds(delays[rnd]));
+      ev(name + " arrives for round " + str(rnd) + " n_waiting " + str(b.n_waiting()));
+      std::size_t i = co_await b.wait();
+      ev(name + " passed round " + str(rnd) + " index " + str(i) + " n_waiting " + str(b.n_waiting()));
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::barrier b(3);
-  ev("parties " + str(b.parties()) + " n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
-  std::vector<weft::task<void>> tasks;
-  tasks.push_back(weft::create_task(party(b, "a", std::vector<int>{1, 0})));
-  tasks.push_back(weft::create_task(party(b, "b", std::vector<int>{2, 2})));
-  tasks.push_back(weft::create_task(party(b, "c", std::vector<int>{3, 1})));
-  co_await weft::sleep(2s);
-  ev("n_waiting " + str(b.n_waiting()));
-  for (auto& t : tasks) co_await t;
-  ev("n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
-}
-}  // namespace indices
+  weft::coro<void> main_coro() {
+    weft::barrier b(3);
+    ev("parties " + str(b.parties()) + " n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
+    std::vector<weft::task<void>> tasks;
+    tasks.push_back(weft::create_task(party(b, "a", std::vector<int>{1, 0})));
+    tasks.push_back(weft::create_task(party(b, "b", std::vector<int>{2, 2})));
+    tasks.push_back(weft::create_task(party(b, "c", std::vector<int>{3, 1})));
+    co_await weft::sleep(2s);
+    ev("n_waiting " + str(b.n_waiting()));
+    for (auto& t : tasks) co_await t;
+    ev("n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
+  }
+};
 
 TEST(BarrierTest, ArrivalsGetIndicesAndBarrierIsReusable) {
-  weft_test::run_virtual(indices::main_coro());
-  weft_test::expect_reference("barrier_indices", indices::ev);
+  weft_test::run_and_compare<indices>("barrier_indices");
 }
 
-namespace draining {
-weft_test::event_log ev;
+struct draining {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name) {
-  ev(name + " arrives");
-  std::size_t i = co_await b.wait();
-  ev(name + " passed, index " + str(i));
-}
+  weft::coro<void> party(weft::barrier& b, std::string name) {
+    ev(name + " arrives");
+    std::size_t i = co_await b.wait();
+    ev(name + " passed, index " + str(i));
+  }
 
-weft::coro<void> main_coro() {
-  weft::barrier b(2);
-  std::vector<weft::task<void>> tasks;
-  for (const char* n : {"a", "b", "c"}) tasks.push_back(weft::create_task(party(b, n)));
-  co_await weft::sleep(1s);
-  ev("n_waiting " + str(b.n_waiting()));
-  tasks.push_back(weft::create_task(party(b, "d")));
-  for (auto& t : tasks) co_await t;
-  ev("n_waiting " + str(b.n_waiting()));
-}
-}  // namespace draining
+  weft::coro<void> main_coro() {
+    weft::barrier b(2);
+    std::vector<weft::task<void>> tasks;
+    for (const char* n : {"a", "b", "c"}) tasks.push_back(weft::create_task(party(b, n)));
+    co_await weft::sleep(1s);
+    ev("n_waiting " + str(b.n_waiting()));
+    tasks.push_back(weft::create_task(party(b, "d")));
+    for (auto& t : tasks) co_await t;
+    ev("n_waiting " + str(b.n_waiting()));
+  }
+};
 
 TEST(BarrierTest, ArrivalWhileDrainingWaitsForNextRound) {
-  weft_test::run_virtual(draining::main_coro());
-  weft_test::expect_reference("barrier_draining", draining::ev);
+  weft_test::run_and_compare<draining>("barrier_draining");
 }
 
-namespace reset {
-weft_test::event_log ev;
+struct reset {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name) {
-  try {
-    std::size_t i = co_await b.wait();
-    ev(name + " passed, index " + str(i));
-  } catch (const weft::broken_barrier_error& e) {
-    ev(name + " BrokenBarrierError: " + e.what() + " n_waiting " + str(b.n_waiting()));
+  weft::coro<void> party(weft::barrier& b, std::string name) {
+    try {
+      std::size_t i = co_await b.wait();
+      ev(name + " passed, index " + str(i));
+    } catch (const weft::broken_barrier_error& e) {
+      ev(name + " BrokenBarrierError: " + e.what() + " n_waiting " + str(b.n_waiting()));
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::barrier b(3);
-  std::vector<weft::task<void>> tasks;
-  for (const char* n : {"a", "b"}) tasks.push_back(weft::create_task(party(b, n)));
-  co_await weft::sleep(1s);
-  ev("n_waiting " + str(b.n_waiting()));
-  co_await b.reset();
-  ev("reset, n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
-  for (auto& t : tasks) co_await t;
-  ev("n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
-  tasks.clear();
-  for (const char* n : {"c", "d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
-  for (auto& t : tasks) co_await t;
-  co_await b.reset();  // nobody waits
-  ev("reset an idle barrier, broken " + py(b.broken()));
-}
-}  // namespace reset
+  weft::coro<void> main_coro() {
+    weft::barrier b(3);
+    std::vector<weft::task<void>> tasks;
+    for (const char* n : {"a", "b"}) tasks.push_back(weft::create_task(party(b, n)));
+    co_await weft::sleep(1s);
+    ev("n_waiting " + str(b.n_waiting()));
+    co_await b.reset();
+    ev("reset, n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
+    for (auto& t : tasks) co_await t;
+    ev("n_waiting " + str(b.n_waiting()) + " broken " + py(b.broken()));
+    tasks.clear();
+    for (const char* n : {"c", "d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
+    for (auto& t : tasks) co_await t;
+    co_await b.reset();  // nobody waits
+    ev("reset an idle barrier, broken " + py(b.broken()));
+  }
+};
 
 TEST(BarrierTest, ResetBreaksWaitersThenBarrierWorksAgain) {
-  weft_test::run_virtual(reset::main_coro());
-  weft_test::expect_reference("barrier_reset", reset::ev);
+  weft_test::run_and_compare<reset>("barrier_reset");
 }
 
-namespace abort {
-weft_test::event_log ev;
+struct abort {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name) {
-  try {
-    std::size_t i = co_await b.wait();
-    ev(name + " passed, index " + str(i));
-  } catch (const weft::broken_barrier_error& e) {
-    ev(name + " BrokenBarrierError: " + e.what());
+  weft::coro<void> party(weft::barrier& b, std::string name) {
+    try {
+      std::size_t i = co_await b.wait();
+      ev(name + " passed, index " + str(i));
+    } catch (const weft::broken_barrier_error& e) {
+      ev(name + " BrokenBarrierError: " + e.what());
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::barrier b(3);
-  std::vector<weft::task<void>> tasks;
-  for (const char* n : {"a", "b"}) tasks.push_back(weft::create_task(party(b, n)));
-  co_await weft::sleep(1s);
-  co_await b.abort();
-  ev("aborted, broken " + py(b.broken()) + " n_waiting " + str(b.n_waiting()));
-  for (auto& t : tasks) co_await t;
-  co_await party(b, "late");
-  co_await b.reset();
-  ev("reset, broken " + py(b.broken()));
-  tasks.clear();
-  for (const char* n : {"c", "d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
-  for (auto& t : tasks) co_await t;
-}
-}  // namespace abort
+  weft::coro<void> main_coro() {
+    weft::barrier b(3);
+    std::vector<weft::task<void>> tasks;
+    for (const char* n : {"a", "b"}) tasks.push_back(weft::create_task(party(b, n)));
+    co_await weft::sleep(1s);
+    co_await b.abort();
+    ev("aborted, broken " + py(b.broken()) + " n_waiting " + str(b.n_waiting()));
+    for (auto& t : tasks) co_await t;
+    co_await party(b, "late");
+    co_await b.reset();
+    ev("reset, broken " + py(b.broken()));
+    tasks.clear();
+    for (const char* n : {"c", "d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
+    for (auto& t : tasks) co_await t;
+  }
+};
 
 TEST(BarrierTest, AbortBreaksWaitersAndLaterArrivalsUntilReset) {
-  weft_test::run_virtual(abort::main_coro());
-  weft_test::expect_reference("barrier_abort", abort::ev);
+  weft_test::run_and_compare<abort>("barrier_abort");
 }
 
-namespace cancel {
-weft_test::event_log ev;
+struct cancel {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name) {
-  std::size_t i = 0;
-  try {
-    i = co_await b.wait();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, n_waiting " + str(b.n_waiting()));
-    throw;
+  weft::coro<void> party(weft::barrier& b, std::string name) {
+    std::size_t i = 0;
+    try {
+      i = co_await b.wait();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, n_waiting " + str(b.n_waiting()));
+      throw;
+    }
+    ev(name + " passed, index " + str(i));
   }
-  ev(name + " passed, index " + str(i));
-}
 
-weft::coro<void> main_coro() {
-  weft::barrier b(3);
-  auto a = weft::create_task(party(b, "a"));
-  auto c = weft::create_task(party(b, "b"));
-  co_await weft::sleep(1s);
-  ev("n_waiting " + str(b.n_waiting()));
-  a.cancel();
-  co_await weft::sleep(1s);
-  ev("n_waiting " + str(b.n_waiting()));
-  std::vector<weft::task<void>> tasks{c};
-  for (const char* n : {"c", "d"}) tasks.push_back(weft::create_task(party(b, n)));
-  for (auto& t : tasks) co_await t;
-  try {
-    co_await a;
-  } catch (const weft::cancelled_error&) {
-    ev("a was cancelled");
+  weft::coro<void> main_coro() {
+    weft::barrier b(3);
+    auto a = weft::create_task(party(b, "a"));
+    auto c = weft::create_task(party(b, "b"));
+    co_await weft::sleep(1s);
+    ev("n_waiting " + str(b.n_waiting()));
+    a.cancel();
+    co_await weft::sleep(1s);
+    ev("n_waiting " + str(b.n_waiting()));
+    std::vector<weft::task<void>> tasks{c};
+    for (const char* n : {"c", "d"}) tasks.push_back(weft::create_task(party(b, n)));
+    for (auto& t : tasks) co_await t;
+    try {
+      co_await a;
+    } catch (const weft::cancelled_error&) {
+      ev("a was cancelled");
+    }
   }
-}
-}  // namespace cancel
+};
 
 TEST(BarrierTest, CancelledWaiterLeavesTheBarrier) {
-  weft_test::run_virtual(cancel::main_coro());
-  weft_test::expect_reference("barrier_cancel", cancel::ev);
+  weft_test::run_and_compare<cancel>("barrier_cancel");
 }
 
-namespace cancel_blocked {
-weft_test::event_log ev;
+struct cancel_blocked {
+  weft_test::event_log ev;
 
-weft::coro<void> party(weft::barrier& b, std::string name) {
-  ev(name + " arrives, n_waiting " + str(b.n_waiting()));
-  std::size_t i = 0;
-  try {
-    i = co_await b.wait();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, n_waiting " + str(b.n_waiting()));
-    throw;
+  weft::coro<void> party(weft::barrier& b, std::string name) {
+    ev(name + " arrives, n_waiting " + str(b.n_waiting()));
+    std::size_t i = 0;
+    try {
+      i = co_await b.wait();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, n_waiting " + str(b.n_waiting()));
+      throw;
+    }
+    ev(name + " passed, index " + str(i));
   }
-  ev(name + " passed, index " + str(i));
-}
 
-weft::coro<void> main_coro() {
-  weft::barrier b(2);
-  std::vector<weft::task<void>> tasks;
-  for (const char* n : {"a", "b", "c"}) tasks.push_back(weft::create_task(party(b, n)));
-  co_await weft::sleep(0s);
-  tasks[2].cancel();
-  ev("cancelled c");
-  co_await weft::sleep(1s);
-  ev("n_waiting " + str(b.n_waiting()));
-  weft::task<void> c = tasks[2];
-  tasks.pop_back();
-  for (const char* n : {"d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
-  for (auto& t : tasks) co_await t;
-  try {
-    co_await c;
-  } catch (const weft::cancelled_error&) {
-    ev("c was cancelled");
+  weft::coro<void> main_coro() {
+    weft::barrier b(2);
+    std::vector<weft::task<void>> tasks;
+    for (const char* n : {"a", "b", "c"}) tasks.push_back(weft::create_task(party(b, n)));
+    co_await weft::sleep(0s);
+    tasks[2].cancel();
+    ev("cancelled c");
+    co_await weft::sleep(1s);
+    ev("n_waiting " + str(b.n_waiting()));
+    weft::task<void> c = tasks[2];
+    tasks.pop_back();
+    for (const char* n : {"d", "e"}) tasks.push_back(weft::create_task(party(b, n)));
+    for (auto& t : tasks) co_await t;
+    try {
+      co_await c;
+    } catch (const weft::cancelled_error&) {
+      ev("c was cancelled");
+    }
   }
-}
-}  // namespace cancel_blocked
+};
 
 TEST(BarrierTest, TaskCancelledWhileBlockedByDrainingLeavesCountAlone) {
-  weft_test::run_virtual(cancel_blocked::main_coro());
-  weft_test::expect_reference("barrier_cancel_blocked", cancel_blocked::ev);
+  weft_test::run_and_compare<cancel_blocked>("barrier_cancel_blocked");
 }
 
 // ---- misuse and return values (no CPython twin) ----

@@ -10,131 +10,153 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
-/// Awaits each task, logging "wI finished" or "wI was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-  }
-}
+struct notify {
+  weft_test::event_log ev;
 
-namespace notify {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::condition& cond, std::string name) {
-  {
-    auto held = co_await weft::scoped(cond);
-    ev(name + " waits");
-    co_await cond.wait();
-    ev(name + " woke, locked " + py(cond.locked()));
-    co_await weft::sleep(1s);
-  }
-  ev(name + " left");
-}
-
-weft::coro<void> main_coro() {
-  weft::condition cond;
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 5; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify();
-    ev("notified 1");
-  }
-  co_await weft::sleep(5s);
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify(2);
-    ev("notified 2");
-    co_await weft::sleep(1s);
-    ev("main releases");
-  }
-  co_await weft::sleep(5s);
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify_all();
-    ev("notified all");
-  }
-  for (auto& t : tasks) co_await t;
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify_all();  // nobody waits: nothing happens
-  }
-  ev("done");
-}
-}  // namespace notify
-
-TEST(ConditionTest, NotifyWakesWaitersInOrderThroughTheLock) {
-  weft_test::run_virtual(notify::main_coro());
-  weft_test::expect_reference("condition_notify", notify::ev);
-}
-
-namespace wait_for {
-weft_test::event_log ev;
-int count = 0;
-
-weft::coro<void> consumer(weft::condition& cond, std::string name, int need) {
-  auto held = co_await weft::scoped(cond);
-  ev(name + " waits for " + std::to_string(need));
-  // Captures name by reference: g++ 12 miscompiles a by-value coroutine
-  // parameter of a lambda type that holds a std::string (invalid free).
-  int r = co_await cond.wait_for([&name, need] {
-    ev(name + " checks " + std::to_string(count));
-    return count >= need ? count : 0;
-  });
-  ev(name + " got " + std::to_string(r));
-}
-
-weft::coro<void> main_coro() {
-  count = 0;
-  weft::condition cond;
-  std::vector<weft::task<void>> tasks;
-  for (int n : {2, 1, 3}) tasks.push_back(weft::create_task(consumer(cond, "c" + std::to_string(n), n)));
-  co_await weft::sleep(1s);
-  for (int i = 0; i < 3; ++i) {
+  weft::coro<void> waiter(weft::condition& cond, std::string name) {
     {
       auto held = co_await weft::scoped(cond);
-      ++count;
-      ev("count " + std::to_string(count));
-      cond.notify_all();
+      ev(name + " waits");
+      co_await cond.wait();
+      ev(name + " woke, locked " + py(cond.locked()));
+      co_await weft::sleep(1s);
     }
+    ev(name + " left");
+  }
+
+  weft::coro<void> main_coro() {
+    weft::condition cond;
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 5; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
     co_await weft::sleep(1s);
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify();
+      ev("notified 1");
+    }
+    co_await weft::sleep(5s);
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify(2);
+      ev("notified 2");
+      co_await weft::sleep(1s);
+      ev("main releases");
+    }
+    co_await weft::sleep(5s);
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify_all();
+      ev("notified all");
+    }
+    for (auto& t : tasks) co_await t;
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify_all();  // nobody waits: nothing happens
+    }
+    ev("done");
   }
-  weft::get_running_loop().call_soon([] { ev("callback"); });
-  {
-    auto held = co_await weft::scoped(cond);
-    int r = co_await cond.wait_for([] { return count; });
-    ev("main wait_for returned " + std::to_string(r) + " without waiting");
-  }
-  for (auto& t : tasks) co_await t;
-  ev("done");
+};
+
+TEST(ConditionTest, NotifyWakesWaitersInOrderThroughTheLock) {
+  weft_test::run_and_compare<notify>("condition_notify");
 }
-}  // namespace wait_for
+
+struct wait_for {
+  weft_test::event_log ev;
+  int count = 0;
+
+  weft::coro<void> consumer(weft::condition& cond, std::string name, int need) {
+    auto held = co_await weft::scoped(cond);
+    ev(name + " waits for " + std::to_string(need));
+    // Captures name by reference: g++ 12 miscompiles a by-value coroutine
+    // parameter of a lambda type that holds a std::string (invalid free).
+    int r = co_await cond.wait_for([this, &name, need] {
+      ev(name + " checks " + std::to_string(count));
+      return count >= need ? count : 0;
+    });
+    ev(name + " got " + std::to_string(r));
+  }
+
+  weft::coro<void> main_coro() {
+    weft::condition cond;
+    std::vector<weft::task<void>> tasks;
+    for (int n : {2, 1, 3}) tasks.push_back(weft::create_task(consumer(cond, "c" + std::to_string(n), n)));
+    co_await weft::sleep(1s);
+    for (int i = 0; i < 3; ++i) {
+      {
+        auto held = co_await weft::scoped(cond);
+        ++count;
+        ev("count " + std::to_string(count));
+        cond.notify_all();
+      }
+      co_await weft::sleep(1s);
+    }
+    weft::get_running_loop().call_soon([this] { ev("callback"); });
+    {
+      auto held = co_await weft::scoped(cond);
+      int r = co_await cond.wait_for([this] { return count; });
+      ev("main wait_for returned " + std::to_string(r) + " without waiting");
+    }
+    for (auto& t : tasks) co_await t;
+    ev("done");
+  }
+};
 
 TEST(ConditionTest, WaitForRechecksPredicateAndReturnsItsValue) {
-  weft_test::run_virtual(wait_for::main_coro());
-  weft_test::expect_reference("condition_wait_for", wait_for::ev);
+  weft_test::run_and_compare<wait_for>("condition_wait_for");
 }
 
-namespace cancel_wait {
-weft_test::event_log ev;
+struct cancel_wait {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::condition& cond, std::string name) {
-  {
+  weft::coro<void> waiter(weft::condition& cond, std::string name) {
+    {
+      auto held = co_await weft::scoped(cond);
+      ev(name + " waits");
+      try {
+        co_await cond.wait();
+      } catch (const weft::cancelled_error&) {
+        ev(name + " cancelled, locked " + py(cond.locked()));
+        throw;
+      }
+    }
+    ev(name + " not reached");
+  }
+
+  weft::coro<void> main_coro() {
+    weft::condition cond;
+    auto w = weft::create_task(waiter(cond, "w"));
+    co_await weft::sleep(1s);
+    co_await cond.acquire();
+    w.cancel();
+    ev("main holds the lock and cancelled w");
+    co_await weft::sleep(1s);
+    ev("main releases");
+    cond.release();
+    try {
+      co_await w;
+    } catch (const weft::cancelled_error&) {
+      ev("w was cancelled, locked " + py(cond.locked()));
+    }
+  }
+};
+
+TEST(ConditionTest, CancelledWaitReacquiresLockBeforeRaising) {
+  weft_test::run_and_compare<cancel_wait>("condition_cancel_wait");
+}
+
+struct cancel_notified {
+  weft_test::event_log ev;
+
+  weft::coro<void> waiter(weft::condition& cond, std::string name) {
     auto held = co_await weft::scoped(cond);
     ev(name + " waits");
     try {
@@ -143,155 +165,113 @@ weft::coro<void> waiter(weft::condition& cond, std::string name) {
       ev(name + " cancelled, locked " + py(cond.locked()));
       throw;
     }
+    ev(name + " woke");
   }
-  ev(name + " not reached");
-}
 
-weft::coro<void> main_coro() {
-  weft::condition cond;
-  auto w = weft::create_task(waiter(cond, "w"));
-  co_await weft::sleep(1s);
-  co_await cond.acquire();
-  w.cancel();
-  ev("main holds the lock and cancelled w");
-  co_await weft::sleep(1s);
-  ev("main releases");
-  cond.release();
-  try {
-    co_await w;
-  } catch (const weft::cancelled_error&) {
-    ev("w was cancelled, locked " + py(cond.locked()));
+  weft::coro<void> main_coro() {
+    weft::condition cond;
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify();
+      tasks[0].cancel();
+      ev("notified one, cancelled w0");
+    }
+    weft::task<void> last = tasks[2];
+    tasks.pop_back();
+    co_await weft_test::await_all(ev, tasks);
+    ev("w2 still waiting " + py(!last.done()));
+    {
+      auto held = co_await weft::scoped(cond);
+      cond.notify();
+    }
+    co_await last;
   }
-}
-}  // namespace cancel_wait
-
-TEST(ConditionTest, CancelledWaitReacquiresLockBeforeRaising) {
-  weft_test::run_virtual(cancel_wait::main_coro());
-  weft_test::expect_reference("condition_cancel_wait", cancel_wait::ev);
-}
-
-namespace cancel_notified {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::condition& cond, std::string name) {
-  auto held = co_await weft::scoped(cond);
-  ev(name + " waits");
-  try {
-    co_await cond.wait();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, locked " + py(cond.locked()));
-    throw;
-  }
-  ev(name + " woke");
-}
-
-weft::coro<void> main_coro() {
-  weft::condition cond;
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify();
-    tasks[0].cancel();
-    ev("notified one, cancelled w0");
-  }
-  weft::task<void> last = tasks[2];
-  tasks.pop_back();
-  co_await await_all(ev, tasks);
-  ev("w2 still waiting " + py(!last.done()));
-  {
-    auto held = co_await weft::scoped(cond);
-    cond.notify();
-  }
-  co_await last;
-}
-}  // namespace cancel_notified
+};
 
 TEST(ConditionTest, WaiterCancelledAfterNotifyPassesItOn) {
-  weft_test::run_virtual(cancel_notified::main_coro());
-  weft_test::expect_reference("condition_cancel_notified", cancel_notified::ev);
+  weft_test::run_and_compare<cancel_notified>("condition_cancel_notified");
 }
 
-namespace cancel_reacquire {
-weft_test::event_log ev;
+struct cancel_reacquire {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::condition& cond, std::string name) {
-  auto held = co_await weft::scoped(cond);
-  ev(name + " waits");
-  try {
-    co_await cond.wait();
-  } catch (const weft::cancelled_error& e) {
-    ev(name + " cancelled " + (e.message() ? *e.message() : "None") + " locked " + py(cond.locked()));
-    throw;
+  weft::coro<void> waiter(weft::condition& cond, std::string name) {
+    auto held = co_await weft::scoped(cond);
+    ev(name + " waits");
+    try {
+      co_await cond.wait();
+    } catch (const weft::cancelled_error& e) {
+      ev(name + " cancelled " + (e.message() ? *e.message() : "None") + " locked " + py(cond.locked()));
+      throw;
+    }
+    ev(name + " woke");
   }
-  ev(name + " woke");
-}
 
-weft::coro<void> main_coro() {
-  weft::condition cond;
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 2; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  co_await cond.acquire();
-  cond.notify();
-  ev("main notified one, keeps the lock");
-  co_await weft::sleep(1s);
-  tasks[0].cancel("first");
-  ev("main cancelled w0");
-  co_await weft::sleep(1s);
-  tasks[0].cancel("second");
-  ev("main cancelled w0 again");
-  co_await weft::sleep(1s);
-  ev("main releases");
-  cond.release();
-  co_await await_all(ev, tasks);
-}
-}  // namespace cancel_reacquire
+  weft::coro<void> main_coro() {
+    weft::condition cond;
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 2; ++i) tasks.push_back(weft::create_task(waiter(cond, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    co_await cond.acquire();
+    cond.notify();
+    ev("main notified one, keeps the lock");
+    co_await weft::sleep(1s);
+    tasks[0].cancel("first");
+    ev("main cancelled w0");
+    co_await weft::sleep(1s);
+    tasks[0].cancel("second");
+    ev("main cancelled w0 again");
+    co_await weft::sleep(1s);
+    ev("main releases");
+    cond.release();
+    co_await weft_test::await_all(ev, tasks);
+  }
+};
 
 TEST(ConditionTest, CancelDuringReacquireKeepsTryingThenRaises) {
-  weft_test::run_virtual(cancel_reacquire::main_coro());
-  weft_test::expect_reference("condition_cancel_reacquire", cancel_reacquire::ev);
+  weft_test::run_and_compare<cancel_reacquire>("condition_cancel_reacquire");
 }
 
-namespace shared_lock {
-weft_test::event_log ev;
+struct shared_lock {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::condition& cond, std::string name) {
-  auto held = co_await weft::scoped(cond);
-  ev(name + " waits");
-  co_await cond.wait();
-  ev(name + " woke");
-}
+  weft::coro<void> waiter(weft::condition& cond, std::string name) {
+    auto held = co_await weft::scoped(cond);
+    ev(name + " waits");
+    co_await cond.wait();
+    ev(name + " woke");
+  }
 
-weft::coro<void> main_coro() {
-  weft::lock l;
-  weft::condition a(l);
-  weft::condition b(l);
-  auto ta = weft::create_task(waiter(a, "on a"));
-  auto tb = weft::create_task(waiter(b, "on b"));
-  co_await weft::sleep(1s);
-  {
-    auto held = co_await weft::scoped(l);
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    weft::condition a(l);
+    weft::condition b(l);
+    auto ta = weft::create_task(waiter(a, "on a"));
+    auto tb = weft::create_task(waiter(b, "on b"));
+    co_await weft::sleep(1s);
+    {
+      auto held = co_await weft::scoped(l);
+      ev("locked " + py(a.locked()) + " " + py(b.locked()));
+      b.notify();
+      ev("notified b");
+    }
+    co_await tb;
+    ev("a waiter done " + py(ta.done()));
+    {
+      auto held = co_await weft::scoped(a);
+      ev("lock locked " + py(l.locked()));
+      a.notify();
+    }
+    co_await ta;
     ev("locked " + py(a.locked()) + " " + py(b.locked()));
-    b.notify();
-    ev("notified b");
   }
-  co_await tb;
-  ev("a waiter done " + py(ta.done()));
-  {
-    auto held = co_await weft::scoped(a);
-    ev("lock locked " + py(l.locked()));
-    a.notify();
-  }
-  co_await ta;
-  ev("locked " + py(a.locked()) + " " + py(b.locked()));
-}
-}  // namespace shared_lock
+};
 
 TEST(ConditionTest, ConditionsSharingALockWakeOnlyTheirOwnWaiters) {
-  weft_test::run_virtual(shared_lock::main_coro());
-  weft_test::expect_reference("condition_shared_lock", shared_lock::ev);
+  weft_test::run_and_compare<shared_lock>("condition_shared_lock");
 }
 
 // ---- misuse and return values (no CPython twin) ----

@@ -10,13 +10,15 @@
 #include <type_traits>
 #include <vector>
 
-#include <weft/diagnostics.hpp>
-
 #include "reference.hpp"
+#include "text.hpp"
+#include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using weft_test::py;
 
 // ---- is_coroutine_v / coroutine -------------------------------------------
 
@@ -62,37 +64,36 @@ TEST(CoroTest, IsCoroutineTellsCoroutinesFromTasksAndFunctions) {
 
 // ---- inline await ----------------------------------------------------------
 
-namespace inline_await {
-weft_test::event_log ev;
+struct inline_await {
+  weft_test::event_log ev;
 
-weft::coro<int> inner(int x) {
-  ev("inner start");
-  ev("inner end");
-  co_return x * 2;
-}
+  weft::coro<int> inner(int x) {
+    ev("inner start");
+    ev("inner end");
+    co_return x * 2;
+  }
 
-weft::coro<void> other() {
-  ev("other task runs");
-  co_return;
-}
+  weft::coro<void> other() {
+    ev("other task runs");
+    co_return;
+  }
 
-weft::coro<void> main_coro() {
-  weft::get_running_loop().call_soon([] { ev("callback runs"); });
-  auto t = weft::create_task(other());
-  ev("before await");
-  int r = co_await inner(21);
-  ev("after await " + std::to_string(r));
-  r = co_await inner(5);
-  ev("after second await " + std::to_string(r));
-  co_await weft::sleep(0s);
-  ev("after sleep(0)");
-  co_await t;
-}
-}  // namespace inline_await
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().call_soon([this] { ev("callback runs"); });
+    auto t = weft::create_task(other());
+    ev("before await");
+    int r = co_await inner(21);
+    ev("after await " + std::to_string(r));
+    r = co_await inner(5);
+    ev("after second await " + std::to_string(r));
+    co_await weft::sleep(0s);
+    ev("after sleep(0)");
+    co_await t;
+  }
+};
 
 TEST(CoroTest, AwaitRunsCoroutineInlineWithoutLoopHop) {
-  weft_test::run_virtual(inline_await::main_coro());
-  weft_test::expect_reference("coro_inline", inline_await::ev);
+  weft_test::run_and_compare<inline_await>("coro_inline");
 }
 
 TEST(CoroTest, AwaitDoesNotTouchTheReadyQueue) {
@@ -113,101 +114,93 @@ TEST(CoroTest, AwaitDoesNotTouchTheReadyQueue) {
 
 // ---- three levels deep -----------------------------------------------------
 
-namespace nested {
-weft_test::event_log ev;
+struct nested {
+  weft_test::event_log ev;
 
-weft::coro<int> level3() {
-  ev("level3 start in " + weft::current_task().get_name());
-  co_await weft::sleep(1s);
-  ev("level3 woke");
-  co_return 3;
-}
-
-weft::coro<int> level2() {
-  ev("level2 start");
-  int r = co_await level3();
-  ev("level2 got " + std::to_string(r));
-  co_await weft::sleep(500ms);
-  ev("level2 woke");
-  co_return r + 20;
-}
-
-weft::coro<int> level1() {
-  ev("level1 start");
-  int r = co_await level2();
-  ev("level1 got " + std::to_string(r));
-  co_return r + 100;
-}
-
-weft::coro<void> ticker() {
-  for (int i = 0; i < 4; ++i) {
-    ev("tick " + std::to_string(i));
-    co_await weft::sleep(500ms);
+  weft::coro<int> level3() {
+    ev("level3 start in " + weft::current_task().get_name());
+    co_await weft::sleep(1s);
+    ev("level3 woke");
+    co_return 3;
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(ticker(), {.name = "ticker"});
-  int r = co_await level1();
-  ev("main got " + std::to_string(r));
-  co_await t;
-}
-}  // namespace nested
+  weft::coro<int> level2() {
+    ev("level2 start");
+    int r = co_await level3();
+    ev("level2 got " + std::to_string(r));
+    co_await weft::sleep(500ms);
+    ev("level2 woke");
+    co_return r + 20;
+  }
+
+  weft::coro<int> level1() {
+    ev("level1 start");
+    int r = co_await level2();
+    ev("level1 got " + std::to_string(r));
+    co_return r + 100;
+  }
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(weft_test::ticker(ev, 4, 500ms), {.name = "ticker"});
+    int r = co_await level1();
+    ev("main got " + std::to_string(r));
+    co_await t;
+  }
+};
 
 TEST(CoroTest, NestedThreeDeepRunInTheAwaitingTask) {
-  weft_test::run_virtual(nested::main_coro());
-  weft_test::expect_reference("coro_nested", nested::ev);
+  weft_test::run_and_compare<nested>("coro_nested");
 }
 
 // ---- exceptions ------------------------------------------------------------
 
-namespace raising {
-weft_test::event_log ev;
+struct raising {
+  weft_test::event_log ev;
 
-weft::coro<int> fail_at_once() {
-  ev("fail_at_once raises");
-  throw std::invalid_argument("at once");
-  co_return 0;
-}
-
-weft::coro<void> fail_after_sleep() {
-  co_await weft::sleep(2s);
-  ev("fail_after_sleep raises");
-  throw std::invalid_argument("after sleep");
-}
-
-weft::coro<void> middle() {
-  struct finally {
-    ~finally() { ev("middle finally"); }
-  } f;
-  co_await fail_after_sleep();
-  ev("middle: not reached");
-}
-
-weft::coro<void> outer() {
-  co_await middle();
-  ev("outer: not reached");
-}
-
-weft::coro<void> main_coro() {
-  weft::get_running_loop().call_soon([] { ev("callback runs"); });
-  try {
-    co_await fail_at_once();
-  } catch (const std::invalid_argument& e) {
-    ev(std::string("main caught ") + e.what());
+  weft::coro<int> fail_at_once() {
+    ev("fail_at_once raises");
+    throw std::invalid_argument("at once");
+    co_return 0;
   }
-  try {
-    co_await outer();
-  } catch (const std::invalid_argument& e) {
-    ev(std::string("main caught ") + e.what());
+
+  weft::coro<void> fail_after_sleep() {
+    co_await weft::sleep(2s);
+    ev("fail_after_sleep raises");
+    throw std::invalid_argument("after sleep");
   }
-  ev("main done");
-}
-}  // namespace raising
+
+  weft::coro<void> middle() {
+    struct finally {
+      weft_test::event_log& ev;
+      ~finally() { ev("middle finally"); }
+    } f{ev};
+    co_await fail_after_sleep();
+    ev("middle: not reached");
+  }
+
+  weft::coro<void> outer() {
+    co_await middle();
+    ev("outer: not reached");
+  }
+
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().call_soon([this] { ev("callback runs"); });
+    try {
+      co_await fail_at_once();
+    } catch (const std::invalid_argument& e) {
+      ev(std::string("main caught ") + e.what());
+    }
+    try {
+      co_await outer();
+    } catch (const std::invalid_argument& e) {
+      ev(std::string("main caught ") + e.what());
+    }
+    ev("main done");
+  }
+};
 
 TEST(CoroTest, ExceptionPropagatesToTheAwaiter) {
-  weft_test::run_virtual(raising::main_coro());
-  weft_test::expect_reference("coro_raise", raising::ev);
+  weft_test::run_and_compare<raising>("coro_raise");
 }
 
 TEST(CoroTest, ExceptionKeepsItsTypeAndObject) {
@@ -258,44 +251,43 @@ TEST(CoroTest, CoReturnOfMoveOnlyValue) {
 
 // ---- a coroutine runs once ---------------------------------------------------
 
-namespace reuse {
-weft_test::event_log ev;
+struct reuse {
+  weft_test::event_log ev;
 
-weft::coro<int> inner() {
-  ev("inner runs");
-  co_return 1;
-}
+  weft::coro<int> inner() {
+    ev("inner runs");
+    co_return 1;
+  }
 
-weft::coro<void> main_coro() {
-  auto c = inner();
-  EXPECT_FALSE(c.started());
-  ev("first await " + std::to_string(co_await c));
-  EXPECT_TRUE(c.started());
-  try {
-    co_await c;
-    ev("second await: no error");
-  } catch (const std::runtime_error& e) {
-    ev(std::string("second await: RuntimeError ") + e.what());
+  weft::coro<void> main_coro() {
+    auto c = inner();
+    EXPECT_FALSE(c.started());
+    ev("first await " + std::to_string(co_await c));
+    EXPECT_TRUE(c.started());
+    try {
+      co_await c;
+      ev("second await: no error");
+    } catch (const std::runtime_error& e) {
+      ev(std::string("second await: RuntimeError ") + e.what());
+    }
+    // CPython accepts the spent coroutine in create_task; the task then fails
+    // at its first step with the same RuntimeError.
+    weft::task<int> t;
+    try {
+      t = weft::create_task(std::move(c), {.name = "reuse"});
+    } catch (const std::runtime_error& e) {
+      ev(std::string("create_task raised RuntimeError ") + e.what());
+      co_return;
+    }
+    ev("task created");
+    co_await weft::sleep(0s);
+    ev("task done " + py(t.done()));
+    ev("task exception: RuntimeError " + weft_test::exception_text(t.exception()));
   }
-  // CPython accepts the spent coroutine in create_task; the task then fails
-  // at its first step with the same RuntimeError.
-  weft::task<int> t;
-  try {
-    t = weft::create_task(std::move(c), {.name = "reuse"});
-  } catch (const std::runtime_error& e) {
-    ev(std::string("create_task raised RuntimeError ") + e.what());
-    co_return;
-  }
-  ev("task created");
-  co_await weft::sleep(0s);
-  ev(std::string("task done ") + (t.done() ? "True" : "False"));
-  ev("task exception: RuntimeError " + weft_test::exception_text(t.exception()));
-}
-}  // namespace reuse
+};
 
 TEST(CoroTest, AwaitingTwiceRaisesRuntimeError) {
-  weft_test::run_virtual(reuse::main_coro());
-  weft_test::expect_reference("coro_reuse", reuse::ev);
+  weft_test::run_and_compare<reuse>("coro_reuse");
 }
 
 TEST(CoroTest, AwaitingTwiceMessageAndType) {
@@ -333,109 +325,92 @@ TEST(CoroTest, AwaitingAMovedFromCoroutineIsALogicError) {
 
 // ---- never awaited -----------------------------------------------------------
 
-namespace never_awaited {
-weft_test::event_log ev;
-std::vector<std::string> warnings;
+struct never_awaited {
+  weft_test::event_log ev;
 
-void on_warning(std::string_view msg) noexcept {
-  warnings.emplace_back(msg);
-  if (weft::running_loop_or_null()) ev(msg);
-}
+  weft::coro<void> forgotten() {
+    ev("forgotten runs");
+    co_return;
+  }
 
-/// Installs on_warning for the scope of a test.
-struct capture_warnings {
-  weft::warning_handler prev;
-  capture_warnings() : prev(weft::set_warning_handler(on_warning)) { warnings.clear(); }
-  ~capture_warnings() { weft::set_warning_handler(prev); }
+  weft::coro<void> awaited() {
+    ev("awaited runs");
+    co_return;
+  }
+
+  weft::coro<void> in_task() {
+    ev("in_task runs");
+    co_return;
+  }
+
+  weft::coro<void> main_coro() {
+    {
+      auto c = forgotten();
+      ev("created");
+    }
+    ev("dropped");
+    {
+      auto c = awaited();
+      co_await c;
+    }
+    ev("dropped the awaited one");
+    {
+      auto t = weft::create_task(in_task());
+      co_await t;
+    }
+    ev("main done");
+  }
 };
 
-weft::coro<void> forgotten() {
-  ev("forgotten runs");
-  co_return;
-}
-
-weft::coro<void> awaited() {
-  ev("awaited runs");
-  co_return;
-}
-
-weft::coro<void> in_task() {
-  ev("in_task runs");
-  co_return;
-}
-
-weft::coro<void> main_coro() {
-  {
-    auto c = forgotten();
-    ev("created");
-  }
-  ev("dropped");
-  {
-    auto c = awaited();
-    co_await c;
-  }
-  ev("dropped the awaited one");
-  {
-    auto t = weft::create_task(in_task());
-    co_await t;
-  }
-  ev("main done");
+TEST(CoroTest, NeverAwaitedCoroutineWarns) {
+  never_awaited program;
+  weft_test::captured_warnings warnings([&](std::string_view m) {
+    if (weft::running_loop_or_null()) program.ev(m);
+  });
+  weft_test::run_virtual(program.main_coro());
+  weft_test::expect_reference("coro_never_awaited", program.ev);
 }
 
 weft::coro<int> never_started_in_test() { co_return 1; }
-}  // namespace never_awaited
-
-TEST(CoroTest, NeverAwaitedCoroutineWarns) {
-  never_awaited::capture_warnings cap;
-  weft_test::run_virtual(never_awaited::main_coro());
-  weft_test::expect_reference("coro_never_awaited", never_awaited::ev);
-}
 
 TEST(CoroTest, NeverAwaitedWarningNamesTheCoroutineFunction) {
-  never_awaited::capture_warnings cap;
-  { auto c = never_awaited::never_started_in_test(); }
-  ASSERT_EQ(never_awaited::warnings.size(), 1u);
-  EXPECT_EQ(never_awaited::warnings[0], "RuntimeWarning: coroutine 'never_started_in_test' was never awaited");
+  weft_test::captured_warnings warnings;
+  { auto c = never_started_in_test(); }
+  ASSERT_EQ(warnings.messages().size(), 1u);
+  EXPECT_EQ(warnings.messages()[0], "RuntimeWarning: coroutine 'never_started_in_test' was never awaited");
   // Moving the object moves the obligation: one warning, not two.
   {
     auto c = answer();
     auto d = std::move(c);
   }
-  ASSERT_EQ(never_awaited::warnings.size(), 2u);
-  EXPECT_EQ(never_awaited::warnings[1], "RuntimeWarning: coroutine 'answer' was never awaited");
+  ASSERT_EQ(warnings.messages().size(), 2u);
+  EXPECT_EQ(warnings.messages()[1], "RuntimeWarning: coroutine 'answer' was never awaited");
   // No warning for a coroutine that ran, nor for an empty object.
   EXPECT_EQ(weft_test::run_virtual(answer()), 42);
   { weft::coro<int> empty; }
-  EXPECT_EQ(never_awaited::warnings.size(), 2u);
+  EXPECT_EQ(warnings.messages().size(), 2u);
 }
 
 TEST(CoroTest, CoroutineInfoNamesItsFunction) {
-  never_awaited::capture_warnings cap;
+  weft_test::captured_warnings warnings;
   auto c = answer();
   EXPECT_STREQ(c.info().function, "answer");
   EXPECT_GT(c.info().line, 0u);
   EXPECT_FALSE(c.started());
   EXPECT_EQ(weft_test::run_virtual(std::move(c)), 42);
-  EXPECT_TRUE(never_awaited::warnings.empty());
+  EXPECT_TRUE(warnings.messages().empty());
 }
-
-namespace unstarted_task {
-weft_test::event_log ev;
-weft::event_loop* loop = nullptr;
-void on_warning(std::string_view msg) noexcept { ev.at(*loop, msg); }
-}  // namespace unstarted_task
 
 TEST(CoroTest, TaskDestroyedBeforeItsFirstStepWarnsAfterTheHandler) {
   // CPython reports the pending task ("Task was destroyed but it is
   // pending!"), then the coroutine it never started warns as any other
   // unawaited coroutine does (the task never called coro.send).
-  using namespace unstarted_task;
-  weft::virtual_clock clock;
+  weft_test::event_log ev;
   {
-    weft::event_loop l({.clock = &clock});
-    loop = &l;
-    weft::warning_handler prev = weft::set_warning_handler(on_warning);
-    l.set_exception_handler([](weft::event_loop& el, const weft::exception_context& ctx) {
+    weft_test::virtual_loop v;
+    weft::event_loop& l = v.loop;
+    weft_test::captured_warnings warnings([&](std::string_view m) { ev.at(l, m); });
+    l.set_exception_handler([&ev](weft::event_loop& el, const weft::exception_context& ctx) {
       ev.at(el, "handler: " + ctx.message + " " + ctx.task_name);
     });
     {
@@ -443,8 +418,6 @@ TEST(CoroTest, TaskDestroyedBeforeItsFirstStepWarnsAfterTheHandler) {
       l.close();
     }
     ev.at(l, "after");
-    weft::set_warning_handler(prev);
-    loop = nullptr;
   }
   weft_test::expect_reference("coro_task_never_started", ev);
 }

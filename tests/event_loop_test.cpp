@@ -12,19 +12,14 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// A loop on its own virtual clock.
-struct virtual_loop {
-  weft::virtual_clock clock;
-  weft::event_loop loop;
-  explicit virtual_loop(weft::scheduler* sched = nullptr) : loop({.clock = &clock, .scheduler = sched}) {}
-};
-
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
+using weft_test::virtual_loop;
 
 std::string ms(weft::time_point t) {
   return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());

@@ -9,146 +9,129 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
-namespace set_wakes_all {
-weft_test::event_log ev;
+/// The log, and a waiter that logs before and after Event.wait().
+struct event_program {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::event& e, std::string name) {
-  ev(name + " waits");
-  co_await e.wait();
-  ev(name + " woke, is_set " + py(e.is_set()));
-}
+  weft::coro<void> waiter(weft::event& e, std::string name) {
+    ev(name + " waits");
+    co_await e.wait();
+    ev(name + " woke, is_set " + py(e.is_set()));
+  }
+};
 
-weft::coro<void> main_coro() {
-  weft::event e;
-  weft::event_loop& loop = weft::get_running_loop();
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(e, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  ev("is_set before " + py(e.is_set()));
-  e.set();
-  loop.call_soon([] { ev("callback queued after set"); });
-  ev("is_set after " + py(e.is_set()));
-  e.set();  // a second set() changes nothing
-  co_await weft::sleep(0s);
-  ev("main after sleep(0)");
-  auto late = weft::create_task(waiter(e, "late"));
-  for (auto& t : tasks) co_await t;
-  co_await late;
-  ev("done");
-}
-}  // namespace set_wakes_all
+struct set_wakes_all : event_program {
+  weft::coro<void> main_coro() {
+    weft::event e;
+    weft::event_loop& loop = weft::get_running_loop();
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(e, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    ev("is_set before " + py(e.is_set()));
+    e.set();
+    loop.call_soon([this] { ev("callback queued after set"); });
+    ev("is_set after " + py(e.is_set()));
+    e.set();  // a second set() changes nothing
+    co_await weft::sleep(0s);
+    ev("main after sleep(0)");
+    auto late = weft::create_task(waiter(e, "late"));
+    for (auto& t : tasks) co_await t;
+    co_await late;
+    ev("done");
+  }
+};
 
 TEST(EventTest, SetWakesAllWaitersInOrderOneHopLater) {
-  weft_test::run_virtual(set_wakes_all::main_coro());
-  weft_test::expect_reference("event_set_wakes_all", set_wakes_all::ev);
+  weft_test::run_and_compare<set_wakes_all>("event_set_wakes_all");
 }
 
-namespace wait_set {
-weft_test::event_log ev;
+struct wait_set {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::event e;
-  e.set();
-  weft::get_running_loop().call_soon([] { ev("callback"); });
-  co_await e.wait();
-  ev("first wait returned");
-  co_await e.wait();
-  ev("second wait returned");
-  co_await weft::sleep(0s);
-  ev("after sleep(0)");
-}
-}  // namespace wait_set
+  weft::coro<void> main_coro() {
+    weft::event e;
+    e.set();
+    weft::get_running_loop().call_soon([this] { ev("callback"); });
+    co_await e.wait();
+    ev("first wait returned");
+    co_await e.wait();
+    ev("second wait returned");
+    co_await weft::sleep(0s);
+    ev("after sleep(0)");
+  }
+};
 
 TEST(EventTest, WaitOnSetEventDoesNotSuspend) {
-  weft_test::run_virtual(wait_set::main_coro());
-  weft_test::expect_reference("event_wait_set", wait_set::ev);
+  weft_test::run_and_compare<wait_set>("event_wait_set");
 }
 
-namespace clear {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::event& e, std::string name) {
-  ev(name + " waits");
-  co_await e.wait();
-  ev(name + " woke, is_set " + py(e.is_set()));
-}
-
-weft::coro<void> main_coro() {
-  weft::event e;
-  e.set();
-  e.clear();
-  ev("is_set " + py(e.is_set()));
-  auto a = weft::create_task(waiter(e, "a"));
-  auto b = weft::create_task(waiter(e, "b"));
-  co_await weft::sleep(1s);
-  e.set();
-  e.clear();
-  ev("set and cleared");
-  co_await weft::sleep(1s);
-  auto c = weft::create_task(waiter(e, "c"));
-  co_await weft::sleep(1s);
-  ev("c still waiting " + py(!c.done()));
-  e.set();
-  co_await c;
-  ev("is_set " + py(e.is_set()));
-  co_await a;
-  co_await b;
-}
-}  // namespace clear
+struct clear : event_program {
+  weft::coro<void> main_coro() {
+    weft::event e;
+    e.set();
+    e.clear();
+    ev("is_set " + py(e.is_set()));
+    auto a = weft::create_task(waiter(e, "a"));
+    auto b = weft::create_task(waiter(e, "b"));
+    co_await weft::sleep(1s);
+    e.set();
+    e.clear();
+    ev("set and cleared");
+    co_await weft::sleep(1s);
+    auto c = weft::create_task(waiter(e, "c"));
+    co_await weft::sleep(1s);
+    ev("c still waiting " + py(!c.done()));
+    e.set();
+    co_await c;
+    ev("is_set " + py(e.is_set()));
+    co_await a;
+    co_await b;
+  }
+};
 
 TEST(EventTest, ClearResetsFlagButWokenWaitersStillRun) {
-  weft_test::run_virtual(clear::main_coro());
-  weft_test::expect_reference("event_clear", clear::ev);
+  weft_test::run_and_compare<clear>("event_clear");
 }
 
-namespace cancel_waiter {
-weft_test::event_log ev;
+struct cancel_waiter {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::event& e, std::string name) {
-  ev(name + " waits");
-  try {
-    co_await e.wait();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, is_set " + py(e.is_set()));
-    throw;
-  }
-  ev(name + " woke");
-}
-
-weft::coro<void> main_coro() {
-  weft::event e;
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(waiter(e, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  tasks[1].cancel();
-  ev("cancelled w1");
-  co_await weft::sleep(1s);
-  e.set();
-  tasks[2].cancel();
-  ev("set, then cancelled w2");
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
+  weft::coro<void> waiter(weft::event& e, std::string name) {
+    ev(name + " waits");
     try {
-      co_await tasks[i];
+      co_await e.wait();
     } catch (const weft::cancelled_error&) {
-      cancelled = true;
+      ev(name + " cancelled, is_set " + py(e.is_set()));
+      throw;
     }
-    ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
+    ev(name + " woke");
   }
-}
-}  // namespace cancel_waiter
+
+  weft::coro<void> main_coro() {
+    weft::event e;
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(waiter(e, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    tasks[1].cancel();
+    ev("cancelled w1");
+    co_await weft::sleep(1s);
+    e.set();
+    tasks[2].cancel();
+    ev("set, then cancelled w2");
+    co_await weft_test::await_all(ev, tasks);
+  }
+};
 
 TEST(EventTest, CancelledWaitersRaiseAndLeaveOthersAlone) {
-  weft_test::run_virtual(cancel_waiter::main_coro());
-  weft_test::expect_reference("event_cancel_waiter", cancel_waiter::ev);
+  weft_test::run_and_compare<cancel_waiter>("event_cancel_waiter");
 }
 
 // ---- loop binding (no CPython twin: mixins._LoopBoundMixin raises

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -94,25 +95,6 @@ bool is_warning(const std::string& reference_line) {
   return without_stamp(reference_line).starts_with("RuntimeWarning: ");
 }
 
-// Expects `got` to equal `want`, printing both with the differing lines marked.
-void expect_lines(std::string_view what, const std::vector<std::string>& want,
-                  const std::vector<std::string>& got) {
-  if (want == got) return;
-  std::ostringstream diff;
-  diff << what << " differs from CPython's (- CPython, + weft):\n";
-  for (std::size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
-    const std::string* w = i < want.size() ? &want[i] : nullptr;
-    const std::string* g = i < got.size() ? &got[i] : nullptr;
-    if (w && g && *w == *g) {
-      diff << "    " << *w << "\n";
-      continue;
-    }
-    if (w) diff << "  - " << *w << "\n";
-    if (g) diff << "  + " << *g << "\n";
-  }
-  ADD_FAILURE() << diff.str();
-}
-
 // Runs examples/NAME and compares it with tests/reference/NAME.out.
 void expect_matches_cpython(std::string_view name) {
   SCOPED_TRACE(std::string(name));
@@ -131,7 +113,7 @@ void expect_matches_cpython(std::string_view name) {
   }
   std::vector<std::string> got_out;
   for (const std::string& l : r.out) got_out.push_back(mask_wall_clock(l));
-  expect_lines("stdout of examples/" + std::string(name), want_out, got_out);
+  weft_test::expect_lines("stdout of examples/" + std::string(name), want_out, got_out);
 
   // Each stderr line is one warning, in CPython's order, whatever the handler
   // puts before the text ("weft warning: " by default).
@@ -146,10 +128,7 @@ class ExampleTest : public testing::TestWithParam<std::string_view> {};
 
 TEST_P(ExampleTest, MatchesCpython) { expect_matches_cpython(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Tutorial, ExampleTest, testing::ValuesIn(kExamples),
-                         [](const testing::TestParamInfo<std::string_view>& info) {
-                           return std::string(info.param);
-                         });
+INSTANTIATE_TEST_SUITE_P(Tutorial, ExampleTest, testing::ValuesIn(kExamples), weft_test::camel_case_name{});
 
 // The point of tutorial 2.1's second program, spelled out: the body never
 // runs, and the dropped coroutine is reported by name on stderr.
@@ -174,7 +153,7 @@ TEST(ExamplesTest, OutputHasNoStampsByDefault) {
   std::vector<std::string> want, got;
   for (const std::string& l : weft_test::reference_lines("tutorial_2_2_tasks")) want.push_back(without_stamp(l));
   for (const std::string& l : r.out) got.push_back(mask_wall_clock(l));
-  expect_lines("unstamped stdout of examples/tutorial_2_2_tasks", want, got);
+  weft_test::expect_lines("unstamped stdout of examples/tutorial_2_2_tasks", want, got);
   EXPECT_TRUE(r.err.empty()) << testing::PrintToString(r.err);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -35,14 +36,8 @@ std::string shape(const ptr& e) {
     std::rethrow_exception(e);
   } catch (const group& g) {
     return shape(g);
-  } catch (const weft::cancelled_error& c) {
-    return "CancelledError(" + c.message().value_or("") + ")";
-  } catch (const std::invalid_argument& x) {
-    return std::string("ValueError(") + x.what() + ")";
-  } catch (const std::runtime_error& x) {
-    return std::string("RuntimeError(") + x.what() + ")";
   } catch (...) {
-    return "unknown";
+    return weft_test::describe(e);
   }
 }
 std::string shape(const std::optional<group>& g) { return g ? shape(*g) : "None"; }

@@ -11,18 +11,14 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// A loop on its own virtual clock.
-struct virtual_loop {
-  weft::virtual_clock clock;
-  weft::event_loop loop{{.clock = &clock}};
-};
-
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
+using weft_test::virtual_loop;
 
 template <class F>
 std::string what_of(F&& f) {

@@ -13,30 +13,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
-
-/// f"{type(e).__name__}({e})" for the exceptions these programs raise.
-std::string exc_text(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const weft::cancelled_error& c) {
-    return "CancelledError(" + c.message().value_or("") + ")";
-  } catch (const weft::timeout_error& x) {
-    return std::string("TimeoutError(") + x.what() + ")";
-  } catch (const std::invalid_argument& x) {
-    return std::string("ValueError(") + x.what() + ")";
-  } catch (const std::runtime_error& x) {
-    return std::string("RuntimeError(") + x.what() + ")";
-  } catch (...) {
-    return "unknown";
-  }
-}
+using weft_test::py;
 
 /// Space-separated values, as print(*values).
 std::string joined(const std::vector<int>& v) {
@@ -47,381 +30,371 @@ std::string joined(const std::vector<int>& v) {
 
 // ---- results in argument order ---------------------------------------------
 
-namespace order {
-weft_test::event_log ev;
+struct order {
+  weft_test::event_log ev;
 
-weft::coro<int> work(std::string name, weft::duration delay, int result) {
-  ev(name + " starts in " + weft::current_task().get_name());
-  co_await weft::sleep(delay);
-  ev(name + " finishes");
-  co_return result;
-}
+  weft::coro<int> work(std::string name, weft::duration delay, int result) {
+    ev(name + " starts in " + weft::current_task().get_name());
+    co_await weft::sleep(delay);
+    ev(name + " finishes");
+    co_return result;
+  }
 
-weft::coro<std::string> work_str(std::string name, weft::duration delay, std::string result) {
-  ev(name + " starts in " + weft::current_task().get_name());
-  co_await weft::sleep(delay);
-  ev(name + " finishes");
-  co_return result;
-}
+  weft::coro<std::string> work_str(std::string name, weft::duration delay, std::string result) {
+    ev(name + " starts in " + weft::current_task().get_name());
+    co_await weft::sleep(delay);
+    ev(name + " finishes");
+    co_return result;
+  }
 
-weft::coro<void> nothing() {
-  ev("nothing starts in " + weft::current_task().get_name());
-  co_await weft::sleep(2s);
-  ev("nothing finishes");
-}
+  weft::coro<void> nothing() {
+    ev("nothing starts in " + weft::current_task().get_name());
+    co_await weft::sleep(2s);
+    ev("nothing finishes");
+  }
 
-weft::coro<void> main_coro() {
-  auto g = weft::gather(work("a", 3s, 1), work_str("b", 1s, "two"), nothing());
-  ev("gather created, done " + py(g.done()));
-  auto& res = co_await g;
-  static_assert(std::is_same_v<std::remove_reference_t<decltype(res)>, std::tuple<int, std::string, std::monostate>>);
-  ev("results " + std::to_string(std::get<0>(res)) + " " + std::get<1>(res) + " None");
-}
-}  // namespace order
+  weft::coro<void> main_coro() {
+    auto g = weft::gather(work("a", 3s, 1), work_str("b", 1s, "two"), nothing());
+    ev("gather created, done " + py(g.done()));
+    auto& res = co_await g;
+    static_assert(std::is_same_v<std::remove_reference_t<decltype(res)>, std::tuple<int, std::string, std::monostate>>);
+    ev("results " + std::to_string(std::get<0>(res)) + " " + std::get<1>(res) + " None");
+  }
+};
 
 TEST(GatherTest, VariadicResultsInArgumentOrder) {
-  weft_test::run_virtual(order::main_coro());
-  weft_test::expect_reference("gather_order", order::ev);
+  weft_test::run_and_compare<order>("gather_order");
 }
 
-namespace range {
-weft_test::event_log ev;
+struct range {
+  weft_test::event_log ev;
 
-weft::coro<int> work(int i, weft::duration delay) {
-  ev("work " + std::to_string(i) + " starts");
-  co_await weft::sleep(delay);
-  ev("work " + std::to_string(i) + " finishes");
-  co_return i * 10;
-}
+  weft::coro<int> work(int i, weft::duration delay) {
+    ev("work " + std::to_string(i) + " starts");
+    co_await weft::sleep(delay);
+    ev("work " + std::to_string(i) + " finishes");
+    co_return i * 10;
+  }
 
-weft::coro<void> main_coro() {
-  std::vector<weft::coro<int>> coros;
-  const weft::duration delays[] = {4s, 1s, 3s, 2s};
-  for (int i = 0; i < 4; ++i) coros.push_back(work(i, delays[i]));
-  auto g = weft::gather(std::move(coros));
-  std::vector<int> res = co_await std::move(g);
-  ev("results " + joined(res));
+  weft::coro<void> main_coro() {
+    std::vector<weft::coro<int>> coros;
+    const weft::duration delays[] = {4s, 1s, 3s, 2s};
+    for (int i = 0; i < 4; ++i) coros.push_back(work(i, delays[i]));
+    auto g = weft::gather(std::move(coros));
+    std::vector<int> res = co_await std::move(g);
+    ev("results " + joined(res));
 
-  std::vector<weft::task<int>> tasks;
-  tasks.push_back(weft::create_task(work(0, 2s)));
-  tasks.push_back(weft::create_task(work(1, 1s)));
-  auto g2 = weft::gather(tasks);
-  res = co_await std::move(g2);
-  ev("results " + joined(res));
-  EXPECT_TRUE(tasks[0] && tasks[1]) << "gather must not empty the caller's task handles";
-}
-}  // namespace range
+    std::vector<weft::task<int>> tasks;
+    tasks.push_back(weft::create_task(work(0, 2s)));
+    tasks.push_back(weft::create_task(work(1, 1s)));
+    auto g2 = weft::gather(tasks);
+    res = co_await std::move(g2);
+    ev("results " + joined(res));
+    EXPECT_TRUE(tasks[0] && tasks[1]) << "gather must not empty the caller's task handles";
+  }
+};
 
 TEST(GatherTest, RangeResultsInArgumentOrder) {
-  weft_test::run_virtual(range::main_coro());
-  weft_test::expect_reference("gather_range", range::ev);
+  weft_test::run_and_compare<range>("gather_range");
 }
 
 // ---- return_exceptions --------------------------------------------------------
 
-namespace return_exc {
-weft_test::event_log ev;
+struct return_exc {
+  weft_test::event_log ev;
 
-template <class T>
-std::string describe(weft::outcome<T>& o) {
-  if (o.has_value()) return "value " + std::to_string(o.value());
-  return exc_text(o.exception());
-}
+  template <class T>
+  std::string describe(weft::outcome<T>& o) {
+    if (o.has_value()) return "value " + std::to_string(o.value());
+    return weft_test::describe(o.exception());
+  }
 
-weft::coro<int> ok() {
-  co_await weft::sleep(1s);
-  ev("ok finishes");
-  co_return 1;
-}
+  weft::coro<int> ok() {
+    co_await weft::sleep(1s);
+    ev("ok finishes");
+    co_return 1;
+  }
 
-weft::coro<int> bad() {
-  co_await weft::sleep(2s);
-  ev("bad raises");
-  throw std::invalid_argument("bad");
-}
+  weft::coro<int> bad() {
+    co_await weft::sleep(2s);
+    ev("bad raises");
+    throw std::invalid_argument("bad");
+  }
 
-weft::coro<int> victim(std::string name) {
-  ev(name + " starts");
-  co_await weft::sleep(10s);
-  co_return 0;
-}
+  weft::coro<int> victim(std::string name) {
+    ev(name + " starts");
+    co_await weft::sleep(10s);
+    co_return 0;
+  }
 
-weft::coro<void> main_coro() {
-  auto v = weft::create_task(victim("victim"));
-  auto early = weft::create_task(victim("early"));
-  early.cancel("stop early");
-  auto g = weft::gather(weft::return_exceptions, ok(), bad(), v, early);
-  co_await weft::sleep(3s);
-  ev("cancel victim " + py(v.cancel("stop victim")));
-  auto& res = co_await g;
-  ev("gather done");
-  std::apply([](auto&... o) { (ev(describe(o)), ...); }, res);
-}
-}  // namespace return_exc
+  weft::coro<void> main_coro() {
+    auto v = weft::create_task(victim("victim"));
+    auto early = weft::create_task(victim("early"));
+    early.cancel("stop early");
+    auto g = weft::gather(weft::return_exceptions, ok(), bad(), v, early);
+    co_await weft::sleep(3s);
+    ev("cancel victim " + py(v.cancel("stop victim")));
+    auto& res = co_await g;
+    ev("gather done");
+    std::apply([this](auto&... o) { (ev(describe(o)), ...); }, res);
+  }
+};
 
 TEST(GatherTest, ReturnExceptionsGivesOutcomesInArgumentOrder) {
-  weft_test::run_virtual(return_exc::main_coro());
-  weft_test::expect_reference("gather_return_exceptions", return_exc::ev);
+  weft_test::run_and_compare<return_exc>("gather_return_exceptions");
 }
 
 // ---- a repeated child ------------------------------------------------------
 
-namespace same_task {
-weft_test::event_log ev;
+struct same_task {
+  weft_test::event_log ev;
 
-weft::coro<int> work(std::string name, weft::duration delay, int result) {
-  ev(name + " starts");
-  co_await weft::sleep(delay);
-  ev(name + " finishes");
-  co_return result;
-}
+  weft::coro<int> work(std::string name, weft::duration delay, int result) {
+    ev(name + " starts");
+    co_await weft::sleep(delay);
+    ev(name + " finishes");
+    co_return result;
+  }
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(work("t", 1s, 5));
-  auto g = weft::gather(t, t, work("u", 2s, 6), t);
-  auto [a, b, c, d] = co_await std::move(g);
-  ev("results " + joined({a, b, c, d}));
-}
-}  // namespace same_task
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(work("t", 1s, 5));
+    auto g = weft::gather(t, t, work("u", 2s, 6), t);
+    auto [a, b, c, d] = co_await std::move(g);
+    ev("results " + joined({a, b, c, d}));
+  }
+};
 
 TEST(GatherTest, SameTaskTwiceIsOneChild) {
-  weft_test::run_virtual(same_task::main_coro());
-  weft_test::expect_reference("gather_same_task", same_task::ev);
+  weft_test::run_and_compare<same_task>("gather_same_task");
 }
 
 // ---- cancellation ----------------------------------------------------------
 
-namespace cancel {
-weft_test::event_log ev;
+struct cancel {
+  weft_test::event_log ev;
 
-weft::coro<void> child(std::string name) {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled " + exc_text(std::current_exception()));
-    throw;
+  weft::coro<void> child(std::string name) {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled " + weft_test::describe(std::current_exception()));
+      throw;
+    }
   }
-}
 
-template <class F>
-weft::coro<void> awaiter(F g) {
-  try {
-    co_await g;
-  } catch (const weft::cancelled_error&) {
-    ev("awaiter got " + exc_text(std::current_exception()));
-    throw;
+  template <class F>
+  weft::coro<void> awaiter(F g) {
+    try {
+      co_await g;
+    } catch (const weft::cancelled_error&) {
+      ev("awaiter got " + weft_test::describe(std::current_exception()));
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t1 = weft::create_task(child("t1"));
-  auto t2 = weft::create_task(child("t2"));
-  auto g = weft::gather(t1, t1, t2);
-  co_await weft::sleep(1s);
-  ev("cancel returns " + py(g.cancel("stop")));
-  ev("cancelling " + std::to_string(t1.cancelling()) + " " + std::to_string(t2.cancelling()));
-  try {
-    co_await g;
-  } catch (const weft::cancelled_error&) {
-    ev("gather raised " + exc_text(std::current_exception()));
-  }
-  ev("cancelled " + py(g.cancelled()) + " " + py(t1.cancelled()) + " " + py(t2.cancelled()));
-  ev("cancel again returns " + py(g.cancel()));
-  ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
+  weft::coro<void> main_coro() {
+    auto t1 = weft::create_task(child("t1"));
+    auto t2 = weft::create_task(child("t2"));
+    auto g = weft::gather(t1, t1, t2);
+    co_await weft::sleep(1s);
+    ev("cancel returns " + py(g.cancel("stop")));
+    ev("cancelling " + std::to_string(t1.cancelling()) + " " + std::to_string(t2.cancelling()));
+    try {
+      co_await g;
+    } catch (const weft::cancelled_error&) {
+      ev("gather raised " + weft_test::describe(std::current_exception()));
+    }
+    ev("cancelled " + py(g.cancelled()) + " " + py(t1.cancelled()) + " " + py(t2.cancelled()));
+    ev("cancel again returns " + py(g.cancel()));
+    ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
 
-  auto t3 = weft::create_task(child("t3"));
-  auto g2 = weft::gather(t3, child("t4"));
-  auto w = weft::create_task(awaiter(g2));
-  co_await weft::sleep(1s);
-  ev("cancel awaiter returns " + py(w.cancel()));
-  try {
-    co_await w;
-  } catch (const weft::cancelled_error&) {
-    ev("awaiter cancelled " + py(w.cancelled()) + " t3 cancelling " + std::to_string(t3.cancelling()));
+    auto t3 = weft::create_task(child("t3"));
+    auto g2 = weft::gather(t3, child("t4"));
+    auto w = weft::create_task(awaiter(g2));
+    co_await weft::sleep(1s);
+    ev("cancel awaiter returns " + py(w.cancel()));
+    try {
+      co_await w;
+    } catch (const weft::cancelled_error&) {
+      ev("awaiter cancelled " + py(w.cancelled()) + " t3 cancelling " + std::to_string(t3.cancelling()));
+    }
   }
-}
-}  // namespace cancel
+};
 
 TEST(GatherTest, CancelCancelsEachChildOncePerPlace) {
-  weft_test::run_virtual(cancel::main_coro());
-  weft_test::expect_reference("gather_cancel", cancel::ev);
+  weft_test::run_and_compare<cancel>("gather_cancel");
 }
 
-namespace cancel_return_exc {
-weft_test::event_log ev;
+struct cancel_return_exc {
+  weft_test::event_log ev;
 
-weft::coro<int> child(std::string name, int delay) {
-  try {
-    co_await weft::sleep(std::chrono::seconds(delay));
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled");
-    throw;
+  weft::coro<int> child(std::string name, int delay) {
+    try {
+      co_await weft::sleep(std::chrono::seconds(delay));
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled");
+      throw;
+    }
+    ev(name + " finishes");
+    co_return delay;
   }
-  ev(name + " finishes");
-  co_return delay;
-}
 
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(child("a", 1));
-  auto b = weft::create_task(child("b", 5));
-  auto g = weft::gather(weft::return_exceptions, a, b);
-  co_await weft::sleep(2s);
-  ev("cancel returns " + py(g.cancel()));
-  try {
-    co_await g;
-    ev("results");
-  } catch (const weft::cancelled_error&) {
-    ev("gather raised " + exc_text(std::current_exception()));
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(child("a", 1));
+    auto b = weft::create_task(child("b", 5));
+    auto g = weft::gather(weft::return_exceptions, a, b);
+    co_await weft::sleep(2s);
+    ev("cancel returns " + py(g.cancel()));
+    try {
+      co_await g;
+      ev("results");
+    } catch (const weft::cancelled_error&) {
+      ev("gather raised " + weft_test::describe(std::current_exception()));
+    }
+    ev("a result " + std::to_string(a.result()) + " b cancelled " + py(b.cancelled()));
   }
-  ev("a result " + std::to_string(a.result()) + " b cancelled " + py(b.cancelled()));
-}
-}  // namespace cancel_return_exc
+};
 
 TEST(GatherTest, CancelRaisesEvenWithReturnExceptions) {
-  weft_test::run_virtual(cancel_return_exc::main_coro());
-  weft_test::expect_reference("gather_cancel_return_exceptions", cancel_return_exc::ev);
+  weft_test::run_and_compare<cancel_return_exc>("gather_cancel_return_exceptions");
 }
 
-namespace child_cancelled {
-weft_test::event_log ev;
+struct child_cancelled {
+  weft_test::event_log ev;
 
-weft::coro<int> child(std::string name, int delay) {
-  ev(name + " starts");
-  co_await weft::sleep(std::chrono::seconds(delay));
-  ev(name + " finishes");
-  co_return delay;
-}
-
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(child("a", 1));
-  auto b = weft::create_task(child("b", 3));
-  auto g = weft::gather(a, b);
-  co_await weft::sleep(500ms);
-  a.cancel("stop a");
-  try {
-    co_await g;
-  } catch (const weft::cancelled_error&) {
-    ev("gather raised " + exc_text(std::current_exception()) + " gather cancelled " + py(g.cancelled()) +
-       " b done " + py(b.done()));
+  weft::coro<int> child(std::string name, int delay) {
+    ev(name + " starts");
+    co_await weft::sleep(std::chrono::seconds(delay));
+    ev(name + " finishes");
+    co_return delay;
   }
-  ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
-  int r = co_await b;
-  ev("b result " + std::to_string(r));
-}
-}  // namespace child_cancelled
+
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(child("a", 1));
+    auto b = weft::create_task(child("b", 3));
+    auto g = weft::gather(a, b);
+    co_await weft::sleep(500ms);
+    a.cancel("stop a");
+    try {
+      co_await g;
+    } catch (const weft::cancelled_error&) {
+      ev("gather raised " + weft_test::describe(std::current_exception()) + " gather cancelled " + py(g.cancelled()) +
+         " b done " + py(b.done()));
+    }
+    ev("main cancelling " + std::to_string(weft::current_task().cancelling()));
+    int r = co_await b;
+    ev("b result " + std::to_string(r));
+  }
+};
 
 TEST(GatherTest, ChildCancellationRaisesCancelledErrorOthersKeepRunning) {
-  weft_test::run_virtual(child_cancelled::main_coro());
-  weft_test::expect_reference("gather_child_cancelled", child_cancelled::ev);
+  weft_test::run_and_compare<child_cancelled>("gather_child_cancelled");
 }
 
 // ---- exceptions --------------------------------------------------------------
 
-namespace first_exception {
-weft_test::event_log ev;
+struct first_exception {
+  weft_test::event_log ev;
 
-weft::coro<int> work(std::string name, int delay) {
-  co_await weft::sleep(std::chrono::seconds(delay));
-  ev(name + " finishes");
-  co_return delay;
-}
-
-weft::coro<int> fail(std::string name, int delay) {
-  co_await weft::sleep(std::chrono::seconds(delay));
-  ev(name + " raises");
-  throw std::invalid_argument(name);
-}
-
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(work("a", 1));
-  auto b = weft::create_task(fail("b", 2));
-  auto c = weft::create_task(work("c", 3));
-  auto d = weft::create_task(fail("d", 4));
-  auto g = weft::gather(a, b, c, d);
-  try {
-    co_await g;
-  } catch (const std::invalid_argument& e) {
-    ev(std::string("gather raised ValueError ") + e.what() + " c done " + py(c.done()) + " d done " + py(d.done()));
+  weft::coro<int> work(std::string name, int delay) {
+    co_await weft::sleep(std::chrono::seconds(delay));
+    ev(name + " finishes");
+    co_return delay;
   }
-  ev("cancel after done " + py(g.cancel()));
-  int r = co_await c;
-  ev("c result " + std::to_string(r));
-  co_await weft::sleep(2s);
-  ev("d done " + py(d.done()));
-}
-}  // namespace first_exception
+
+  weft::coro<int> fail(std::string name, int delay) {
+    co_await weft::sleep(std::chrono::seconds(delay));
+    ev(name + " raises");
+    throw std::invalid_argument(name);
+  }
+
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(work("a", 1));
+    auto b = weft::create_task(fail("b", 2));
+    auto c = weft::create_task(work("c", 3));
+    auto d = weft::create_task(fail("d", 4));
+    auto g = weft::gather(a, b, c, d);
+    try {
+      co_await g;
+    } catch (const std::invalid_argument& e) {
+      ev(std::string("gather raised ValueError ") + e.what() + " c done " + py(c.done()) + " d done " + py(d.done()));
+    }
+    ev("cancel after done " + py(g.cancel()));
+    int r = co_await c;
+    ev("c result " + std::to_string(r));
+    co_await weft::sleep(2s);
+    ev("d done " + py(d.done()));
+  }
+};
 
 TEST(GatherTest, FirstExceptionPropagatesOthersKeepRunning) {
-  weft_test::run_virtual(first_exception::main_coro());
-  weft_test::expect_reference("gather_first_exception", first_exception::ev);
+  weft_test::run_and_compare<first_exception>("gather_first_exception");
 }
 
 // ---- children already done, no children ------------------------------------
 
-namespace already_done {
-weft_test::event_log ev;
+struct already_done {
+  weft_test::event_log ev;
 
-weft::coro<std::string> work(std::string name, weft::duration delay) {
-  co_await weft::sleep(delay);
-  co_return name;
-}
+  weft::coro<std::string> work(std::string name, weft::duration delay) {
+    co_await weft::sleep(delay);
+    co_return name;
+  }
 
-weft::coro<std::string> quick(std::string name) {
-  ev(name + " runs");
-  co_return name;
-}
+  weft::coro<std::string> quick(std::string name) {
+    ev(name + " runs");
+    co_return name;
+  }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto t1 = weft::create_task(work("t1", 1s));
-  auto t2 = weft::create_task(work("t2", 2s));
-  co_await weft::sleep(3s);
-  auto g = weft::gather(t1, t2);
-  ev("gather of done tasks is done " + py(g.done()) + " " + std::get<0>(g.result()) + " " + std::get<1>(g.result()));
-  loop.call_soon([] { ev("callback"); });
-  auto& res = co_await g;
-  ev("awaited without a hop " + std::get<0>(res) + " " + std::get<1>(res));
-  co_await weft::sleep(0s);
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto t1 = weft::create_task(work("t1", 1s));
+    auto t2 = weft::create_task(work("t2", 2s));
+    co_await weft::sleep(3s);
+    auto g = weft::gather(t1, t2);
+    ev("gather of done tasks is done " + py(g.done()) + " " + std::get<0>(g.result()) + " " + std::get<1>(g.result()));
+    loop.call_soon([this] { ev("callback"); });
+    auto& res = co_await g;
+    ev("awaited without a hop " + std::get<0>(res) + " " + std::get<1>(res));
+    co_await weft::sleep(0s);
 
-  loop.set_task_factory(weft::eager_task_factory);
-  auto ge = weft::gather(quick("q1"), quick("q2"));
-  ev("gather of eager tasks is done " + py(ge.done()) + " " + std::get<0>(ge.result()) + " " +
-     std::get<1>(ge.result()));
-  loop.set_task_factory({});
+    loop.set_task_factory(weft::eager_task_factory);
+    auto ge = weft::gather(quick("q1"), quick("q2"));
+    ev("gather of eager tasks is done " + py(ge.done()) + " " + std::get<0>(ge.result()) + " " +
+       std::get<1>(ge.result()));
+    loop.set_task_factory({});
 
-  auto g3 = weft::gather(quick("q3"), t1);
-  ev("gather of a new task is done " + py(g3.done()));
-  auto& r3 = co_await g3;
-  ev("results " + std::get<0>(r3) + " " + std::get<1>(r3));
-}
-}  // namespace already_done
+    auto g3 = weft::gather(quick("q3"), t1);
+    ev("gather of a new task is done " + py(g3.done()));
+    auto& r3 = co_await g3;
+    ev("results " + std::get<0>(r3) + " " + std::get<1>(r3));
+  }
+};
 
 TEST(GatherTest, AlreadyDoneChildrenCompleteWithoutHop) {
-  weft_test::run_virtual(already_done::main_coro());
-  weft_test::expect_reference("gather_done", already_done::ev);
+  weft_test::run_and_compare<already_done>("gather_done");
 }
 
-namespace empty {
-weft_test::event_log ev;
+struct empty {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::get_running_loop().call_soon([] { ev("callback"); });
-  std::vector<weft::coro<int>> none;
-  auto g = weft::gather(std::move(none));
-  ev("empty gather done " + py(g.done()) + " " + std::to_string(g.result().size()));
-  auto& res = co_await g;
-  ev("awaited without a hop " + std::to_string(res.size()));
-  std::vector<weft::task<int>> no_tasks;
-  auto g2 = weft::gather(weft::return_exceptions, no_tasks);
-  auto& res2 = co_await g2;
-  ev("with return_exceptions " + std::to_string(res2.size()));
-  co_await weft::sleep(0s);
-}
-}  // namespace empty
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().call_soon([this] { ev("callback"); });
+    std::vector<weft::coro<int>> none;
+    auto g = weft::gather(std::move(none));
+    ev("empty gather done " + py(g.done()) + " " + std::to_string(g.result().size()));
+    auto& res = co_await g;
+    ev("awaited without a hop " + std::to_string(res.size()));
+    std::vector<weft::task<int>> no_tasks;
+    auto g2 = weft::gather(weft::return_exceptions, no_tasks);
+    auto& res2 = co_await g2;
+    ev("with return_exceptions " + std::to_string(res2.size()));
+    co_await weft::sleep(0s);
+  }
+};
 
 TEST(GatherTest, EmptyRangeIsDoneAtOnce) {
-  weft_test::run_virtual(empty::main_coro());
-  weft_test::expect_reference("gather_empty", empty::ev);
+  weft_test::run_and_compare<empty>("gather_empty");
 }
 
 // ---- API behaviour without a Python twin -------------------------------------

@@ -11,319 +11,280 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
-namespace fifo {
-weft_test::event_log ev;
+struct fifo {
+  weft_test::event_log ev;
 
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  ev(name + " acquiring");
-  co_await l.acquire();
-  ev(name + " acquired");
-  co_await weft::sleep(1s);
-  ev(name + " releasing");
-  l.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  co_await l.acquire();
-  ev("main holds the lock " + py(l.locked()));
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  l.release();
-  ev("main released, locked " + py(l.locked()));
-  tasks.push_back(weft::create_task(worker(l, "newcomer")));
-  for (auto& t : tasks) co_await t;
-  ev("done, locked " + py(l.locked()));
-}
-}  // namespace fifo
-
-TEST(LockTest, HandsOffInFifoOrderWithoutBarging) {
-  weft_test::run_virtual(fifo::main_coro());
-  weft_test::expect_reference("lock_fifo", fifo::ev);
-}
-
-/// Awaits each task, logging "NAME finished" or "NAME was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks,
-                           const std::vector<std::string>& names) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev(names[i] + (cancelled ? " was cancelled" : " finished"));
-  }
-}
-
-namespace cancel_queued {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  ev(name + " acquiring");
-  try {
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    ev(name + " acquiring");
     co_await l.acquire();
-  } catch (const weft::cancelled_error& e) {
-    ev(name + " cancelled while queued " + (e.message() ? *e.message() : "None") + " locked " + py(l.locked()));
-    throw;
-  }
-  ev(name + " acquired");
-  co_await weft::sleep(1s);
-  l.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  co_await l.acquire();
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  tasks[0].cancel("stop w0");
-  tasks[2].cancel();
-  ev("cancelled w0 and w2");
-  co_await weft::sleep(1s);
-  ev("releasing");
-  l.release();
-  std::vector<std::string> names{"w0", "w1", "w2", "w3"};
-  co_await await_all(ev, tasks, names);
-  ev("locked " + py(l.locked()));
-}
-}  // namespace cancel_queued
-
-TEST(LockTest, WaiterCancelledWhileQueuedDropsOut) {
-  weft_test::run_virtual(cancel_queued::main_coro());
-  weft_test::expect_reference("lock_cancel_queued", cancel_queued::ev);
-}
-
-namespace cancel_after_wakeup {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  ev(name + " acquiring");
-  try {
-    co_await l.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled after wakeup, locked " + py(l.locked()));
-    throw;
-  }
-  ev(name + " acquired");
-  co_await weft::sleep(1s);
-  ev(name + " releasing");
-  l.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  co_await l.acquire();
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  l.release();
-  tasks[0].cancel();
-  ev("released and cancelled w0, locked " + py(l.locked()));
-  std::vector<std::string> names{"w0", "w1", "w2"};
-  co_await await_all(ev, tasks, names);
-}
-}  // namespace cancel_after_wakeup
-
-TEST(LockTest, WaiterCancelledAfterWakeupPassesLockOn) {
-  weft_test::run_virtual(cancel_after_wakeup::main_coro());
-  weft_test::expect_reference("lock_cancel_after_wakeup", cancel_after_wakeup::ev);
-}
-
-namespace cancel_then_release {
-weft_test::event_log ev;
-
-weft::coro<void> ticker() {
-  for (int i = 0; i < 4; ++i) {
-    ev("tick " + std::to_string(i));
-    co_await weft::sleep(0s);
-  }
-}
-
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  try {
-    co_await l.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, locked " + py(l.locked()));
-    throw;
-  }
-  ev(name + " acquired");
-  l.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  co_await l.acquire();
-  auto w0 = weft::create_task(worker(l, "w0"));
-  auto w1 = weft::create_task(worker(l, "w1"));
-  co_await weft::sleep(1s);
-  w0.cancel();
-  l.release();
-  auto t = weft::create_task(ticker());
-  ev("cancelled w0, released");
-  co_await t;
-  co_await w1;
-  try {
-    co_await w0;
-  } catch (const weft::cancelled_error&) {
-    ev("w0 was cancelled");
-  }
-}
-}  // namespace cancel_then_release
-
-TEST(LockTest, ReleaseAfterHeadCancelWakesNextOneHopLater) {
-  weft_test::run_virtual(cancel_then_release::main_coro());
-  weft_test::expect_reference("lock_cancel_then_release", cancel_then_release::ev);
-}
-
-namespace fast_path {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  try {
-    co_await l.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, locked " + py(l.locked()));
-    throw;
-  }
-  ev(name + " acquired");
-  l.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  weft::event_loop& loop = weft::get_running_loop();
-  co_await l.acquire();
-  std::vector<weft::task<void>> tasks;
-  tasks.push_back(weft::create_task(worker(l, "a")));
-  tasks.push_back(weft::create_task(worker(l, "b")));
-  co_await weft::sleep(1s);
-  tasks[0].cancel();
-  tasks[1].cancel();
-  l.release();
-  ev("released; waiters cancelled, locked " + py(l.locked()));
-  loop.call_soon([] { ev("callback"); });
-  co_await l.acquire();
-  ev("main reacquired without waiting, locked " + py(l.locked()));
-  tasks.push_back(weft::create_task(worker(l, "c")));
-  co_await weft::sleep(1s);
-  l.release();
-  ev("main released");
-  std::vector<std::string> names{"a", "b", "c"};
-  co_await await_all(ev, tasks, names);
-}
-}  // namespace fast_path
-
-TEST(LockTest, AcquireTakesFreeLockWhenAllWaitersAreCancelled) {
-  weft_test::run_virtual(fast_path::main_coro());
-  weft_test::expect_reference("lock_fast_path", fast_path::ev);
-}
-
-namespace async_with {
-weft_test::event_log ev;
-
-weft::coro<void> failing(weft::lock& l) {
-  auto held = co_await weft::scoped(l);
-  ev("failing holds the lock");
-  co_await weft::sleep(1s);
-  throw std::invalid_argument("boom");
-}
-
-weft::coro<void> other(weft::lock& l) {
-  ev("other acquiring");
-  {
-    auto held = co_await weft::scoped(l);
-    ev("other holds the lock");
-  }
-  ev("other released, locked " + py(l.locked()));
-}
-
-weft::coro<void> main_coro() {
-  weft::lock l;
-  auto f = weft::create_task(failing(l));
-  auto o = weft::create_task(other(l));
-  try {
-    co_await f;
-  } catch (const std::invalid_argument& e) {
-    ev(std::string("failing raised ") + e.what() + " locked " + py(l.locked()));
-  }
-  co_await o;
-  ev("locked " + py(l.locked()));
-}
-}  // namespace async_with
-
-TEST(LockTest, ScopedReleasesOnException) {
-  weft_test::run_virtual(async_with::main_coro());
-  weft_test::expect_reference("lock_async_with", async_with::ev);
-}
-
-namespace eager {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::lock& l, std::string name) {
-  ev(name + " acquiring");
-  {
-    auto held = co_await weft::scoped(l);
     ev(name + " acquired");
     co_await weft::sleep(1s);
+    ev(name + " releasing");
+    l.release();
   }
-  ev(name + " released");
+
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    co_await l.acquire();
+    ev("main holds the lock " + py(l.locked()));
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    l.release();
+    ev("main released, locked " + py(l.locked()));
+    tasks.push_back(weft::create_task(worker(l, "newcomer")));
+    for (auto& t : tasks) co_await t;
+    ev("done, locked " + py(l.locked()));
+  }
+};
+
+TEST(LockTest, HandsOffInFifoOrderWithoutBarging) {
+  weft_test::run_and_compare<fifo>("lock_fifo");
 }
 
-weft::coro<std::string> quick(weft::lock& l) {
-  auto held = co_await weft::scoped(l);
-  ev("quick acquired");
-  co_return "quick";
+struct cancel_queued {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    ev(name + " acquiring");
+    try {
+      co_await l.acquire();
+    } catch (const weft::cancelled_error& e) {
+      ev(name + " cancelled while queued " + (e.message() ? *e.message() : "None") + " locked " + py(l.locked()));
+      throw;
+    }
+    ev(name + " acquired");
+    co_await weft::sleep(1s);
+    l.release();
+  }
+
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    co_await l.acquire();
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    tasks[0].cancel("stop w0");
+    tasks[2].cancel();
+    ev("cancelled w0 and w2");
+    co_await weft::sleep(1s);
+    ev("releasing");
+    l.release();
+    co_await weft_test::await_all(ev, tasks);
+    ev("locked " + py(l.locked()));
+  }
+};
+
+TEST(LockTest, WaiterCancelledWhileQueuedDropsOut) {
+  weft_test::run_and_compare<cancel_queued>("lock_cancel_queued");
 }
 
-weft::coro<void> main_coro() {
-  weft::get_running_loop().set_task_factory(weft::eager_task_factory);
-  weft::lock l;
-  co_await l.acquire();
-  auto w0 = weft::create_task(worker(l, "w0"));
-  auto w1 = weft::create_task(worker(l, "w1"));
-  ev("created w0 w1");
-  l.release();
-  auto w2 = weft::create_task(worker(l, "w2"));
-  ev("released, created w2");
-  co_await w0;
-  co_await w1;
-  co_await w2;
-  auto q = weft::create_task(quick(l));
-  ev("quick done " + py(q.done()) + " " + q.result() + " locked " + py(l.locked()));
+struct cancel_after_wakeup {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    ev(name + " acquiring");
+    try {
+      co_await l.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled after wakeup, locked " + py(l.locked()));
+      throw;
+    }
+    ev(name + " acquired");
+    co_await weft::sleep(1s);
+    ev(name + " releasing");
+    l.release();
+  }
+
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    co_await l.acquire();
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    l.release();
+    tasks[0].cancel();
+    ev("released and cancelled w0, locked " + py(l.locked()));
+    co_await weft_test::await_all(ev, tasks);
+  }
+};
+
+TEST(LockTest, WaiterCancelledAfterWakeupPassesLockOn) {
+  weft_test::run_and_compare<cancel_after_wakeup>("lock_cancel_after_wakeup");
 }
-}  // namespace eager
+
+/// The log, and a worker that acquires the lock (logging a cancellation while
+/// it waits), then releases it.
+struct lock_program {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    try {
+      co_await l.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, locked " + py(l.locked()));
+      throw;
+    }
+    ev(name + " acquired");
+    l.release();
+  }
+};
+
+struct cancel_then_release : lock_program {
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    co_await l.acquire();
+    auto w0 = weft::create_task(worker(l, "w0"));
+    auto w1 = weft::create_task(worker(l, "w1"));
+    co_await weft::sleep(1s);
+    w0.cancel();
+    l.release();
+    auto t = weft::create_task(weft_test::ticker(ev, 4));
+    ev("cancelled w0, released");
+    co_await t;
+    co_await w1;
+    try {
+      co_await w0;
+    } catch (const weft::cancelled_error&) {
+      ev("w0 was cancelled");
+    }
+  }
+};
+
+TEST(LockTest, ReleaseAfterHeadCancelWakesNextOneHopLater) {
+  weft_test::run_and_compare<cancel_then_release>("lock_cancel_then_release");
+}
+
+struct fast_path : lock_program {
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    weft::event_loop& loop = weft::get_running_loop();
+    co_await l.acquire();
+    std::vector<weft::task<void>> tasks;
+    tasks.push_back(weft::create_task(worker(l, "a")));
+    tasks.push_back(weft::create_task(worker(l, "b")));
+    co_await weft::sleep(1s);
+    tasks[0].cancel();
+    tasks[1].cancel();
+    l.release();
+    ev("released; waiters cancelled, locked " + py(l.locked()));
+    loop.call_soon([this] { ev("callback"); });
+    co_await l.acquire();
+    ev("main reacquired without waiting, locked " + py(l.locked()));
+    tasks.push_back(weft::create_task(worker(l, "c")));
+    co_await weft::sleep(1s);
+    l.release();
+    ev("main released");
+    std::vector<std::string> names{"a", "b", "c"};
+    co_await weft_test::await_all(ev, tasks, names);
+  }
+};
+
+TEST(LockTest, AcquireTakesFreeLockWhenAllWaitersAreCancelled) {
+  weft_test::run_and_compare<fast_path>("lock_fast_path");
+}
+
+struct async_with {
+  weft_test::event_log ev;
+
+  weft::coro<void> failing(weft::lock& l) {
+    auto held = co_await weft::scoped(l);
+    ev("failing holds the lock");
+    co_await weft::sleep(1s);
+    throw std::invalid_argument("boom");
+  }
+
+  weft::coro<void> other(weft::lock& l) {
+    ev("other acquiring");
+    {
+      auto held = co_await weft::scoped(l);
+      ev("other holds the lock");
+    }
+    ev("other released, locked " + py(l.locked()));
+  }
+
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    auto f = weft::create_task(failing(l));
+    auto o = weft::create_task(other(l));
+    try {
+      co_await f;
+    } catch (const std::invalid_argument& e) {
+      ev(std::string("failing raised ") + e.what() + " locked " + py(l.locked()));
+    }
+    co_await o;
+    ev("locked " + py(l.locked()));
+  }
+};
+
+TEST(LockTest, ScopedReleasesOnException) {
+  weft_test::run_and_compare<async_with>("lock_async_with");
+}
+
+struct eager {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    ev(name + " acquiring");
+    {
+      auto held = co_await weft::scoped(l);
+      ev(name + " acquired");
+      co_await weft::sleep(1s);
+    }
+    ev(name + " released");
+  }
+
+  weft::coro<std::string> quick(weft::lock& l) {
+    auto held = co_await weft::scoped(l);
+    ev("quick acquired");
+    co_return "quick";
+  }
+
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().set_task_factory(weft::eager_task_factory);
+    weft::lock l;
+    co_await l.acquire();
+    auto w0 = weft::create_task(worker(l, "w0"));
+    auto w1 = weft::create_task(worker(l, "w1"));
+    ev("created w0 w1");
+    l.release();
+    auto w2 = weft::create_task(worker(l, "w2"));
+    ev("released, created w2");
+    co_await w0;
+    co_await w1;
+    co_await w2;
+    auto q = weft::create_task(quick(l));
+    ev("quick done " + py(q.done()) + " " + q.result() + " locked " + py(l.locked()));
+  }
+};
 
 TEST(LockTest, EagerTasksQueueInsideCreateTask) {
-  weft_test::run_virtual(eager::main_coro());
-  weft_test::expect_reference("lock_eager", eager::ev);
+  weft_test::run_and_compare<eager>("lock_eager");
 }
 
-namespace release_inside {
-weft_test::event_log ev;
+struct release_inside {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::lock l;
-  try {
-    auto held = co_await weft::scoped(l);
-    l.release();
-    ev("released inside the block");
-  } catch (const std::runtime_error& e) {
-    ev(std::string("RuntimeError: ") + e.what());
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    try {
+      auto held = co_await weft::scoped(l);
+      l.release();
+      ev("released inside the block");
+    } catch (const std::runtime_error& e) {
+      ev(std::string("RuntimeError: ") + e.what());
+    }
+    ev("locked " + py(l.locked()));
   }
-  ev("locked " + py(l.locked()));
-}
-}  // namespace release_inside
+};
 
 // asyncio's __aexit__ calls release() and so raises RuntimeError when the
 // body released the lock itself. weft's guard releases in a destructor; the
@@ -332,8 +293,9 @@ weft::coro<void> main_coro() {
 TEST(LockDeathTest, ScopedExitAfterManualReleaseThrowsRuntimeError) {
   EXPECT_EXIT(
       {
-        weft_test::run_virtual(release_inside::main_coro());
-        std::exit(weft_test::reference_lines("lock_async_with_release") == release_inside::ev.lines() ? 0 : 1);
+        release_inside program;
+        weft_test::run_virtual(program.main_coro());
+        std::exit(weft_test::reference_lines("lock_async_with_release") == program.ev.lines() ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
 }

@@ -7,31 +7,15 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include <weft/diagnostics.hpp>
-
 #include "reference.hpp"
+#include "text.hpp"
+#include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
-
-/// Python's name for the exception types these tests raise.
-std::string py_type(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::invalid_argument&) {
-    return "ValueError";
-  } catch (const std::runtime_error&) {
-    return "RuntimeError";
-  } catch (const weft::cancelled_error&) {
-    return "CancelledError";
-  } catch (...) {
-    return "unknown";
-  }
-}
 
 // ---- result and exception -----------------------------------------------------
 
@@ -142,31 +126,24 @@ TEST(RunTest, RunsOnTheRealClockByDefault) {
 
 // ---- misuse -------------------------------------------------------------------
 
-namespace nested {
-std::vector<std::string> warnings;
-void on_warning(std::string_view msg) noexcept { warnings.emplace_back(msg); }
-
 weft::coro<int> inner() { co_return 1; }
-}  // namespace nested
 
 TEST(RunTest, RunInsideARunningLoopThrowsRuntimeError) {
   // asyncio.run raises RuntimeError("asyncio.run() cannot be called from a
   // running event loop") before touching main, which then warns that it was
   // never awaited.
-  weft::warning_handler prev = weft::set_warning_handler(nested::on_warning);
-  nested::warnings.clear();
+  weft_test::captured_warnings warnings;
   auto main_coro = []() -> weft::coro<std::string> {
     try {
-      weft::run(nested::inner());
+      weft::run(inner());
     } catch (const std::runtime_error& e) {
       co_return e.what();
     }
     co_return "no error";
   };
   const std::string what = weft_test::run_virtual(main_coro());
-  weft::set_warning_handler(prev);
   EXPECT_NE(what.find("cannot be called from a running event loop"), std::string::npos) << what;
-  EXPECT_EQ(nested::warnings, std::vector<std::string>{"RuntimeWarning: coroutine 'inner' was never awaited"});
+  EXPECT_EQ(warnings.messages(), std::vector<std::string>{"RuntimeWarning: coroutine 'inner' was never awaited"});
 }
 
 TEST(RunTest, MainThatDeadlocksThrowsDeadlockError) {
@@ -177,230 +154,231 @@ TEST(RunTest, MainThatDeadlocksThrowsDeadlockError) {
   EXPECT_THROW(weft_test::run_virtual(main_coro()), weft::deadlock_error);
 }
 
-namespace deadlock {
-weft_test::event_log ev;
+struct deadlock {
+  weft_test::event_log ev;
 
-weft::coro<void> waiter(weft::future<void> fut) {
-  try {
-    co_await fut;
-  } catch (const weft::cancelled_error&) {
-    ev("waiter cancelled");
-    throw;
+  weft::coro<void> waiter(weft::future<void> fut) {
+    try {
+      co_await fut;
+    } catch (const weft::cancelled_error&) {
+      ev("waiter cancelled");
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::future<void> fut = weft::create_future<void>();
-  weft::create_task(waiter(fut));
-  co_await weft::sleep(1s);
-  ev("main waits forever");
-  try {
-    co_await fut;
-  } catch (const weft::cancelled_error&) {
-    ev("main cancelled");
-    throw;
+  weft::coro<void> main_coro() {
+    weft::future<void> fut = weft::create_future<void>();
+    weft::create_task(waiter(fut));
+    co_await weft::sleep(1s);
+    ev("main waits forever");
+    try {
+      co_await fut;
+    } catch (const weft::cancelled_error&) {
+      ev("main cancelled");
+      throw;
+    }
   }
-}
-}  // namespace deadlock
+};
 
 TEST(RunTest, DeadlockShutdownCancelsMainAndLeftovers) {
-  EXPECT_THROW(weft_test::run_virtual(deadlock::main_coro()), weft::deadlock_error);
-  weft_test::expect_reference("run_deadlock", deadlock::ev);
+  deadlock program;
+  EXPECT_THROW(weft_test::run_virtual(program.main_coro()), weft::deadlock_error);
+  weft_test::expect_reference("run_deadlock", program.ev);
 }
 
 // ---- shutdown --------------------------------------------------------------------
 
-namespace shutdown_cancel {
-weft_test::event_log ev;
+struct shutdown_cancel {
+  weft_test::event_log ev;
 
-weft::coro<void> worker(std::string name, weft::duration delay, weft::duration cleanup) {
-  try {
-    co_await weft::sleep(delay);
-    ev(name + " finished");
-    co_return;
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled");
+  weft::coro<void> worker(std::string name, weft::duration delay, weft::duration cleanup) {
+    try {
+      co_await weft::sleep(delay);
+      ev(name + " finished");
+      co_return;
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled");
+    }
+    // The cancellation handler's await, then re-raise (as `raise` in the except
+    // block would; C++ cannot co_await inside a handler).
+    co_await weft::sleep(cleanup);
+    ev(name + " cleanup done");
+    throw weft::cancelled_error();
   }
-  // The cancellation handler's await, then re-raise (as `raise` in the except
-  // block would; C++ cannot co_await inside a handler).
-  co_await weft::sleep(cleanup);
-  ev(name + " cleanup done");
-  throw weft::cancelled_error();
-}
 
-weft::coro<std::string> main_coro() {
-  weft::create_task(worker("w3", 30s, 0s));
-  weft::create_task(worker("w1", 10s, 500ms));
-  weft::create_task(worker("w2", 20s, 0s));
-  weft::create_task(worker("short", 1s, 0s));
-  co_await weft::sleep(2s);
-  ev("main returns");
-  co_return "result";
-}
-}  // namespace shutdown_cancel
+  weft::coro<std::string> main_coro() {
+    weft::create_task(worker("w3", 30s, 0s));
+    weft::create_task(worker("w1", 10s, 500ms));
+    weft::create_task(worker("w2", 20s, 0s));
+    weft::create_task(worker("short", 1s, 0s));
+    co_await weft::sleep(2s);
+    ev("main returns");
+    co_return "result";
+  }
+};
 
 TEST(RunTest, ShutdownCancelsLeftoversInCreationOrderAndWaits) {
-  EXPECT_EQ(weft_test::run_virtual(shutdown_cancel::main_coro()), "result");
-  weft_test::expect_reference("run_shutdown_cancel", shutdown_cancel::ev);
+  shutdown_cancel program;
+  EXPECT_EQ(weft_test::run_virtual(program.main_coro()), "result");
+  weft_test::expect_reference("run_shutdown_cancel", program.ev);
 }
 
-namespace shutdown_ignore {
-weft_test::event_log ev;
+struct shutdown_ignore {
+  weft_test::event_log ev;
 
-weft::coro<int> stubborn() {
-  try {
-    co_await weft::sleep(100s);
-  } catch (const weft::cancelled_error&) {
-    ev("stubborn ignores the cancellation");
+  weft::coro<int> stubborn() {
+    try {
+      co_await weft::sleep(100s);
+    } catch (const weft::cancelled_error&) {
+      ev("stubborn ignores the cancellation");
+    }
+    co_await weft::sleep(5s);
+    ev("stubborn finished anyway");
+    co_return 7;
   }
-  co_await weft::sleep(5s);
-  ev("stubborn finished anyway");
-  co_return 7;
-}
 
-weft::coro<void> polite() {
-  try {
-    co_await weft::sleep(100s);
-  } catch (const weft::cancelled_error&) {
-    ev("polite cancelled");
-    throw;
+  weft::coro<void> polite() {
+    try {
+      co_await weft::sleep(100s);
+    } catch (const weft::cancelled_error&) {
+      ev("polite cancelled");
+      throw;
+    }
   }
-}
 
-weft::task<int> kept;
+  weft::task<int> kept;
 
-weft::coro<void> main_coro() {
-  kept = weft::create_task(stubborn(), {.name = "stubborn"});
-  weft::create_task(polite(), {.name = "polite"});
-  co_await weft::sleep(1s);
-  ev("main returns");
-}
-}  // namespace shutdown_ignore
+  weft::coro<void> main_coro() {
+    kept = weft::create_task(stubborn(), {.name = "stubborn"});
+    weft::create_task(polite(), {.name = "polite"});
+    co_await weft::sleep(1s);
+    ev("main returns");
+  }
+};
 
 TEST(RunTest, LeftoverThatIgnoresCancellationFinishesLater) {
-  weft_test::run_virtual(shutdown_ignore::main_coro());
-  weft_test::expect_reference("run_shutdown_ignore", shutdown_ignore::ev);
-  ASSERT_TRUE(shutdown_ignore::kept.done());
-  EXPECT_FALSE(shutdown_ignore::kept.cancelled());
-  EXPECT_EQ(shutdown_ignore::kept.result(), 7);
-  shutdown_ignore::kept = {};
+  shutdown_ignore program;
+  weft_test::run_virtual(program.main_coro());
+  weft_test::expect_reference("run_shutdown_ignore", program.ev);
+  ASSERT_TRUE(program.kept.done());
+  EXPECT_FALSE(program.kept.cancelled());
+  EXPECT_EQ(program.kept.result(), 7);
 }
 
-namespace shutdown_raise {
-weft_test::event_log ev;
+struct shutdown_raise {
+  weft_test::event_log ev;
 
-weft::coro<void> failing(std::string name) {
-  try {
-    co_await weft::sleep(100s);
-  } catch (const weft::cancelled_error&) {
-    ev(name + " raises while cancelled");
-    throw std::invalid_argument("cleanup failed in " + name);
+  weft::coro<void> failing(std::string name) {
+    try {
+      co_await weft::sleep(100s);
+    } catch (const weft::cancelled_error&) {
+      ev(name + " raises while cancelled");
+      throw std::invalid_argument("cleanup failed in " + name);
+    }
   }
-}
 
-weft::coro<void> quiet() {
-  try {
-    co_await weft::sleep(100s);
-  } catch (const weft::cancelled_error&) {
-    ev("quiet cancelled");
-    throw;
+  weft::coro<void> quiet() {
+    try {
+      co_await weft::sleep(100s);
+    } catch (const weft::cancelled_error&) {
+      ev("quiet cancelled");
+      throw;
+    }
   }
-}
 
-weft::coro<int> main_coro() {
-  weft::get_running_loop().set_exception_handler([](weft::event_loop& loop, const weft::exception_context& ctx) {
-    ev.at(loop, "handler: " + ctx.message + " | " + py_type(ctx.exception) + " " +
-                    weft_test::exception_text(ctx.exception) + " | " + ctx.task_name);
-  });
-  weft::create_task(failing("f1"), {.name = "f1"});
-  weft::create_task(quiet(), {.name = "q"});
-  weft::create_task(failing("f2"), {.name = "f2"});
-  co_await weft::sleep(1500ms);
-  ev("main returns");
-  co_return 3;
-}
-}  // namespace shutdown_raise
+  weft::coro<int> main_coro() {
+    weft::get_running_loop().set_exception_handler([this](weft::event_loop& loop, const weft::exception_context& ctx) {
+      ev.at(loop, "handler: " + ctx.message + " | " + weft_test::py_type(ctx.exception) + " " +
+                      weft_test::exception_text(ctx.exception) + " | " + ctx.task_name);
+    });
+    weft::create_task(failing("f1"), {.name = "f1"});
+    weft::create_task(quiet(), {.name = "q"});
+    weft::create_task(failing("f2"), {.name = "f2"});
+    co_await weft::sleep(1500ms);
+    ev("main returns");
+    co_return 3;
+  }
+};
 
 TEST(RunTest, LeftoverRaisingDuringShutdownIsReported) {
-  EXPECT_EQ(weft_test::run_virtual(shutdown_raise::main_coro()), 3);
-  weft_test::expect_reference("run_shutdown_raise", shutdown_raise::ev);
+  shutdown_raise program;
+  EXPECT_EQ(weft_test::run_virtual(program.main_coro()), 3);
+  weft_test::expect_reference("run_shutdown_raise", program.ev);
 }
 
-namespace main_name {
-weft_test::event_log ev;
+struct main_name {
+  weft_test::event_log ev;
 
-weft::coro<void> child() {
-  ev("child is " + weft::current_task().get_name());
-  co_return;
-}
+  weft::coro<void> child() {
+    ev("child is " + weft::current_task().get_name());
+    co_return;
+  }
 
-weft::coro<void> main_coro() {
-  ev("main is " + weft::current_task().get_name());
-  auto a = weft::create_task(child());
-  auto b = weft::create_task(child(), {.name = "named"});
-  auto c = weft::create_task(child());
-  ev("created " + a.get_name() + " " + b.get_name() + " " + c.get_name());
-  co_await a;
-  co_await b;
-  co_await c;
-  ev("all tasks " + std::to_string(weft::all_tasks().size()));
-}
-}  // namespace main_name
+  weft::coro<void> main_coro() {
+    ev("main is " + weft::current_task().get_name());
+    auto a = weft::create_task(child());
+    auto b = weft::create_task(child(), {.name = "named"});
+    auto c = weft::create_task(child());
+    ev("created " + a.get_name() + " " + b.get_name() + " " + c.get_name());
+    co_await a;
+    co_await b;
+    co_await c;
+    ev("all tasks " + std::to_string(weft::all_tasks().size()));
+  }
+};
 
 TEST(RunTest, MainTaskIsNamedTask1) {
-  weft_test::run_virtual(main_name::main_coro());
-  weft_test::expect_reference("run_main_name", main_name::ev);
+  weft_test::run_and_compare<main_name>("run_main_name");
 }
 
-namespace soon_shutdown {
-weft_test::event_log ev;
-
+/// Logs "chain I" for I in [i, last], one call_soon callback each.
 void chain(weft_test::event_log& log, weft::event_loop& loop, int i, int last) {
   log("chain " + std::to_string(i));
   if (i < last) loop.call_soon([&log, &loop, i, last] { chain(log, loop, i + 1, last); });
 }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  loop.call_later(1s, [] { ev("timer 1s: not reached"); });
-  loop.call_later(0s, [] { ev("timer 0s"); });
-  loop.call_soon([&loop] { chain(ev, loop, 1, 10); });
-  ev("main returns");
-  co_return;
-}
-}  // namespace soon_shutdown
+struct soon_shutdown {
+  weft_test::event_log ev;
+
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    loop.call_later(1s, [this] { ev("timer 1s: not reached"); });
+    loop.call_later(0s, [this] { ev("timer 0s"); });
+    loop.call_soon([this, &loop] { chain(ev, loop, 1, 10); });
+    ev("main returns");
+    co_return;
+  }
+};
 
 TEST(RunTest, CallSoonBeforeMainReturnsRunsDuringShutdown) {
-  weft_test::run_virtual(soon_shutdown::main_coro());
-  weft_test::expect_reference("run_call_soon_shutdown", soon_shutdown::ev);
+  weft_test::run_and_compare<soon_shutdown>("run_call_soon_shutdown");
 }
 
-namespace soon_leftover {
-weft_test::event_log ev;
+struct soon_leftover {
+  weft_test::event_log ev;
 
-weft::coro<void> leftover() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("leftover cancelled");
+  weft::coro<void> leftover() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("leftover cancelled");
+    }
+    co_await weft::sleep(0s);
+    ev("leftover cleanup done");
+    throw weft::cancelled_error();
   }
-  co_await weft::sleep(0s);
-  ev("leftover cleanup done");
-  throw weft::cancelled_error();
-}
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  weft::create_task(leftover());
-  co_await weft::sleep(0s);
-  loop.call_soon([&loop] { soon_shutdown::chain(ev, loop, 1, 12); });
-  ev("main returns");
-}
-}  // namespace soon_leftover
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    weft::create_task(leftover());
+    co_await weft::sleep(0s);
+    loop.call_soon([this, &loop] { chain(ev, loop, 1, 12); });
+    ev("main returns");
+  }
+};
 
 TEST(RunTest, CallSoonChainDuringShutdownWithLeftoverTask) {
-  weft_test::run_virtual(soon_leftover::main_coro());
-  weft_test::expect_reference("run_call_soon_leftover", soon_leftover::ev);
+  weft_test::run_and_compare<soon_leftover>("run_call_soon_leftover");
 }
 
 }  // namespace

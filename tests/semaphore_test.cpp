@@ -11,248 +11,222 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 std::string str(std::int64_t v) { return std::to_string(v); }
 
-/// Awaits each task, logging "wI finished" or "wI was cancelled".
-weft::coro<void> await_all(weft_test::event_log& ev, std::vector<weft::task<void>>& tasks) {
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    bool cancelled = false;
-    try {
-      co_await tasks[i];
-    } catch (const weft::cancelled_error&) {
-      cancelled = true;
-    }
-    ev("w" + std::to_string(i) + (cancelled ? " was cancelled" : " finished"));
-  }
-}
+struct counting {
+  weft_test::event_log ev;
 
-namespace counting {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::semaphore& sem, std::string name, int secs) {
-  ev(name + " acquiring, locked " + py(sem.locked()));
-  auto held = co_await weft::scoped(sem);
-  ev(name + " in, value " + str(sem.value()));
-  co_await weft::sleep(std::chrono::seconds(secs));
-  ev(name + " out");
-}
-
-weft::coro<void> main_coro() {
-  weft::semaphore sem(2);
-  ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
-  std::vector<weft::task<void>> tasks;
-  const int secs[] = {3, 1, 1, 2, 1};
-  for (int i = 0; i < 5; ++i) tasks.push_back(weft::create_task(worker(sem, "w" + std::to_string(i), secs[i])));
-  co_await weft::sleep(0s);
-  ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
-  for (auto& t : tasks) co_await t;
-  ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
-}
-}  // namespace counting
-
-TEST(SemaphoreTest, CountsHoldersAndLetsWaitersInOrder) {
-  weft_test::run_virtual(counting::main_coro());
-  weft_test::expect_reference("semaphore_counting", counting::ev);
-}
-
-namespace wake_order {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
-  ev(name + " waits");
-  co_await sem.acquire();
-  ev(name + " acquired, value " + str(sem.value()));
-}
-
-weft::coro<void> main_coro() {
-  weft::semaphore sem(0);
-  ev("locked " + py(sem.locked()));
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(sem, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  sem.release();
-  sem.release();
-  ev("released twice, value " + str(sem.value()) + " locked " + py(sem.locked()));
-  tasks.push_back(weft::create_task(waiter(sem, "newcomer")));
-  co_await weft::sleep(1s);
-  sem.release();
-  ev("released, value " + str(sem.value()));
-  co_await weft::sleep(1s);
-  sem.release();
-  ev("released, value " + str(sem.value()));
-  for (auto& t : tasks) co_await t;
-  sem.release();
-  ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
-}
-}  // namespace wake_order
-
-TEST(SemaphoreTest, ReleaseWakesWaitersInOrderAndNewcomersQueue) {
-  weft_test::run_virtual(wake_order::main_coro());
-  weft_test::expect_reference("semaphore_wake_order", wake_order::ev);
-}
-
-namespace cancel_after_wakeup {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
-  ev(name + " waits");
-  try {
-    co_await sem.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, value " + str(sem.value()));
-    throw;
-  }
-  ev(name + " acquired, value " + str(sem.value()));
-  co_await weft::sleep(1s);
-  sem.release();
-  ev(name + " released, value " + str(sem.value()));
-}
-
-weft::coro<void> main_coro() {
-  weft::semaphore sem(0);
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(waiter(sem, "w" + std::to_string(i))));
-  co_await weft::sleep(1s);
-  tasks[2].cancel();
-  ev("cancelled queued w2");
-  co_await weft::sleep(1s);
-  sem.release();
-  ev("released, value " + str(sem.value()));
-  tasks[0].cancel();
-  ev("cancelled woken w0");
-  co_await await_all(ev, tasks);
-  ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
-}
-}  // namespace cancel_after_wakeup
-
-TEST(SemaphoreTest, WaiterCancelledAfterWakeupGivesCountToNext) {
-  weft_test::run_virtual(cancel_after_wakeup::main_coro());
-  weft_test::expect_reference("semaphore_cancel_after_wakeup", cancel_after_wakeup::ev);
-}
-
-namespace cancel_then_release {
-weft_test::event_log ev;
-
-weft::coro<void> ticker() {
-  for (int i = 0; i < 4; ++i) {
-    ev("tick " + std::to_string(i));
-    co_await weft::sleep(0s);
-  }
-}
-
-weft::coro<void> worker(weft::semaphore& sem, std::string name) {
-  try {
-    co_await sem.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, value " + str(sem.value()));
-    throw;
-  }
-  ev(name + " acquired, value " + str(sem.value()));
-  sem.release();
-}
-
-weft::coro<void> main_coro() {
-  weft::semaphore sem(0);
-  auto w0 = weft::create_task(worker(sem, "w0"));
-  auto w1 = weft::create_task(worker(sem, "w1"));
-  co_await weft::sleep(1s);
-  w0.cancel();
-  sem.release();
-  auto t = weft::create_task(ticker());
-  ev("cancelled w0, released, value " + str(sem.value()));
-  co_await t;
-  co_await w1;
-  try {
-    co_await w0;
-  } catch (const weft::cancelled_error&) {
-    ev("w0 was cancelled");
-  }
-  ev("value " + str(sem.value()));
-}
-}  // namespace cancel_then_release
-
-TEST(SemaphoreTest, ReleaseAfterHeadCancelWakesNextAtOnce) {
-  weft_test::run_virtual(cancel_then_release::main_coro());
-  weft_test::expect_reference("semaphore_cancel_then_release", cancel_then_release::ev);
-}
-
-namespace cancelled_waiters {
-weft_test::event_log ev;
-
-weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
-  try {
-    co_await sem.acquire();
-  } catch (const weft::cancelled_error&) {
-    ev(name + " cancelled, value " + str(sem.value()));
-    throw;
-  }
-  ev(name + " acquired");
-}
-
-weft::coro<void> main_coro() {
-  weft::semaphore sem(1);
-  weft::event_loop& loop = weft::get_running_loop();
-  co_await sem.acquire();
-  auto a = weft::create_task(waiter(sem, "a"));
-  co_await weft::sleep(1s);
-  a.cancel();
-  ev("cancelled a, locked " + py(sem.locked()));
-  sem.release();
-  ev("released, value " + str(sem.value()) + " locked " + py(sem.locked()));
-  loop.call_soon([] { ev("callback"); });
-  co_await sem.acquire();
-  ev("main acquired without waiting, value " + str(sem.value()));
-  try {
-    co_await a;
-  } catch (const weft::cancelled_error&) {
-    ev("a was cancelled");
-  }
-  sem.release();
-  ev("value " + str(sem.value()));
-}
-}  // namespace cancelled_waiters
-
-TEST(SemaphoreTest, CancelledWaitersDoNotKeepItLocked) {
-  weft_test::run_virtual(cancelled_waiters::main_coro());
-  weft_test::expect_reference("semaphore_cancelled_waiters", cancelled_waiters::ev);
-}
-
-namespace bounded {
-weft_test::event_log ev;
-
-weft::coro<void> worker(weft::bounded_semaphore& sem, std::string name) {
-  {
+  weft::coro<void> worker(weft::semaphore& sem, std::string name, int secs) {
+    ev(name + " acquiring, locked " + py(sem.locked()));
     auto held = co_await weft::scoped(sem);
     ev(name + " in, value " + str(sem.value()));
-    co_await weft::sleep(1s);
+    co_await weft::sleep(std::chrono::seconds(secs));
+    ev(name + " out");
   }
-  ev(name + " out, value " + str(sem.value()));
+
+  weft::coro<void> main_coro() {
+    weft::semaphore sem(2);
+    ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
+    std::vector<weft::task<void>> tasks;
+    const int secs[] = {3, 1, 1, 2, 1};
+    for (int i = 0; i < 5; ++i) tasks.push_back(weft::create_task(worker(sem, "w" + std::to_string(i), secs[i])));
+    co_await weft::sleep(0s);
+    ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
+    for (auto& t : tasks) co_await t;
+    ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
+  }
+};
+
+TEST(SemaphoreTest, CountsHoldersAndLetsWaitersInOrder) {
+  weft_test::run_and_compare<counting>("semaphore_counting");
 }
 
-weft::coro<void> main_coro() {
-  weft::bounded_semaphore sem(2);
-  std::vector<weft::task<void>> tasks;
-  for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(sem, "w" + std::to_string(i))));
-  for (auto& t : tasks) co_await t;
-  try {
-    sem.release();
-  } catch (const std::invalid_argument& e) {
-    ev(std::string("ValueError: ") + e.what());
+struct wake_order {
+  weft_test::event_log ev;
+
+  weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
+    ev(name + " waits");
+    co_await sem.acquire();
+    ev(name + " acquired, value " + str(sem.value()));
   }
-  ev("value " + str(sem.value()));
+
+  weft::coro<void> main_coro() {
+    weft::semaphore sem(0);
+    ev("locked " + py(sem.locked()));
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(waiter(sem, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    sem.release();
+    sem.release();
+    ev("released twice, value " + str(sem.value()) + " locked " + py(sem.locked()));
+    tasks.push_back(weft::create_task(waiter(sem, "newcomer")));
+    co_await weft::sleep(1s);
+    sem.release();
+    ev("released, value " + str(sem.value()));
+    co_await weft::sleep(1s);
+    sem.release();
+    ev("released, value " + str(sem.value()));
+    for (auto& t : tasks) co_await t;
+    sem.release();
+    ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
+  }
+};
+
+TEST(SemaphoreTest, ReleaseWakesWaitersInOrderAndNewcomersQueue) {
+  weft_test::run_and_compare<wake_order>("semaphore_wake_order");
 }
-}  // namespace bounded
+
+struct cancel_after_wakeup {
+  weft_test::event_log ev;
+
+  weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
+    ev(name + " waits");
+    try {
+      co_await sem.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, value " + str(sem.value()));
+      throw;
+    }
+    ev(name + " acquired, value " + str(sem.value()));
+    co_await weft::sleep(1s);
+    sem.release();
+    ev(name + " released, value " + str(sem.value()));
+  }
+
+  weft::coro<void> main_coro() {
+    weft::semaphore sem(0);
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 4; ++i) tasks.push_back(weft::create_task(waiter(sem, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    tasks[2].cancel();
+    ev("cancelled queued w2");
+    co_await weft::sleep(1s);
+    sem.release();
+    ev("released, value " + str(sem.value()));
+    tasks[0].cancel();
+    ev("cancelled woken w0");
+    co_await weft_test::await_all(ev, tasks);
+    ev("value " + str(sem.value()) + " locked " + py(sem.locked()));
+  }
+};
+
+TEST(SemaphoreTest, WaiterCancelledAfterWakeupGivesCountToNext) {
+  weft_test::run_and_compare<cancel_after_wakeup>("semaphore_cancel_after_wakeup");
+}
+
+struct cancel_then_release {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::semaphore& sem, std::string name) {
+    try {
+      co_await sem.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, value " + str(sem.value()));
+      throw;
+    }
+    ev(name + " acquired, value " + str(sem.value()));
+    sem.release();
+  }
+
+  weft::coro<void> main_coro() {
+    weft::semaphore sem(0);
+    auto w0 = weft::create_task(worker(sem, "w0"));
+    auto w1 = weft::create_task(worker(sem, "w1"));
+    co_await weft::sleep(1s);
+    w0.cancel();
+    sem.release();
+    auto t = weft::create_task(weft_test::ticker(ev, 4));
+    ev("cancelled w0, released, value " + str(sem.value()));
+    co_await t;
+    co_await w1;
+    try {
+      co_await w0;
+    } catch (const weft::cancelled_error&) {
+      ev("w0 was cancelled");
+    }
+    ev("value " + str(sem.value()));
+  }
+};
+
+TEST(SemaphoreTest, ReleaseAfterHeadCancelWakesNextAtOnce) {
+  weft_test::run_and_compare<cancel_then_release>("semaphore_cancel_then_release");
+}
+
+struct cancelled_waiters {
+  weft_test::event_log ev;
+
+  weft::coro<void> waiter(weft::semaphore& sem, std::string name) {
+    try {
+      co_await sem.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled, value " + str(sem.value()));
+      throw;
+    }
+    ev(name + " acquired");
+  }
+
+  weft::coro<void> main_coro() {
+    weft::semaphore sem(1);
+    weft::event_loop& loop = weft::get_running_loop();
+    co_await sem.acquire();
+    auto a = weft::create_task(waiter(sem, "a"));
+    co_await weft::sleep(1s);
+    a.cancel();
+    ev("cancelled a, locked " + py(sem.locked()));
+    sem.release();
+    ev("released, value " + str(sem.value()) + " locked " + py(sem.locked()));
+    loop.call_soon([this] { ev("callback"); });
+    co_await sem.acquire();
+    ev("main acquired without waiting, value " + str(sem.value()));
+    try {
+      co_await a;
+    } catch (const weft::cancelled_error&) {
+      ev("a was cancelled");
+    }
+    sem.release();
+    ev("value " + str(sem.value()));
+  }
+};
+
+TEST(SemaphoreTest, CancelledWaitersDoNotKeepItLocked) {
+  weft_test::run_and_compare<cancelled_waiters>("semaphore_cancelled_waiters");
+}
+
+struct bounded {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::bounded_semaphore& sem, std::string name) {
+    {
+      auto held = co_await weft::scoped(sem);
+      ev(name + " in, value " + str(sem.value()));
+      co_await weft::sleep(1s);
+    }
+    ev(name + " out, value " + str(sem.value()));
+  }
+
+  weft::coro<void> main_coro() {
+    weft::bounded_semaphore sem(2);
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 3; ++i) tasks.push_back(weft::create_task(worker(sem, "w" + std::to_string(i))));
+    for (auto& t : tasks) co_await t;
+    try {
+      sem.release();
+    } catch (const std::invalid_argument& e) {
+      ev(std::string("ValueError: ") + e.what());
+    }
+    ev("value " + str(sem.value()));
+  }
+};
 
 TEST(SemaphoreTest, BoundedSemaphoreRefusesOverRelease) {
-  weft_test::run_virtual(bounded::main_coro());
-  weft_test::expect_reference("semaphore_bounded", bounded::ev);
+  weft_test::run_and_compare<bounded>("semaphore_bounded");
 }
 
 // ---- misuse and return values (no CPython twin) ----

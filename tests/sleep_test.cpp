@@ -9,10 +9,13 @@
 #include <vector>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
+
+using weft_test::py;
 
 weft::time_point at(weft::duration d) { return weft::time_point(d); }
 
@@ -28,40 +31,36 @@ std::string ms_text(weft::duration d) {
 
 // ---- sleep(0) --------------------------------------------------------------
 
-namespace fairness {
-weft_test::event_log ev;
+struct fairness {
+  weft_test::event_log ev;
 
-weft::coro<void> spinner(std::string name, int rounds) {
-  for (int i = 0; i < rounds; ++i) {
-    ev(name + " " + std::to_string(i));
-    co_await weft::sleep(0s);
+  weft::coro<void> spinner(std::string name, int rounds) {
+    co_await weft_test::ticker(ev, rounds, 0s, name);
+    ev(name + " done");
   }
-  ev(name + " done");
-}
 
-void tick(weft::event_loop& loop, int i) {
-  ev("tick " + std::to_string(i));
-  if (i < 4) loop.call_soon([&loop, i] { tick(loop, i + 1); });
-}
+  void tick(weft::event_loop& loop, int i) {
+    ev("tick " + std::to_string(i));
+    if (i < 4) loop.call_soon([this, &loop, i] { tick(loop, i + 1); });
+  }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto a = weft::create_task(spinner("a", 4));
-  auto b = weft::create_task(spinner("b", 3));
-  loop.call_soon([&loop] { tick(loop, 0); });
-  ev("main yields");
-  co_await weft::sleep(0s);
-  ev("main resumed");
-  co_await a;
-  ev("main after a");
-  co_await b;
-  ev("main after b");
-}
-}  // namespace fairness
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto a = weft::create_task(spinner("a", 4));
+    auto b = weft::create_task(spinner("b", 3));
+    loop.call_soon([this, &loop] { tick(loop, 0); });
+    ev("main yields");
+    co_await weft::sleep(0s);
+    ev("main resumed");
+    co_await a;
+    ev("main after a");
+    co_await b;
+    ev("main after b");
+  }
+};
 
 TEST(SleepTest, SleepZeroInterleavesStrictly) {
-  weft_test::run_virtual(fairness::main_coro());
-  weft_test::expect_reference("sleep_zero_fairness", fairness::ev);
+  weft_test::run_and_compare<fairness>("sleep_zero_fairness");
 }
 
 TEST(SleepTest, SleepZeroIsOneIterationWithoutTimer) {
@@ -87,36 +86,35 @@ TEST(SleepTest, SleepZeroIsOneIterationWithoutTimer) {
 
 // ---- sleep(d) ----------------------------------------------------------------
 
-namespace timings {
-weft_test::event_log ev;
+struct timings {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper(std::string name, std::vector<weft::duration> delays) {
-  for (weft::duration d : delays) {
-    co_await weft::sleep(d);
-    ev(name + " woke after " + ms_text(d));
+  weft::coro<void> sleeper(std::string name, std::vector<weft::duration> delays) {
+    for (weft::duration d : delays) {
+      co_await weft::sleep(d);
+      ev(name + " woke after " + ms_text(d));
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto a = weft::create_task(sleeper("a", {10ms, 1500ms, 250ms}));
-  auto b = weft::create_task(sleeper("b", {1s, 500ms, 1ms}));
-  auto c = weft::create_task(sleeper("c", {750ms, 750ms, 750ms}));
-  co_await weft::sleep(2s);
-  EXPECT_EQ(loop.time(), at(2s));
-  ev("main woke");
-  co_await a;
-  EXPECT_EQ(loop.time(), at(2s));  // a ended at 1.76 s, before main woke: no wait
-  co_await b;
-  co_await c;
-  EXPECT_EQ(loop.time(), at(2250ms));
-  ev("main done");
-}
-}  // namespace timings
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto a = weft::create_task(sleeper("a", {10ms, 1500ms, 250ms}));
+    auto b = weft::create_task(sleeper("b", {1s, 500ms, 1ms}));
+    auto c = weft::create_task(sleeper("c", {750ms, 750ms, 750ms}));
+    co_await weft::sleep(2s);
+    EXPECT_EQ(loop.time(), at(2s));
+    ev("main woke");
+    co_await a;
+    EXPECT_EQ(loop.time(), at(2s));  // a ended at 1.76 s, before main woke: no wait
+    co_await b;
+    co_await c;
+    EXPECT_EQ(loop.time(), at(2250ms));
+    ev("main done");
+  }
+};
 
 TEST(SleepTest, SleepWakesAtExactVirtualDeadlines) {
-  weft_test::run_virtual(timings::main_coro());
-  weft_test::expect_reference("sleep_timings", timings::ev);
+  weft_test::run_and_compare<timings>("sleep_timings");
 }
 
 TEST(SleepTest, LoopTimeIsExactAfterManySleeps) {
@@ -136,29 +134,28 @@ TEST(SleepTest, LoopTimeIsExactAfterManySleeps) {
   weft_test::run_virtual(body());
 }
 
-namespace long_sleep {
-weft_test::event_log ev;
+struct long_sleep {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  ev("start");
-  co_await weft::sleep(1h);
-  EXPECT_EQ(loop.time(), at(3600s));
-  EXPECT_EQ(loop.time().time_since_epoch(), std::chrono::nanoseconds(3'600'000'000'000));
-  ev("after one hour");
-  for (int i = 0; i < 10; ++i) co_await weft::sleep(100ms);
-  EXPECT_EQ(loop.time(), at(3601s));
-  ev("after ten sleeps of 100ms");
-  co_await weft::sleep(24h - 3601s);
-  EXPECT_EQ(loop.time(), at(24h));
-  ev("after a day");
-}
-}  // namespace long_sleep
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    ev("start");
+    co_await weft::sleep(1h);
+    EXPECT_EQ(loop.time(), at(3600s));
+    EXPECT_EQ(loop.time().time_since_epoch(), std::chrono::nanoseconds(3'600'000'000'000));
+    ev("after one hour");
+    for (int i = 0; i < 10; ++i) co_await weft::sleep(100ms);
+    EXPECT_EQ(loop.time(), at(3601s));
+    ev("after ten sleeps of 100ms");
+    co_await weft::sleep(24h - 3601s);
+    EXPECT_EQ(loop.time(), at(24h));
+    ev("after a day");
+  }
+};
 
 TEST(SleepTest, OneHourSleepIsInstantOnVirtualClock) {
   // If the virtual clock slept for real this would hit the test timeout.
-  weft_test::run_virtual(long_sleep::main_coro());
-  weft_test::expect_reference("sleep_long", long_sleep::ev);
+  weft_test::run_and_compare<long_sleep>("sleep_long");
 }
 
 TEST(SleepTest, SleepOnRealClockWaitsAtLeastTheDelay) {
@@ -174,27 +171,26 @@ TEST(SleepTest, SleepOnRealClockWaitsAtLeastTheDelay) {
 
 // ---- sleep(d, value) --------------------------------------------------------
 
-namespace result {
-weft_test::event_log ev;
+struct result {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  std::string r = co_await weft::sleep(1s, std::string("one"));
-  ev("got " + r);
-  int n = co_await weft::sleep(0s, 7);
-  ev("got " + std::to_string(n));
-  // A named vector: g++ 12 rejects a braced list inside a co_await operand
-  // ("array used as initializer"), a compiler bug.
-  std::vector<int> list{1, 2, 3};
-  std::vector<int> v = co_await weft::sleep(500ms, std::move(list));
-  ev("got [" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ", " + std::to_string(v[2]) + "]");
-  const char* s = co_await weft::sleep(-1s, "negative");
-  ev(std::string("got ") + s);
-}
-}  // namespace result
+  weft::coro<void> main_coro() {
+    std::string r = co_await weft::sleep(1s, std::string("one"));
+    ev("got " + r);
+    int n = co_await weft::sleep(0s, 7);
+    ev("got " + std::to_string(n));
+    // A named vector: g++ 12 rejects a braced list inside a co_await operand
+    // ("array used as initializer"), a compiler bug.
+    std::vector<int> list{1, 2, 3};
+    std::vector<int> v = co_await weft::sleep(500ms, std::move(list));
+    ev("got [" + std::to_string(v[0]) + ", " + std::to_string(v[1]) + ", " + std::to_string(v[2]) + "]");
+    const char* s = co_await weft::sleep(-1s, "negative");
+    ev(std::string("got ") + s);
+  }
+};
 
 TEST(SleepTest, SleepWithValueReturnsIt) {
-  weft_test::run_virtual(result::main_coro());
-  weft_test::expect_reference("sleep_result", result::ev);
+  weft_test::run_and_compare<result>("sleep_result");
 }
 
 TEST(SleepTest, SleepWithMoveOnlyValue) {
@@ -209,107 +205,104 @@ TEST(SleepTest, SleepWithMoveOnlyValue) {
 
 // ---- negative delays --------------------------------------------------------
 
-namespace negative {
-weft_test::event_log ev;
+struct negative {
+  weft_test::event_log ev;
 
-weft::coro<void> spinner(std::string name, weft::duration delay, int rounds) {
-  for (int i = 0; i < rounds; ++i) {
-    ev(name + " " + std::to_string(i));
-    co_await weft::sleep(delay);
-    EXPECT_EQ(weft::get_running_loop().timer_count(), 0u);
+  weft::coro<void> spinner(std::string name, weft::duration delay, int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      ev(name + " " + std::to_string(i));
+      co_await weft::sleep(delay);
+      EXPECT_EQ(weft::get_running_loop().timer_count(), 0u);
+    }
+    ev(name + " done");
   }
-  ev(name + " done");
-}
 
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(spinner("neg", -5s, 3));
-  auto b = weft::create_task(spinner("zero", 0s, 3));
-  co_await a;
-  co_await b;
-  ev("main done");
-}
-}  // namespace negative
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(spinner("neg", -5s, 3));
+    auto b = weft::create_task(spinner("zero", 0s, 3));
+    co_await a;
+    co_await b;
+    ev("main done");
+  }
+};
 
 TEST(SleepTest, NegativeDelayBehavesAsSleepZero) {
-  weft_test::run_virtual(negative::main_coro());
-  weft_test::expect_reference("sleep_negative", negative::ev);
+  weft_test::run_and_compare<negative>("sleep_negative");
 }
 
 // ---- equal deadlines --------------------------------------------------------
 
-namespace equal {
-weft_test::event_log ev;
+struct equal {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper(std::string name, weft::duration delay) {
-  ev(name + " sleeps " + ms_text(delay));
-  co_await weft::sleep(delay);
-  ev(name + " woke");
-}
+  weft::coro<void> sleeper(std::string name, weft::duration delay) {
+    ev(name + " sleeps " + ms_text(delay));
+    co_await weft::sleep(delay);
+    ev(name + " woke");
+  }
 
-weft::coro<void> late(std::string name, weft::duration first, weft::duration second) {
-  co_await weft::sleep(first);
-  ev(name + " sleeps again " + ms_text(second));
-  co_await weft::sleep(second);
-  ev(name + " woke");
-}
+  weft::coro<void> late(std::string name, weft::duration first, weft::duration second) {
+    co_await weft::sleep(first);
+    ev(name + " sleeps again " + ms_text(second));
+    co_await weft::sleep(second);
+    ev(name + " woke");
+  }
 
-weft::coro<void> main_coro() {
-  std::vector<weft::task<void>> tasks;
-  for (const char* n : {"c", "a", "b"}) tasks.push_back(weft::create_task(sleeper(n, 1s)));
-  tasks.push_back(weft::create_task(sleeper("x", 2s)));
-  tasks.push_back(weft::create_task(late("y", 1s, 1s)));
-  tasks.push_back(weft::create_task(late("z", 500ms, 1500ms)));
-  for (auto& t : tasks) co_await t;
-  ev("main done");
-}
-}  // namespace equal
+  weft::coro<void> main_coro() {
+    std::vector<weft::task<void>> tasks;
+    for (const char* n : {"c", "a", "b"}) tasks.push_back(weft::create_task(sleeper(n, 1s)));
+    tasks.push_back(weft::create_task(sleeper("x", 2s)));
+    tasks.push_back(weft::create_task(late("y", 1s, 1s)));
+    tasks.push_back(weft::create_task(late("z", 500ms, 1500ms)));
+    for (auto& t : tasks) co_await t;
+    ev("main done");
+  }
+};
 
 TEST(SleepTest, EqualDeadlinesWakeInSchedulingOrder) {
-  weft_test::run_virtual(equal::main_coro());
-  weft_test::expect_reference("sleep_equal_deadlines", equal::ev);
+  weft_test::run_and_compare<equal>("sleep_equal_deadlines");
 }
 
 // ---- cancellation -------------------------------------------------------------
 
-namespace cancel {
-weft_test::event_log ev;
+struct cancel {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper(std::string name, weft::duration delay) {
-  try {
-    co_await weft::sleep(delay);
-    ev(name + " woke");
-  } catch (const weft::cancelled_error& e) {
-    ev(name + " cancelled: " + e.message().value_or(""));
-    throw;
+  weft::coro<void> sleeper(std::string name, weft::duration delay) {
+    try {
+      co_await weft::sleep(delay);
+      ev(name + " woke");
+    } catch (const weft::cancelled_error& e) {
+      ev(name + " cancelled: " + e.message().value_or(""));
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto t = weft::create_task(sleeper("long", 10s));
-  auto u = weft::create_task(sleeper("short", 5s));
-  co_await weft::sleep(1s);
-  ev("timers " + std::to_string(loop.timer_count()));
-  ev(std::string("cancel ") + (t.cancel("stop") ? "True" : "False"));
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error&) {
-    ev(std::string("main saw the cancellation ") + (t.cancelled() ? "True" : "False"));
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto t = weft::create_task(sleeper("long", 10s));
+    auto u = weft::create_task(sleeper("short", 5s));
+    co_await weft::sleep(1s);
+    ev("timers " + std::to_string(loop.timer_count()));
+    ev("cancel " + py(t.cancel("stop")));
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error&) {
+      ev("main saw the cancellation " + py(t.cancelled()));
+    }
+    ev("timers " + std::to_string(loop.timer_count()));
+    co_await u;
+    ev("timers " + std::to_string(loop.timer_count()));
+    co_await weft::sleep(0s);
+    ev("timers " + std::to_string(loop.timer_count()));
+    co_await weft::sleep(2s);
+    EXPECT_EQ(loop.time(), at(7s));
+    ev("main woke");
   }
-  ev("timers " + std::to_string(loop.timer_count()));
-  co_await u;
-  ev("timers " + std::to_string(loop.timer_count()));
-  co_await weft::sleep(0s);
-  ev("timers " + std::to_string(loop.timer_count()));
-  co_await weft::sleep(2s);
-  EXPECT_EQ(loop.time(), at(7s));
-  ev("main woke");
-}
-}  // namespace cancel
+};
 
 TEST(SleepTest, CancelledSleepCancelsItsTimer) {
-  weft_test::run_virtual(cancel::main_coro());
-  weft_test::expect_reference("sleep_cancel", cancel::ev);
+  weft_test::run_and_compare<cancel>("sleep_cancel");
 }
 
 TEST(SleepTest, CancelledSleepNeverRunsLater) {
@@ -344,50 +337,49 @@ TEST(SleepTest, CancelledSleepNeverRunsLater) {
   weft_test::run_virtual(body());
 }
 
-namespace cancel_zero {
-weft_test::event_log ev;
+struct cancel_zero {
+  weft_test::event_log ev;
 
-weft::coro<void> spinner() {
-  int i = 0;
-  try {
-    while (true) {
-      ev("spin " + std::to_string(i));
-      ++i;
-      co_await weft::sleep(0s);
+  weft::coro<void> spinner() {
+    int i = 0;
+    try {
+      while (true) {
+        ev("spin " + std::to_string(i));
+        ++i;
+        co_await weft::sleep(0s);
+      }
+    } catch (const weft::cancelled_error&) {
+      ev("spinner cancelled after " + std::to_string(i));
+      throw;
     }
-  } catch (const weft::cancelled_error&) {
-    ev("spinner cancelled after " + std::to_string(i));
-    throw;
   }
-}
 
-weft::coro<std::string> self_cancel() {
-  weft::current_task().cancel();
-  ev("self_cancel requested");
-  try {
+  weft::coro<std::string> self_cancel() {
+    weft::current_task().cancel();
+    ev("self_cancel requested");
+    try {
+      co_await weft::sleep(0s);
+      ev("not reached");
+    } catch (const weft::cancelled_error&) {
+      ev("self_cancel got CancelledError");
+    }
+    co_return "survived";
+  }
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(spinner());
     co_await weft::sleep(0s);
-    ev("not reached");
-  } catch (const weft::cancelled_error&) {
-    ev("self_cancel got CancelledError");
+    co_await weft::sleep(0s);
+    ev("cancel " + py(t.cancel()));
+    co_await weft::sleep(0s);
+    ev("spinner done " + py(t.done()) + " " + py(t.cancelled()));
+    std::string r = co_await weft::create_task(self_cancel());
+    ev("self_cancel returned " + r);
   }
-  co_return "survived";
-}
-
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(spinner());
-  co_await weft::sleep(0s);
-  co_await weft::sleep(0s);
-  ev(std::string("cancel ") + (t.cancel() ? "True" : "False"));
-  co_await weft::sleep(0s);
-  ev(std::string("spinner done ") + (t.done() ? "True" : "False") + " " + (t.cancelled() ? "True" : "False"));
-  std::string r = co_await weft::create_task(self_cancel());
-  ev("self_cancel returned " + r);
-}
-}  // namespace cancel_zero
+};
 
 TEST(SleepTest, CancelDuringSleepZeroRaisesAtTheYield) {
-  weft_test::run_virtual(cancel_zero::main_coro());
-  weft_test::expect_reference("sleep_cancel_zero", cancel_zero::ev);
+  weft_test::run_and_compare<cancel_zero>("sleep_cancel_zero");
 }
 
 }  // namespace

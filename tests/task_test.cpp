@@ -8,20 +8,18 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <string_view>
 #include <type_traits>
 #include <vector>
 
-#include <weft/diagnostics.hpp>
-
 #include "reference.hpp"
+#include "text.hpp"
+#include "warnings.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::py;
 
 /// The name of the current task, or "None" outside of a task.
 std::string current_name() {
@@ -44,801 +42,760 @@ std::string sorted_task_names() {
 
 // ---- ordering and hops -----------------------------------------------------
 
-namespace first_step_order {
-weft_test::event_log ev;
+struct first_step_order {
+  weft_test::event_log ev;
 
-weft::coro<void> child() {
-  ev("child step 1");
-  co_await weft::sleep(0s);
-  ev("child step 2");
-}
+  weft::coro<void> child() {
+    ev("child step 1");
+    co_await weft::sleep(0s);
+    ev("child step 2");
+  }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  loop.call_soon([] { ev("callback queued before create_task"); });
-  auto t = weft::create_task(child(), {.name = "child"});
-  loop.call_soon([] { ev("callback queued after create_task"); });
-  ev("main after create_task");
-  co_await weft::sleep(0s);
-  ev("main after sleep(0)");
-  co_await t;
-  ev("main after await child");
-}
-}  // namespace first_step_order
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    loop.call_soon([this] { ev("callback queued before create_task"); });
+    auto t = weft::create_task(child(), {.name = "child"});
+    loop.call_soon([this] { ev("callback queued after create_task"); });
+    ev("main after create_task");
+    co_await weft::sleep(0s);
+    ev("main after sleep(0)");
+    co_await t;
+    ev("main after await child");
+  }
+};
 
 TEST(TaskTest, FirstStepRunsAfterCallbacksAlreadyQueued) {
-  weft_test::run_virtual(first_step_order::main_coro());
-  weft_test::expect_reference("task_first_step_order", first_step_order::ev);
+  weft_test::run_and_compare<first_step_order>("task_first_step_order");
 }
 
-namespace completion_hop {
-weft_test::event_log ev;
+struct completion_hop {
+  weft_test::event_log ev;
 
-weft::coro<void> ticker() {
-  for (int i = 0; i < 5; ++i) {
-    ev("ticker tick " + std::to_string(i));
+  weft::coro<int> child() {
+    ev("child starts");
     co_await weft::sleep(0s);
+    ev("child returns 7");
+    co_return 7;
   }
-}
 
-weft::coro<int> child() {
-  ev("child starts");
-  co_await weft::sleep(0s);
-  ev("child returns 7");
-  co_return 7;
-}
-
-weft::coro<void> main_coro() {
-  auto tk = weft::create_task(ticker(), {.name = "ticker"});
-  auto c = weft::create_task(child(), {.name = "child"});
-  int r = co_await c;
-  ev("main got " + std::to_string(r));
-  co_await tk;
-  ev("main done");
-}
-}  // namespace completion_hop
+  weft::coro<void> main_coro() {
+    auto tk = weft::create_task(weft_test::ticker(ev, 5, 0s, "ticker tick"), {.name = "ticker"});
+    auto c = weft::create_task(child(), {.name = "child"});
+    int r = co_await c;
+    ev("main got " + std::to_string(r));
+    co_await tk;
+    ev("main done");
+  }
+};
 
 TEST(TaskTest, CompletionReachesAwaiterOneIterationLater) {
-  weft_test::run_virtual(completion_hop::main_coro());
-  weft_test::expect_reference("task_completion_hop", completion_hop::ev);
+  weft_test::run_and_compare<completion_hop>("task_completion_hop");
 }
 
-namespace creation_order {
-weft_test::event_log ev;
+struct creation_order {
+  weft_test::event_log ev;
 
-weft::coro<std::string> worker(std::string name) {
-  ev(name + " starts");
-  co_await weft::sleep(0s);
-  ev(name + " ends");
-  co_return name;
-}
-
-weft::coro<void> main_coro() {
-  auto a = weft::create_task(worker("a"), {.name = "a"});
-  auto b = weft::create_task(worker("b"), {.name = "b"});
-  auto c = weft::create_task(worker("c"), {.name = "c"});
-  ev("main created a b c");
-  std::vector<weft::task<std::string>> order{c, b, a};
-  for (auto& t : order) {
-    std::string r = co_await t;
-    ev("main awaited " + r);
+  weft::coro<std::string> worker(std::string name) {
+    ev(name + " starts");
+    co_await weft::sleep(0s);
+    ev(name + " ends");
+    co_return name;
   }
-}
-}  // namespace creation_order
+
+  weft::coro<void> main_coro() {
+    auto a = weft::create_task(worker("a"), {.name = "a"});
+    auto b = weft::create_task(worker("b"), {.name = "b"});
+    auto c = weft::create_task(worker("c"), {.name = "c"});
+    ev("main created a b c");
+    std::vector<weft::task<std::string>> order{c, b, a};
+    for (auto& t : order) {
+      std::string r = co_await t;
+      ev("main awaited " + r);
+    }
+  }
+};
 
 TEST(TaskTest, TasksCreatedInARowStartInCreationOrder) {
-  weft_test::run_virtual(creation_order::main_coro());
-  weft_test::expect_reference("task_creation_order", creation_order::ev);
+  weft_test::run_and_compare<creation_order>("task_creation_order");
 }
 
-namespace await_done {
-weft_test::event_log ev;
+struct await_done {
+  weft_test::event_log ev;
 
-weft::coro<int> child() {
-  ev("child runs");
-  co_return 3;
-}
+  weft::coro<int> child() {
+    ev("child runs");
+    co_return 3;
+  }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto t = weft::create_task(child(), {.name = "child"});
-  co_await weft::sleep(0s);
-  co_await weft::sleep(0s);
-  ev("child done " + py(t.done()));
-  loop.call_soon([] { ev("callback"); });
-  int r = co_await t;
-  ev("main got " + std::to_string(r) + " without suspending");
-  co_await weft::sleep(0s);
-  ev("main after sleep(0)");
-}
-}  // namespace await_done
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto t = weft::create_task(child(), {.name = "child"});
+    co_await weft::sleep(0s);
+    co_await weft::sleep(0s);
+    ev("child done " + py(t.done()));
+    loop.call_soon([this] { ev("callback"); });
+    int r = co_await t;
+    ev("main got " + std::to_string(r) + " without suspending");
+    co_await weft::sleep(0s);
+    ev("main after sleep(0)");
+  }
+};
 
 TEST(TaskTest, AwaitingADoneTaskDoesNotSuspend) {
-  weft_test::run_virtual(await_done::main_coro());
-  weft_test::expect_reference("task_await_done", await_done::ev);
+  weft_test::run_and_compare<await_done>("task_await_done");
 }
 
 // ---- cancellation ----------------------------------------------------------
 
-namespace cancel_before_start {
-weft_test::event_log ev;
+struct cancel_before_start {
+  weft_test::event_log ev;
 
-weft::coro<void> body() {
-  ev("body runs");
-  co_return;
-}
-
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(body(), {.name = "t"});
-  ev("cancel returns " + py(t.cancel()));
-  ev("cancelling " + std::to_string(t.cancelling()) + " done " + py(t.done()) + " cancelled " + py(t.cancelled()));
-  try {
-    co_await t;
-    ev("await returned");
-  } catch (const weft::cancelled_error&) {
-    ev("main got CancelledError");
+  weft::coro<void> body() {
+    ev("body runs");
+    co_return;
   }
-  ev("cancelling " + std::to_string(t.cancelling()) + " done " + py(t.done()) + " cancelled " + py(t.cancelled()));
-}
-}  // namespace cancel_before_start
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(body(), {.name = "t"});
+    ev("cancel returns " + py(t.cancel()));
+    ev("cancelling " + std::to_string(t.cancelling()) + " done " + py(t.done()) + " cancelled " + py(t.cancelled()));
+    try {
+      co_await t;
+      ev("await returned");
+    } catch (const weft::cancelled_error&) {
+      ev("main got CancelledError");
+    }
+    ev("cancelling " + std::to_string(t.cancelling()) + " done " + py(t.done()) + " cancelled " + py(t.cancelled()));
+  }
+};
 
 TEST(TaskTest, CancelBeforeFirstStepSkipsTheBody) {
-  weft_test::run_virtual(cancel_before_start::main_coro());
-  weft_test::expect_reference("task_cancel_before_start", cancel_before_start::ev);
+  weft_test::run_and_compare<cancel_before_start>("task_cancel_before_start");
 }
 
-namespace cancel_sleeping {
-weft_test::event_log ev;
+struct cancel_sleeping {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper() {
-  ev("sleeper starts");
-  try {
-    co_await weft::sleep(10s);
-    ev("sleeper woke");
-  } catch (const weft::cancelled_error&) {
-    ev("sleeper cleanup");
-    throw;
+  weft::coro<void> sleeper() {
+    ev("sleeper starts");
+    try {
+      co_await weft::sleep(10s);
+      ev("sleeper woke");
+    } catch (const weft::cancelled_error&) {
+      ev("sleeper cleanup");
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(sleeper(), {.name = "sleeper"});
-  co_await weft::sleep(1s);
-  ev("cancel returns " + py(t.cancel()));
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error&) {
-    ev("main got CancelledError");
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(sleeper(), {.name = "sleeper"});
+    co_await weft::sleep(1s);
+    ev("cancel returns " + py(t.cancel()));
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error&) {
+      ev("main got CancelledError");
+    }
+    ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
+    co_await weft::sleep(20s);
+    ev("main done");
   }
-  ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
-  co_await weft::sleep(20s);
-  ev("main done");
-}
-}  // namespace cancel_sleeping
+};
 
 TEST(TaskTest, CancelWhileSleepingRaisesAtTheSleep) {
-  weft_test::run_virtual(cancel_sleeping::main_coro());
-  weft_test::expect_reference("task_cancel_sleeping", cancel_sleeping::ev);
+  weft_test::run_and_compare<cancel_sleeping>("task_cancel_sleeping");
 }
 
-namespace cancel_awaiting_task {
-weft_test::event_log ev;
+struct cancel_awaiting_task {
+  weft_test::event_log ev;
 
-weft::coro<void> inner() {
-  ev("inner starts");
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("inner cancelled");
-    throw;
+  weft::coro<void> inner() {
+    ev("inner starts");
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("inner cancelled");
+      throw;
+    }
   }
-}
 
-weft::coro<void> outer(weft::task<void>* inner_task) {
-  *inner_task = weft::create_task(inner(), {.name = "inner"});
-  try {
-    co_await *inner_task;
-  } catch (const weft::cancelled_error&) {
-    ev("outer cancelled");
-    throw;
+  weft::coro<void> outer(weft::task<void>* inner_task) {
+    *inner_task = weft::create_task(inner(), {.name = "inner"});
+    try {
+      co_await *inner_task;
+    } catch (const weft::cancelled_error&) {
+      ev("outer cancelled");
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  weft::task<void> inner_task;
-  auto o = weft::create_task(outer(&inner_task), {.name = "outer"});
-  co_await weft::sleep(1s);
-  ev("cancel outer returns " + py(o.cancel()));
-  ev("outer cancelling " + std::to_string(o.cancelling()) + " inner cancelling " +
-     std::to_string(inner_task.cancelling()));
-  try {
-    co_await o;
-  } catch (const weft::cancelled_error&) {
-    ev("main got CancelledError");
+  weft::coro<void> main_coro() {
+    weft::task<void> inner_task;
+    auto o = weft::create_task(outer(&inner_task), {.name = "outer"});
+    co_await weft::sleep(1s);
+    ev("cancel outer returns " + py(o.cancel()));
+    ev("outer cancelling " + std::to_string(o.cancelling()) + " inner cancelling " +
+       std::to_string(inner_task.cancelling()));
+    try {
+      co_await o;
+    } catch (const weft::cancelled_error&) {
+      ev("main got CancelledError");
+    }
+    ev("outer cancelled " + py(o.cancelled()) + " inner cancelled " + py(inner_task.cancelled()));
   }
-  ev("outer cancelled " + py(o.cancelled()) + " inner cancelled " + py(inner_task.cancelled()));
-}
-}  // namespace cancel_awaiting_task
+};
 
 TEST(TaskTest, CancelForwardsToTheAwaitedTask) {
-  weft_test::run_virtual(cancel_awaiting_task::main_coro());
-  weft_test::expect_reference("task_cancel_awaiting_task", cancel_awaiting_task::ev);
+  weft_test::run_and_compare<cancel_awaiting_task>("task_cancel_awaiting_task");
 }
 
-namespace cancel_forwarded_ignored {
-weft_test::event_log ev;
+struct cancel_forwarded_ignored {
+  weft_test::event_log ev;
 
-weft::coro<int> inner() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("inner swallows the cancellation");
+  weft::coro<int> inner() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("inner swallows the cancellation");
+    }
+    co_await weft::sleep(1s);
+    ev("inner returns 5");
+    co_return 5;
   }
-  co_await weft::sleep(1s);
-  ev("inner returns 5");
-  co_return 5;
-}
 
-weft::coro<int> outer(weft::task<int>* inner_task) {
-  *inner_task = weft::create_task(inner(), {.name = "inner"});
-  int r = co_await *inner_task;
-  ev("outer got " + std::to_string(r));
-  co_return r * 2;
-}
+  weft::coro<int> outer(weft::task<int>* inner_task) {
+    *inner_task = weft::create_task(inner(), {.name = "inner"});
+    int r = co_await *inner_task;
+    ev("outer got " + std::to_string(r));
+    co_return r * 2;
+  }
 
-weft::coro<void> main_coro() {
-  weft::task<int> inner_task;
-  auto o = weft::create_task(outer(&inner_task), {.name = "outer"});
-  co_await weft::sleep(1s);
-  ev("cancel outer returns " + py(o.cancel()));
-  int r = co_await o;
-  ev("main got " + std::to_string(r));
-  ev("outer cancelled " + py(o.cancelled()) + " cancelling " + std::to_string(o.cancelling()));
-  ev("inner cancelled " + py(inner_task.cancelled()) + " cancelling " + std::to_string(inner_task.cancelling()));
-}
-}  // namespace cancel_forwarded_ignored
+  weft::coro<void> main_coro() {
+    weft::task<int> inner_task;
+    auto o = weft::create_task(outer(&inner_task), {.name = "outer"});
+    co_await weft::sleep(1s);
+    ev("cancel outer returns " + py(o.cancel()));
+    int r = co_await o;
+    ev("main got " + std::to_string(r));
+    ev("outer cancelled " + py(o.cancelled()) + " cancelling " + std::to_string(o.cancelling()));
+    ev("inner cancelled " + py(inner_task.cancelled()) + " cancelling " + std::to_string(inner_task.cancelling()));
+  }
+};
 
 TEST(TaskTest, ForwardedCancelSwallowedByAwaitedTaskLetsAwaiterGoOn) {
-  weft_test::run_virtual(cancel_forwarded_ignored::main_coro());
-  weft_test::expect_reference("task_cancel_forwarded_ignored", cancel_forwarded_ignored::ev);
+  weft_test::run_and_compare<cancel_forwarded_ignored>("task_cancel_forwarded_ignored");
 }
 
-namespace cancel_twice {
-weft_test::event_log ev;
+struct cancel_twice {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("sleeper caught CancelledError");
-    throw;
+  weft::coro<void> sleeper() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("sleeper caught CancelledError");
+      throw;
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(sleeper(), {.name = "sleeper"});
-  co_await weft::sleep(1s);
-  ev("first cancel returns " + py(t.cancel()));
-  ev("second cancel returns " + py(t.cancel()));
-  ev("cancelling " + std::to_string(t.cancelling()));
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error&) {
-    ev("main got CancelledError");
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(sleeper(), {.name = "sleeper"});
+    co_await weft::sleep(1s);
+    ev("first cancel returns " + py(t.cancel()));
+    ev("second cancel returns " + py(t.cancel()));
+    ev("cancelling " + std::to_string(t.cancelling()));
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error&) {
+      ev("main got CancelledError");
+    }
+    ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
   }
-  ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
-}
-}  // namespace cancel_twice
+};
 
 TEST(TaskTest, CancelTwiceCountsTwoRequestsAndRaisesOnce) {
-  weft_test::run_virtual(cancel_twice::main_coro());
-  weft_test::expect_reference("task_cancel_twice", cancel_twice::ev);
+  weft_test::run_and_compare<cancel_twice>("task_cancel_twice");
 }
 
-namespace cancel_done {
-weft_test::event_log ev;
+struct cancel_done {
+  weft_test::event_log ev;
 
-weft::coro<int> child() {
-  co_await weft::sleep(1s);
-  co_return 5;
-}
+  weft::coro<int> child() {
+    co_await weft::sleep(1s);
+    co_return 5;
+  }
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(child(), {.name = "child"});
-  int r = co_await t;
-  ev("main got " + std::to_string(r));
-  ev("cancel returns " + py(t.cancel()));
-  ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()) + " result " +
-     std::to_string(t.result()));
-}
-}  // namespace cancel_done
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(child(), {.name = "child"});
+    int r = co_await t;
+    ev("main got " + std::to_string(r));
+    ev("cancel returns " + py(t.cancel()));
+    ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()) + " result " +
+       std::to_string(t.result()));
+  }
+};
 
 TEST(TaskTest, CancelOfADoneTaskReturnsFalse) {
-  weft_test::run_virtual(cancel_done::main_coro());
-  weft_test::expect_reference("task_cancel_done", cancel_done::ev);
+  weft_test::run_and_compare<cancel_done>("task_cancel_done");
 }
 
-namespace cancel_message {
-weft_test::event_log ev;
+struct cancel_message {
+  weft_test::event_log ev;
 
-weft::coro<void> victim() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error& e) {
-    ev("victim caught msg=" + msg_of(e));
-    throw;
+  weft::coro<void> victim() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error& e) {
+      ev("victim caught msg=" + msg_of(e));
+      throw;
+    }
   }
-}
 
-weft::coro<void> waiter(std::string name, weft::task<void> t) {
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error& e) {
-    ev(name + " caught msg=" + msg_of(e));
+  weft::coro<void> waiter(std::string name, weft::task<void> t) {
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error& e) {
+      ev(name + " caught msg=" + msg_of(e));
+    }
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(victim(), {.name = "victim"});
-  auto w1 = weft::create_task(waiter("w1", t), {.name = "w1"});
-  auto w2 = weft::create_task(waiter("w2", t), {.name = "w2"});
-  co_await weft::sleep(1s);
-  ev("cancel returns " + py(t.cancel("bye")));
-  co_await w1;
-  co_await w2;
-  try {
-    t.result();
-  } catch (const weft::cancelled_error& e) {
-    ev("result() raised msg=" + msg_of(e));
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(victim(), {.name = "victim"});
+    auto w1 = weft::create_task(waiter("w1", t), {.name = "w1"});
+    auto w2 = weft::create_task(waiter("w2", t), {.name = "w2"});
+    co_await weft::sleep(1s);
+    ev("cancel returns " + py(t.cancel("bye")));
+    co_await w1;
+    co_await w2;
+    try {
+      t.result();
+    } catch (const weft::cancelled_error& e) {
+      ev("result() raised msg=" + msg_of(e));
+    }
   }
-}
-}  // namespace cancel_message
+};
 
 TEST(TaskTest, CancelMessageReachesTheTaskAndOnlyItsFirstAwaiter) {
-  weft_test::run_virtual(cancel_message::main_coro());
-  weft_test::expect_reference("task_cancel_message", cancel_message::ev);
+  weft_test::run_and_compare<cancel_message>("task_cancel_message");
 }
 
-namespace cancel_caught {
-weft_test::event_log ev;
+struct cancel_caught {
+  weft_test::event_log ev;
 
-weft::coro<int> stubborn() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("stubborn caught, cancelling " + std::to_string(weft::current_task().cancelling()));
+  weft::coro<int> stubborn() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("stubborn caught, cancelling " + std::to_string(weft::current_task().cancelling()));
+    }
+    co_await weft::sleep(1s);
+    ev("stubborn returns 42");
+    co_return 42;
   }
-  co_await weft::sleep(1s);
-  ev("stubborn returns 42");
-  co_return 42;
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(stubborn(), {.name = "stubborn"});
-  co_await weft::sleep(1s);
-  ev("cancel returns " + py(t.cancel()));
-  int r = co_await t;
-  ev("main got " + std::to_string(r));
-  ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
-}
-}  // namespace cancel_caught
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(stubborn(), {.name = "stubborn"});
+    co_await weft::sleep(1s);
+    ev("cancel returns " + py(t.cancel()));
+    int r = co_await t;
+    ev("main got " + std::to_string(r));
+    ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
+  }
+};
 
 TEST(TaskTest, CaughtCancellationLetsTheTaskReturnAValue) {
-  weft_test::run_virtual(cancel_caught::main_coro());
-  weft_test::expect_reference("task_cancel_caught_continues", cancel_caught::ev);
+  weft_test::run_and_compare<cancel_caught>("task_cancel_caught_continues");
 }
 
-namespace uncancel {
-weft_test::event_log ev;
+struct uncancel {
+  weft_test::event_log ev;
 
-weft::coro<std::string> stubborn() {
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("caught, uncancel returns " + std::to_string(weft::current_task().uncancel()));
+  weft::coro<std::string> stubborn() {
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("caught, uncancel returns " + std::to_string(weft::current_task().uncancel()));
+    }
+    co_await weft::sleep(1s);
+    ev("slept on, cancelling " + std::to_string(weft::current_task().cancelling()));
+    co_return "ok";
   }
-  co_await weft::sleep(1s);
-  ev("slept on, cancelling " + std::to_string(weft::current_task().cancelling()));
-  co_return "ok";
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(stubborn(), {.name = "stubborn"});
-  co_await weft::sleep(1s);
-  bool cancelled = t.cancel();
-  ev("cancel returns " + py(cancelled) + " cancelling " + std::to_string(t.cancelling()));
-  std::string r = co_await t;
-  ev("main got " + r);
-  ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
-}
-}  // namespace uncancel
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(stubborn(), {.name = "stubborn"});
+    co_await weft::sleep(1s);
+    bool cancelled = t.cancel();
+    ev("cancel returns " + py(cancelled) + " cancelling " + std::to_string(t.cancelling()));
+    std::string r = co_await t;
+    ev("main got " + r);
+    ev("cancelled " + py(t.cancelled()) + " cancelling " + std::to_string(t.cancelling()));
+  }
+};
 
 TEST(TaskTest, UncancelAfterCatchingResetsTheCount) {
-  weft_test::run_virtual(uncancel::main_coro());
-  weft_test::expect_reference("task_uncancel", uncancel::ev);
+  weft_test::run_and_compare<uncancel>("task_uncancel");
 }
 
-namespace uncancel_before_start {
-weft_test::event_log ev;
+struct uncancel_before_start {
+  weft_test::event_log ev;
 
-weft::coro<int> body() {
-  ev("body runs");
-  co_await weft::sleep(1s);
-  ev("body returns");
-  co_return 1;
-}
+  weft::coro<int> body() {
+    ev("body runs");
+    co_await weft::sleep(1s);
+    ev("body returns");
+    co_return 1;
+  }
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(body(), {.name = "t"});
-  ev("cancel returns " + py(t.cancel()));
-  ev("uncancel returns " + std::to_string(t.uncancel()));
-  int r = co_await t;
-  ev("main got " + std::to_string(r) + " cancelled " + py(t.cancelled()));
-}
-}  // namespace uncancel_before_start
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(body(), {.name = "t"});
+    ev("cancel returns " + py(t.cancel()));
+    ev("uncancel returns " + std::to_string(t.uncancel()));
+    int r = co_await t;
+    ev("main got " + std::to_string(r) + " cancelled " + py(t.cancelled()));
+  }
+};
 
 TEST(TaskTest, UncancelBeforeFirstStepWithdrawsThePendingCancel) {
-  weft_test::run_virtual(uncancel_before_start::main_coro());
-  weft_test::expect_reference("task_uncancel_before_start", uncancel_before_start::ev);
+  weft_test::run_and_compare<uncancel_before_start>("task_uncancel_before_start");
 }
 
-namespace cancel_scheduled {
-weft_test::event_log ev;
+struct cancel_scheduled {
+  weft_test::event_log ev;
 
-weft::coro<void> yielder() {
-  ev("yielder before sleep(0)");
-  try {
-    co_await weft::sleep(0s);
-    ev("yielder after sleep(0)");
-  } catch (const weft::cancelled_error&) {
-    ev("yielder cancelled at sleep(0)");
-    throw;
-  }
-}
-
-weft::coro<void> future_waiter(weft::future<int> f) {
-  try {
-    int r = co_await f;
-    ev("future_waiter got " + std::to_string(r));
-  } catch (const weft::cancelled_error&) {
-    ev("future_waiter cancelled, future result " + std::to_string(f.result()));
-    throw;
-  }
-}
-
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  auto y = weft::create_task(yielder(), {.name = "yielder"});
-  co_await weft::sleep(0s);
-  ev("cancel yielder returns " + py(y.cancel()));
-  auto f = loop.create_future<int>();
-  auto w = weft::create_task(future_waiter(f), {.name = "future_waiter"});
-  co_await weft::sleep(0s);
-  f.set_result(1);
-  ev("cancel future_waiter returns " + py(w.cancel()));
-  std::vector<weft::task<void>> both{y, w};
-  for (auto& t : both) {
+  weft::coro<void> yielder() {
+    ev("yielder before sleep(0)");
     try {
-      co_await t;
+      co_await weft::sleep(0s);
+      ev("yielder after sleep(0)");
     } catch (const weft::cancelled_error&) {
-      ev(t.get_name() + " cancelled " + py(t.cancelled()));
+      ev("yielder cancelled at sleep(0)");
+      throw;
     }
   }
-}
-}  // namespace cancel_scheduled
+
+  weft::coro<void> future_waiter(weft::future<int> f) {
+    try {
+      int r = co_await f;
+      ev("future_waiter got " + std::to_string(r));
+    } catch (const weft::cancelled_error&) {
+      ev("future_waiter cancelled, future result " + std::to_string(f.result()));
+      throw;
+    }
+  }
+
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    auto y = weft::create_task(yielder(), {.name = "yielder"});
+    co_await weft::sleep(0s);
+    ev("cancel yielder returns " + py(y.cancel()));
+    auto f = loop.create_future<int>();
+    auto w = weft::create_task(future_waiter(f), {.name = "future_waiter"});
+    co_await weft::sleep(0s);
+    f.set_result(1);
+    ev("cancel future_waiter returns " + py(w.cancel()));
+    std::vector<weft::task<void>> both{y, w};
+    for (auto& t : both) {
+      try {
+        co_await t;
+      } catch (const weft::cancelled_error&) {
+        ev(t.get_name() + " cancelled " + py(t.cancelled()));
+      }
+    }
+  }
+};
 
 TEST(TaskTest, CancelWhileScheduledRaisesAtTheNextStep) {
-  weft_test::run_virtual(cancel_scheduled::main_coro());
-  weft_test::expect_reference("task_cancel_scheduled", cancel_scheduled::ev);
+  weft_test::run_and_compare<cancel_scheduled>("task_cancel_scheduled");
 }
 
-namespace cancel_eager_await {
-weft_test::event_log ev;
+struct cancel_eager_await {
+  weft_test::event_log ev;
 
-weft::coro<void> eager_sleeper() {
-  ev("eager_sleeper starts");
-  try {
-    co_await weft::sleep(5s);
-    ev("eager_sleeper woke");
-  } catch (const weft::cancelled_error&) {
-    ev("eager_sleeper cancelled");
-    throw;
+  weft::coro<void> eager_sleeper() {
+    ev("eager_sleeper starts");
+    try {
+      co_await weft::sleep(5s);
+      ev("eager_sleeper woke");
+    } catch (const weft::cancelled_error&) {
+      ev("eager_sleeper cancelled");
+      throw;
+    }
   }
-}
 
-weft::coro<void> self_canceller() {
-  ev("self_canceller cancel returns " + py(weft::current_task().cancel()));
-  try {
-    co_await weft::sleep(5s);
-    ev("self_canceller woke");
-  } catch (const weft::cancelled_error&) {
-    ev("self_canceller cancelled");
-    throw;
+  weft::coro<void> self_canceller() {
+    ev("self_canceller cancel returns " + py(weft::current_task().cancel()));
+    try {
+      co_await weft::sleep(5s);
+      ev("self_canceller woke");
+    } catch (const weft::cancelled_error&) {
+      ev("self_canceller cancelled");
+      throw;
+    }
   }
+
+  weft::coro<void> main_coro() {
+    auto e = weft::create_task(eager_sleeper(), {.name = "eager_sleeper", .eager_start = true});
+    bool done = e.done();
+    ev("after create_task done " + py(done) + " cancel returns " + py(e.cancel()));
+    auto s = weft::create_task(self_canceller(), {.name = "self_canceller", .eager_start = true});
+    ev("after create_task done " + py(s.done()));
+    std::vector<weft::task<void>> both{e, s};
+    for (auto& t : both) {
+      try {
+        co_await t;
+      } catch (const weft::cancelled_error&) {
+        ev("main: " + t.get_name() + " cancelled " + py(t.cancelled()));
+      }
+    }
+  }
+};
+
+TEST(TaskTest, CancelDuringAnEagerFirstStepsAwait) {
+  weft_test::run_and_compare<cancel_eager_await>("task_cancel_eager_await");
 }
 
-weft::coro<void> main_coro() {
-  auto e = weft::create_task(eager_sleeper(), {.name = "eager_sleeper", .eager_start = true});
-  bool done = e.done();
-  ev("after create_task done " + py(done) + " cancel returns " + py(e.cancel()));
-  auto s = weft::create_task(self_canceller(), {.name = "self_canceller", .eager_start = true});
-  ev("after create_task done " + py(s.done()));
-  std::vector<weft::task<void>> both{e, s};
-  for (auto& t : both) {
+struct cancel_reraise {
+  weft_test::event_log ev;
+
+  weft::coro<void> careful() {
+    // C++ cannot co_await inside a handler: keep the exception, clean up after
+    // the catch block, then rethrow it (Python awaits inside `except`).
+    std::exception_ptr cancelled;
+    try {
+      co_await weft::sleep(10s);
+    } catch (const weft::cancelled_error&) {
+      ev("careful cleaning up");
+      cancelled = std::current_exception();
+    }
+    if (cancelled) {
+      co_await weft::sleep(1s);
+      ev("careful re-raises");
+      std::rethrow_exception(cancelled);
+    }
+  }
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(careful(), {.name = "careful"});
+    co_await weft::sleep(1s);
+    ev("cancel returns " + py(t.cancel()));
+    co_await weft::sleep(500ms);
+    ev("during cleanup done " + py(t.done()));
     try {
       co_await t;
     } catch (const weft::cancelled_error&) {
-      ev("main: " + t.get_name() + " cancelled " + py(t.cancelled()));
+      ev("main got CancelledError");
     }
+    ev("cancelled " + py(t.cancelled()));
   }
-}
-}  // namespace cancel_eager_await
-
-TEST(TaskTest, CancelDuringAnEagerFirstStepsAwait) {
-  weft_test::run_virtual(cancel_eager_await::main_coro());
-  weft_test::expect_reference("task_cancel_eager_await", cancel_eager_await::ev);
-}
-
-namespace cancel_reraise {
-weft_test::event_log ev;
-
-weft::coro<void> careful() {
-  // C++ cannot co_await inside a handler: keep the exception, clean up after
-  // the catch block, then rethrow it (Python awaits inside `except`).
-  std::exception_ptr cancelled;
-  try {
-    co_await weft::sleep(10s);
-  } catch (const weft::cancelled_error&) {
-    ev("careful cleaning up");
-    cancelled = std::current_exception();
-  }
-  if (cancelled) {
-    co_await weft::sleep(1s);
-    ev("careful re-raises");
-    std::rethrow_exception(cancelled);
-  }
-}
-
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(careful(), {.name = "careful"});
-  co_await weft::sleep(1s);
-  ev("cancel returns " + py(t.cancel()));
-  co_await weft::sleep(500ms);
-  ev("during cleanup done " + py(t.done()));
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error&) {
-    ev("main got CancelledError");
-  }
-  ev("cancelled " + py(t.cancelled()));
-}
-}  // namespace cancel_reraise
+};
 
 TEST(TaskTest, CancelledTaskThatCleansUpAndReraisesEndsCancelled) {
-  weft_test::run_virtual(cancel_reraise::main_coro());
-  weft_test::expect_reference("task_cancel_reraise", cancel_reraise::ev);
+  weft_test::run_and_compare<cancel_reraise>("task_cancel_reraise");
 }
 
 // ---- names and get_coro ----------------------------------------------------
 
-namespace names {
-weft_test::event_log ev;
+struct names {
+  weft_test::event_log ev;
 
-weft::coro<void> noop() { co_await weft::sleep(0s); }
+  weft::coro<void> noop() { co_await weft::sleep(0s); }
 
-weft::coro<void> main_coro() {
-  ev("main is " + weft::current_task().get_name());
-  auto a = weft::create_task(noop());
-  auto b = weft::create_task(noop(), {.name = "explicit"});
-  auto c = weft::create_task(noop());
-  ev("names " + a.get_name() + " " + b.get_name() + " " + c.get_name());
-  c.set_name("renamed");
-  weft::current_task().set_name("main");
-  ev("after set_name " + c.get_name() + " " + weft::current_task().get_name());
-  co_await a;
-  co_await b;
-  co_await c;
-  auto d = weft::create_task(noop());
-  ev("next unnamed " + d.get_name());
-  co_await d;
-}
-}  // namespace names
+  weft::coro<void> main_coro() {
+    ev("main is " + weft::current_task().get_name());
+    auto a = weft::create_task(noop());
+    auto b = weft::create_task(noop(), {.name = "explicit"});
+    auto c = weft::create_task(noop());
+    ev("names " + a.get_name() + " " + b.get_name() + " " + c.get_name());
+    c.set_name("renamed");
+    weft::current_task().set_name("main");
+    ev("after set_name " + c.get_name() + " " + weft::current_task().get_name());
+    co_await a;
+    co_await b;
+    co_await c;
+    auto d = weft::create_task(noop());
+    ev("next unnamed " + d.get_name());
+    co_await d;
+  }
+};
 
 TEST(TaskTest, AutomaticNamesCountPerLoopAndSkipExplicitNames) {
-  weft_test::run_virtual(names::main_coro());
-  weft_test::expect_reference("task_names", names::ev);
+  weft_test::run_and_compare<names>("task_names");
   // Counted per loop: a second run starts again at Task-1 (CPython's counter
   // is process-wide; weft keeps it on the loop so reruns name tasks alike).
-  names::ev = {};
-  weft_test::run_virtual(names::main_coro());
-  weft_test::expect_reference("task_names", names::ev);
+  weft_test::run_and_compare<names>("task_names");
 }
 
-namespace get_coro {
-weft_test::event_log ev;
+struct get_coro {
+  weft_test::event_log ev;
 
-weft::coro<int> worker() {
-  co_await weft::sleep(0s);
-  co_return 1;
-}
+  weft::coro<int> worker() {
+    co_await weft::sleep(0s);
+    co_return 1;
+  }
 
-weft::coro<int> quick() { co_return 2; }
+  weft::coro<int> quick() { co_return 2; }
 
-std::string coro_name(const weft::any_task& t) {
-  std::optional<weft::coro_info> c = t.get_coro();
-  return c ? std::string(c->function) : "None";
-}
+  std::string coro_name(const weft::any_task& t) {
+    std::optional<weft::coro_info> c = t.get_coro();
+    return c ? std::string(c->function) : "None";
+  }
 
-weft::coro<void> main_coro() {
-  auto w = weft::create_task(worker(), {.name = "w"});
-  ev("w coro " + coro_name(w));
-  co_await w;
-  ev("w done coro " + coro_name(w));
-  auto q = weft::create_task(quick(), {.name = "q", .eager_start = true});
-  ev("q done " + py(q.done()) + " coro " + coro_name(q));
-  auto s = weft::create_task(worker(), {.name = "s", .eager_start = true});
-  ev("s done " + py(s.done()) + " coro " + coro_name(s));
-  co_await s;
-  ev("s done coro " + coro_name(s));
-}
-}  // namespace get_coro
+  weft::coro<void> main_coro() {
+    auto w = weft::create_task(worker(), {.name = "w"});
+    ev("w coro " + coro_name(w));
+    co_await w;
+    ev("w done coro " + coro_name(w));
+    auto q = weft::create_task(quick(), {.name = "q", .eager_start = true});
+    ev("q done " + py(q.done()) + " coro " + coro_name(q));
+    auto s = weft::create_task(worker(), {.name = "s", .eager_start = true});
+    ev("s done " + py(s.done()) + " coro " + coro_name(s));
+    co_await s;
+    ev("s done coro " + coro_name(s));
+  }
+};
 
 TEST(TaskTest, GetCoroNamesTheFunctionAndIsEmptyAfterEagerCompletion) {
-  weft_test::run_virtual(get_coro::main_coro());
-  weft_test::expect_reference("task_get_coro", get_coro::ev);
+  weft_test::run_and_compare<get_coro>("task_get_coro");
 }
 
 // ---- eager tasks -----------------------------------------------------------
 
-namespace eager_sync {
-weft_test::event_log ev;
+struct eager_sync {
+  weft_test::event_log ev;
 
-weft::coro<int> quick(std::string tag) {
-  ev(tag + " runs");
-  co_return 5;
-}
+  weft::coro<int> quick(std::string tag) {
+    ev(tag + " runs");
+    co_return 5;
+  }
 
-weft::coro<void> main_coro() {
-  ev("before create_task");
-  auto e = weft::create_task(quick("eager"), {.name = "eager", .eager_start = true});
-  bool done = e.done();
-  ev("eager done " + py(done) + " result " + std::to_string(e.result()));
-  auto lazy = weft::create_task(quick("lazy"), {.name = "lazy"});
-  ev("lazy done " + py(lazy.done()));
-  ev("tasks " + sorted_task_names());
-  int r = co_await e;
-  ev("await eager gives " + std::to_string(r));
-  co_await lazy;
-  ev("lazy done " + py(lazy.done()));
-}
-}  // namespace eager_sync
+  weft::coro<void> main_coro() {
+    ev("before create_task");
+    auto e = weft::create_task(quick("eager"), {.name = "eager", .eager_start = true});
+    bool done = e.done();
+    ev("eager done " + py(done) + " result " + std::to_string(e.result()));
+    auto lazy = weft::create_task(quick("lazy"), {.name = "lazy"});
+    ev("lazy done " + py(lazy.done()));
+    ev("tasks " + sorted_task_names());
+    int r = co_await e;
+    ev("await eager gives " + std::to_string(r));
+    co_await lazy;
+    ev("lazy done " + py(lazy.done()));
+  }
+};
 
 TEST(TaskTest, EagerTaskFinishingInItsFirstStepIsDoneAtOnce) {
-  weft_test::run_virtual(eager_sync::main_coro());
-  weft_test::expect_reference("task_eager_sync", eager_sync::ev);
+  weft_test::run_and_compare<eager_sync>("task_eager_sync");
 }
 
-namespace eager_suspends {
-weft_test::event_log ev;
+struct eager_suspends {
+  weft_test::event_log ev;
 
-weft::coro<int> eager() {
-  ev("eager step 1");
-  co_await weft::sleep(0s);
-  ev("eager step 2");
-  co_await weft::sleep(1s);
-  ev("eager step 3");
-  co_return 3;
-}
+  weft::coro<int> eager() {
+    ev("eager step 1");
+    co_await weft::sleep(0s);
+    ev("eager step 2");
+    co_await weft::sleep(1s);
+    ev("eager step 3");
+    co_return 3;
+  }
 
-weft::coro<void> main_coro() {
-  auto e = weft::create_task(eager(), {.name = "eager", .eager_start = true});
-  ev("main after create_task done " + py(e.done()));
-  co_await weft::sleep(0s);
-  ev("main after sleep(0)");
-  int r = co_await e;
-  ev("main got " + std::to_string(r));
-}
-}  // namespace eager_suspends
+  weft::coro<void> main_coro() {
+    auto e = weft::create_task(eager(), {.name = "eager", .eager_start = true});
+    ev("main after create_task done " + py(e.done()));
+    co_await weft::sleep(0s);
+    ev("main after sleep(0)");
+    int r = co_await e;
+    ev("main got " + std::to_string(r));
+  }
+};
 
 TEST(TaskTest, EagerTaskThatSuspendsGoesOnInLaterIterations) {
-  weft_test::run_virtual(eager_suspends::main_coro());
-  weft_test::expect_reference("task_eager_suspends", eager_suspends::ev);
+  weft_test::run_and_compare<eager_suspends>("task_eager_suspends");
 }
 
-namespace eager_exception {
-weft_test::event_log ev;
+struct eager_exception {
+  weft_test::event_log ev;
 
-weft::coro<void> failing() {
-  ev("failing raises");
-  throw std::runtime_error("eager boom");
-  co_return;
-}
-
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(failing(), {.name = "failing", .eager_start = true});
-  bool done = t.done();
-  ev("done " + py(done) + " exception " + weft_test::exception_text(t.exception()));
-  try {
-    co_await t;
-  } catch (const std::runtime_error& e) {
-    ev(std::string("await raised ") + e.what());
+  weft::coro<void> failing() {
+    ev("failing raises");
+    throw std::runtime_error("eager boom");
+    co_return;
   }
-}
-}  // namespace eager_exception
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(failing(), {.name = "failing", .eager_start = true});
+    bool done = t.done();
+    ev("done " + py(done) + " exception " + weft_test::exception_text(t.exception()));
+    try {
+      co_await t;
+    } catch (const std::runtime_error& e) {
+      ev(std::string("await raised ") + e.what());
+    }
+  }
+};
 
 TEST(TaskTest, EagerTaskRaisingInItsFirstStepIsDoneWithTheException) {
-  weft_test::run_virtual(eager_exception::main_coro());
-  weft_test::expect_reference("task_eager_exception", eager_exception::ev);
+  weft_test::run_and_compare<eager_exception>("task_eager_exception");
 }
 
-namespace eager_factory {
-weft_test::event_log ev;
+/// The log, and the two bodies of the eager factory programs: one that
+/// returns at once, one that suspends for `pause` between two steps.
+struct eager_factory_program {
+  weft_test::event_log ev;
 
-weft::coro<std::string> quick(std::string tag) {
-  ev(tag + " runs");
-  co_return tag;
-}
-
-weft::coro<std::string> slow(std::string tag) {
-  ev(tag + " step 1");
-  co_await weft::sleep(1s);
-  ev(tag + " step 2");
-  co_return tag;
-}
-
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  loop.set_task_factory(weft::eager_task_factory);
-  auto a = weft::create_task(quick("a"), {.name = "a"});
-  ev("a done " + py(a.done()));
-  auto b = weft::create_task(slow("b"), {.name = "b"});
-  ev("b done " + py(b.done()));
-  loop.set_task_factory({});
-  auto c = weft::create_task(quick("c"), {.name = "c"});
-  ev("c done " + py(c.done()));
-  std::vector<weft::task<std::string>> all{a, b, c};
-  for (auto& t : all) {
-    std::string r = co_await t;
-    ev("main got " + r);
+  weft::coro<std::string> quick(std::string tag) {
+    ev(tag + " runs");
+    co_return tag;
   }
-}
-}  // namespace eager_factory
+
+  weft::coro<std::string> slow(std::string tag, weft::duration pause) {
+    ev(tag + " step 1");
+    co_await weft::sleep(pause);
+    ev(tag + " step 2");
+    co_return tag;
+  }
+};
+
+struct eager_factory : eager_factory_program {
+
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    loop.set_task_factory(weft::eager_task_factory);
+    auto a = weft::create_task(quick("a"), {.name = "a"});
+    ev("a done " + py(a.done()));
+    auto b = weft::create_task(slow("b", 1s), {.name = "b"});
+    ev("b done " + py(b.done()));
+    loop.set_task_factory({});
+    auto c = weft::create_task(quick("c"), {.name = "c"});
+    ev("c done " + py(c.done()));
+    std::vector<weft::task<std::string>> all{a, b, c};
+    for (auto& t : all) {
+      std::string r = co_await t;
+      ev("main got " + r);
+    }
+  }
+};
 
 TEST(TaskTest, EagerTaskFactoryStartsEveryTaskEagerly) {
-  weft_test::run_virtual(eager_factory::main_coro());
-  weft_test::expect_reference("task_eager_factory", eager_factory::ev);
+  weft_test::run_and_compare<eager_factory>("task_eager_factory");
 }
 
-namespace create_eager_factory {
-weft_test::event_log ev;
+struct create_eager_factory : eager_factory_program {
 
-weft::coro<std::string> quick(std::string tag) {
-  ev(tag + " runs");
-  co_return tag;
-}
-
-weft::coro<std::string> slow(std::string tag) {
-  ev(tag + " step 1");
-  co_await weft::sleep(0s);
-  ev(tag + " step 2");
-  co_return tag;
-}
-
-weft::coro<void> main_coro() {
-  weft::get_running_loop().set_task_factory(weft::create_eager_task_factory());
-  auto a = weft::create_task(slow("a"), {.name = "a"});
-  auto b = weft::create_task(quick("b"), {.name = "b"});
-  ev("a done " + py(a.done()) + " b done " + py(b.done()));
-  std::string ra = co_await a;
-  ev("main got " + ra);
-  std::string rb = co_await b;
-  ev("main got " + rb);
-}
-}  // namespace create_eager_factory
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().set_task_factory(weft::create_eager_task_factory());
+    auto a = weft::create_task(slow("a", 0s), {.name = "a"});
+    auto b = weft::create_task(quick("b"), {.name = "b"});
+    ev("a done " + py(a.done()) + " b done " + py(b.done()));
+    std::string ra = co_await a;
+    ev("main got " + ra);
+    std::string rb = co_await b;
+    ev("main got " + rb);
+  }
+};
 
 TEST(TaskTest, CreateEagerTaskFactoryActsAsTheEagerFactory) {
-  weft_test::run_virtual(create_eager_factory::main_coro());
-  weft_test::expect_reference("task_create_eager_factory", create_eager_factory::ev);
+  weft_test::run_and_compare<create_eager_factory>("task_create_eager_factory");
 }
 
 namespace factory_names {
@@ -892,38 +849,37 @@ TEST(TaskTest, TaskFactoryNamesUnnamedTasksTaskNAndComposesAnInnerFactory) {
 
 // ---- current_task and all_tasks ---------------------------------------------
 
-namespace current {
-weft_test::event_log ev;
+struct current {
+  weft_test::event_log ev;
 
-weft::coro<void> eager() {
-  ev("eager step 1 current " + current_name());
-  co_await weft::sleep(0s);
-  ev("eager step 2 current " + current_name());
-}
+  weft::coro<void> eager() {
+    ev("eager step 1 current " + current_name());
+    co_await weft::sleep(0s);
+    ev("eager step 2 current " + current_name());
+  }
 
-weft::coro<void> lazy() {
-  ev("lazy current " + current_name());
-  co_return;
-}
+  weft::coro<void> lazy() {
+    ev("lazy current " + current_name());
+    co_return;
+  }
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  ev("main current " + current_name());
-  loop.call_soon([] { ev("callback current " + current_name()); });
-  auto e = weft::create_task(eager(), {.name = "eager", .eager_start = true});
-  ev("after eager create_task current " + current_name());
-  auto l = weft::create_task(lazy(), {.name = "lazy"});
-  l.add_done_callback([](const weft::any_future&) { ev("done callback current " + current_name()); });
-  co_await e;
-  co_await l;
-  co_await weft::sleep(0s);
-  ev("main end current " + current_name());
-}
-}  // namespace current
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    ev("main current " + current_name());
+    loop.call_soon([this] { ev("callback current " + current_name()); });
+    auto e = weft::create_task(eager(), {.name = "eager", .eager_start = true});
+    ev("after eager create_task current " + current_name());
+    auto l = weft::create_task(lazy(), {.name = "lazy"});
+    l.add_done_callback([this](const weft::any_future&) { ev("done callback current " + current_name()); });
+    co_await e;
+    co_await l;
+    co_await weft::sleep(0s);
+    ev("main end current " + current_name());
+  }
+};
 
 TEST(TaskTest, CurrentTaskFollowsStepsAndIsEmptyInCallbacks) {
-  weft_test::run_virtual(current::main_coro());
-  weft_test::expect_reference("task_current_task", current::ev);
+  weft_test::run_and_compare<current>("task_current_task");
 }
 
 TEST(TaskTest, CurrentTaskAndAllTasksNeedARunningLoop) {
@@ -935,194 +891,182 @@ TEST(TaskTest, CurrentTaskAndAllTasksNeedARunningLoop) {
   }
   EXPECT_THROW((void)weft::all_tasks(), std::runtime_error);
   // With an explicit loop that is not running: no current task.
-  weft::virtual_clock clock;
-  weft::event_loop loop({.clock = &clock});
-  EXPECT_FALSE(static_cast<bool>(weft::current_task(loop)));
-  EXPECT_TRUE(weft::all_tasks(loop).empty());
+  weft_test::virtual_loop v;
+  EXPECT_FALSE(static_cast<bool>(weft::current_task(v.loop)));
+  EXPECT_TRUE(weft::all_tasks(v.loop).empty());
 }
 
-namespace all {
-weft_test::event_log ev;
+struct all {
+  weft_test::event_log ev;
 
-weft::coro<void> sleeper(weft::duration d) { co_await weft::sleep(d); }
+  weft::coro<void> sleeper(weft::duration d) { co_await weft::sleep(d); }
 
-weft::coro<void> main_coro() {
-  ev("alone: " + sorted_task_names());
-  auto a = weft::create_task(sleeper(1s), {.name = "a"});
-  auto b = weft::create_task(sleeper(2s), {.name = "b"});
-  auto c = weft::create_task(sleeper(3s), {.name = "c"});
-  ev("created: " + sorted_task_names());
-  // weft's extra promise: creation order (asyncio gives a set).
-  std::vector<std::string> order;
-  for (const weft::any_task& t : weft::all_tasks()) order.push_back(t.get_name());
-  EXPECT_EQ(order, (std::vector<std::string>{"Task-1", "a", "b", "c"}));
-  EXPECT_TRUE(weft::all_tasks()[1] == a);
-  weft::get_running_loop().call_soon([] { ev("in callback: " + sorted_task_names()); });
-  co_await a;
-  ev("a done: " + sorted_task_names());
-  co_await c;
-  ev("all done: " + sorted_task_names());
-}
-}  // namespace all
+  weft::coro<void> main_coro() {
+    ev("alone: " + sorted_task_names());
+    auto a = weft::create_task(sleeper(1s), {.name = "a"});
+    auto b = weft::create_task(sleeper(2s), {.name = "b"});
+    auto c = weft::create_task(sleeper(3s), {.name = "c"});
+    ev("created: " + sorted_task_names());
+    // weft's extra promise: creation order (asyncio gives a set).
+    std::vector<std::string> order;
+    for (const weft::any_task& t : weft::all_tasks()) order.push_back(t.get_name());
+    EXPECT_EQ(order, (std::vector<std::string>{"Task-1", "a", "b", "c"}));
+    EXPECT_TRUE(weft::all_tasks()[1] == a);
+    weft::get_running_loop().call_soon([this] { ev("in callback: " + sorted_task_names()); });
+    co_await a;
+    ev("a done: " + sorted_task_names());
+    co_await c;
+    ev("all done: " + sorted_task_names());
+  }
+};
 
 TEST(TaskTest, AllTasksListsPendingTasksInCreationOrder) {
-  weft_test::run_virtual(all::main_coro());
-  weft_test::expect_reference("task_all_tasks", all::ev);
+  weft_test::run_and_compare<all>("task_all_tasks");
 }
 
 // ---- done callbacks --------------------------------------------------------
 
-namespace done_callbacks {
-weft_test::event_log ev;
+struct done_callbacks {
+  weft_test::event_log ev;
 
-weft::coro<void> ticker() {
-  for (int i = 0; i < 5; ++i) {
-    ev("tick " + std::to_string(i));
+  weft::coro<int> child() {
     co_await weft::sleep(0s);
+    ev("child returns 3");
+    co_return 3;
   }
-}
 
-weft::coro<int> child() {
-  co_await weft::sleep(0s);
-  ev("child returns 3");
-  co_return 3;
-}
-
-weft::coro<void> main_coro() {
-  auto tk = weft::create_task(ticker(), {.name = "ticker"});
-  auto t = weft::create_task(child(), {.name = "child"});
-  t.add_done_callback([](weft::task<int> f) { ev("cb1 " + f.get_name() + " result " + std::to_string(f.result())); });
-  std::uint64_t id3 = t.add_done_callback([](weft::task<int>) { ev("cb3 must not run"); });
-  t.add_done_callback([](weft::task<int> f) { ev("cb2 " + f.get_name()); });
-  ev("removed " + std::to_string(t.remove_done_callback(id3)));
-  int r = co_await t;
-  ev("main got " + std::to_string(r));
-  t.add_done_callback([](weft::task<int>) { ev("late callback"); });
-  ev("main added late callback");
-  co_await weft::sleep(0s);
-  ev("main after sleep(0)");
-  co_await tk;
-  EXPECT_EQ(t.remove_done_callback(id3), 0u);  // already removed
-}
-}  // namespace done_callbacks
+  weft::coro<void> main_coro() {
+    auto tk = weft::create_task(weft_test::ticker(ev, 5), {.name = "ticker"});
+    auto t = weft::create_task(child(), {.name = "child"});
+    t.add_done_callback(
+        [this](weft::task<int> f) { ev("cb1 " + f.get_name() + " result " + std::to_string(f.result())); });
+    std::uint64_t id3 = t.add_done_callback([this](weft::task<int>) { ev("cb3 must not run"); });
+    t.add_done_callback([this](weft::task<int> f) { ev("cb2 " + f.get_name()); });
+    ev("removed " + std::to_string(t.remove_done_callback(id3)));
+    int r = co_await t;
+    ev("main got " + std::to_string(r));
+    t.add_done_callback([this](weft::task<int>) { ev("late callback"); });
+    ev("main added late callback");
+    co_await weft::sleep(0s);
+    ev("main after sleep(0)");
+    co_await tk;
+    EXPECT_EQ(t.remove_done_callback(id3), 0u);  // already removed
+  }
+};
 
 TEST(TaskTest, DoneCallbacksRunInRegistrationOrderOneIterationAfterCompletion) {
-  weft_test::run_virtual(done_callbacks::main_coro());
-  weft_test::expect_reference("task_done_callbacks", done_callbacks::ev);
+  weft_test::run_and_compare<done_callbacks>("task_done_callbacks");
 }
 
 // ---- results and exceptions ------------------------------------------------
 
-namespace results {
-weft_test::event_log ev;
+struct results {
+  weft_test::event_log ev;
 
-weft::coro<int> int_task() {
-  co_await weft::sleep(0s);
-  co_return 41 + 1;
-}
+  weft::coro<int> int_task() {
+    co_await weft::sleep(0s);
+    co_return 41 + 1;
+  }
 
-weft::coro<void> void_task() {
-  co_await weft::sleep(0s);
-  ev("void_task ends");
-}
+  weft::coro<void> void_task() {
+    co_await weft::sleep(0s);
+    ev("void_task ends");
+  }
 
-weft::coro<std::unique_ptr<int>> box_task() {
-  co_await weft::sleep(0s);
-  co_return std::make_unique<int>(9);
-}
+  weft::coro<std::unique_ptr<int>> box_task() {
+    co_await weft::sleep(0s);
+    co_return std::make_unique<int>(9);
+  }
 
-weft::coro<void> main_coro() {
-  auto i = weft::create_task(int_task(), {.name = "int"});
-  auto v = weft::create_task(void_task(), {.name = "void"});
-  auto b = weft::create_task(box_task(), {.name = "box"});
-  static_assert(std::is_same_v<decltype(i), weft::task<int>>);
-  static_assert(std::is_same_v<decltype(v), weft::task<void>>);
-  ev("int " + std::to_string(co_await i));
-  co_await v;
-  ev("void awaited");
-  static_assert(std::is_same_v<decltype(b.result()), std::unique_ptr<int>&>);
-  std::unique_ptr<int> box = co_await std::move(b);  // moves the result out
-  EXPECT_TRUE(box != nullptr);
-  EXPECT_TRUE(b.result() == nullptr);  // the task's slot was moved from
-  ev("box holds " + std::to_string(*box));
-  ev("int result() " + std::to_string(i.result()));
-  static_assert(std::is_same_v<decltype(i.result()), int&>);
-  static_assert(std::is_void_v<decltype(v.result())>);
-}
-}  // namespace results
+  weft::coro<void> main_coro() {
+    auto i = weft::create_task(int_task(), {.name = "int"});
+    auto v = weft::create_task(void_task(), {.name = "void"});
+    auto b = weft::create_task(box_task(), {.name = "box"});
+    static_assert(std::is_same_v<decltype(i), weft::task<int>>);
+    static_assert(std::is_same_v<decltype(v), weft::task<void>>);
+    ev("int " + std::to_string(co_await i));
+    co_await v;
+    ev("void awaited");
+    static_assert(std::is_same_v<decltype(b.result()), std::unique_ptr<int>&>);
+    std::unique_ptr<int> box = co_await std::move(b);  // moves the result out
+    EXPECT_TRUE(box != nullptr);
+    EXPECT_TRUE(b.result() == nullptr);  // the task's slot was moved from
+    ev("box holds " + std::to_string(*box));
+    ev("int result() " + std::to_string(i.result()));
+    static_assert(std::is_same_v<decltype(i.result()), int&>);
+    static_assert(std::is_void_v<decltype(v.result())>);
+  }
+};
 
 TEST(TaskTest, ResultsOfIntVoidAndMoveOnlyTasks) {
-  weft_test::run_virtual(results::main_coro());
-  weft_test::expect_reference("task_results", results::ev);
+  weft_test::run_and_compare<results>("task_results");
 }
 
-namespace exception {
-weft_test::event_log ev;
+struct exception {
+  weft_test::event_log ev;
 
-weft::coro<void> boom() {
-  co_await weft::sleep(0s);
-  ev("boom raises");
-  throw std::runtime_error("boom");
-}
-
-weft::coro<void> waiter(weft::task<void> t) {
-  try {
-    co_await t;
-  } catch (const std::runtime_error& e) {
-    ev(std::string("waiter caught ") + e.what());
+  weft::coro<void> boom() {
+    co_await weft::sleep(0s);
+    ev("boom raises");
+    throw std::runtime_error("boom");
   }
-}
 
-weft::coro<void> main_coro() {
-  auto t = weft::create_task(boom(), {.name = "boom"});
-  auto w = weft::create_task(waiter(t), {.name = "waiter"});
-  try {
-    co_await t;
-  } catch (const std::runtime_error& e) {
-    ev(std::string("main caught ") + e.what());
+  weft::coro<void> waiter(weft::task<void> t) {
+    try {
+      co_await t;
+    } catch (const std::runtime_error& e) {
+      ev(std::string("waiter caught ") + e.what());
+    }
   }
-  ev("done " + py(t.done()) + " cancelled " + py(t.cancelled()) + " exception " +
-     weft_test::exception_text(t.exception()));
-  try {
-    t.result();
-  } catch (const std::runtime_error& e) {
-    ev(std::string("result() raised ") + e.what());
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(boom(), {.name = "boom"});
+    auto w = weft::create_task(waiter(t), {.name = "waiter"});
+    try {
+      co_await t;
+    } catch (const std::runtime_error& e) {
+      ev(std::string("main caught ") + e.what());
+    }
+    ev("done " + py(t.done()) + " cancelled " + py(t.cancelled()) + " exception " +
+       weft_test::exception_text(t.exception()));
+    try {
+      t.result();
+    } catch (const std::runtime_error& e) {
+      ev(std::string("result() raised ") + e.what());
+    }
+    co_await w;
   }
-  co_await w;
-}
-}  // namespace exception
+};
 
 TEST(TaskTest, ExceptionReachesEveryAwaiterAndExceptionReturnsIt) {
-  weft_test::run_virtual(exception::main_coro());
-  weft_test::expect_reference("task_exception", exception::ev);
+  weft_test::run_and_compare<exception>("task_exception");
 }
 
-namespace unretrieved {
-weft_test::event_log ev;
+struct unretrieved {
+  weft_test::event_log ev;
 
-weft::coro<void> boom() {
-  co_await weft::sleep(0s);
-  ev("boom raises");
-  throw std::runtime_error("boom");
-}
+  weft::coro<void> boom() {
+    co_await weft::sleep(0s);
+    ev("boom raises");
+    throw std::runtime_error("boom");
+  }
 
-weft::coro<void> main_coro() {
-  weft::get_running_loop().set_exception_handler([](weft::event_loop&, const weft::exception_context& ctx) {
-    ev("handler: " + ctx.message + " task " + ctx.task_name + " exception " +
-       weft_test::exception_text(ctx.exception));
-  });
-  auto t = weft::create_task(boom(), {.name = "lost"});
-  co_await weft::sleep(0s);
-  co_await weft::sleep(0s);
-  ev("dropping the task, done " + py(t.done()));
-  t = {};  // `del t`: the last handle goes
-  ev("dropped");
-}
-}  // namespace unretrieved
+  weft::coro<void> main_coro() {
+    weft::get_running_loop().set_exception_handler([this](weft::event_loop&, const weft::exception_context& ctx) {
+      ev("handler: " + ctx.message + " task " + ctx.task_name + " exception " +
+         weft_test::exception_text(ctx.exception));
+    });
+    auto t = weft::create_task(boom(), {.name = "lost"});
+    co_await weft::sleep(0s);
+    co_await weft::sleep(0s);
+    ev("dropping the task, done " + py(t.done()));
+    t = {};  // `del t`: the last handle goes
+    ev("dropped");
+  }
+};
 
 TEST(TaskTest, UnretrievedExceptionIsReportedWhenTheTaskIsDestroyed) {
-  weft_test::run_virtual(unretrieved::main_coro());
-  weft_test::expect_reference("task_unretrieved", unretrieved::ev);
+  weft_test::run_and_compare<unretrieved>("task_unretrieved");
 }
 
 namespace pending_result {
@@ -1157,26 +1101,20 @@ TEST(TaskTest, ResultAndExceptionOfPendingAndCancelledTasksThrow) {
 
 // ---- misuse ----------------------------------------------------------------
 
-namespace no_loop {
-std::vector<std::string> warnings;
-void record_warning(std::string_view m) noexcept { warnings.emplace_back(m); }
 weft::coro<int> orphan() { co_return 1; }
-}  // namespace no_loop
 
 TEST(TaskTest, CreateTaskWithoutARunningLoopThrows) {
-  no_loop::warnings.clear();
-  weft::warning_handler prev = weft::set_warning_handler(no_loop::record_warning);
+  weft_test::captured_warnings warnings;
   try {
-    (void)weft::create_task(no_loop::orphan());
+    (void)weft::create_task(orphan());
     ADD_FAILURE() << "create_task without a running loop did not throw";
   } catch (const std::runtime_error& e) {
     EXPECT_STREQ(e.what(), "no running event loop");
   }
-  weft::set_warning_handler(prev);
   // As in CPython, the coroutine object that never ran is reported.
-  ASSERT_EQ(no_loop::warnings.size(), 1u);
-  EXPECT_NE(no_loop::warnings[0].find("coroutine 'orphan' was never awaited"), std::string::npos)
-      << no_loop::warnings[0];
+  ASSERT_EQ(warnings.messages().size(), 1u);
+  EXPECT_NE(warnings.messages()[0].find("coroutine 'orphan' was never awaited"), std::string::npos)
+      << warnings.messages()[0];
 }
 
 namespace other_loop {
@@ -1194,84 +1132,76 @@ weft::coro<void> main_coro(weft::event_loop* other, weft::task<int>* foreign, st
 }  // namespace other_loop
 
 TEST(TaskTest, AwaitingATaskOfAnotherLoopRaisesInTheAwaiter) {
-  weft::virtual_clock other_clock;
-  weft::event_loop other({.clock = &other_clock});
+  weft_test::virtual_loop other;
   weft::task<int> foreign;
   std::string error;
-  weft_test::run_virtual(other_loop::main_coro(&other, &foreign, &error));
+  weft_test::run_virtual(other_loop::main_coro(&other.loop, &foreign, &error));
   EXPECT_NE(error.find("attached to a different loop"), std::string::npos) << error;
   // The foreign task is untouched and still runs on its own loop.
   EXPECT_FALSE(foreign.done());
-  EXPECT_EQ(other.run_until_complete(foreign), 7);
+  EXPECT_EQ(other.loop.run_until_complete(foreign), 7);
 }
 
-namespace await_self {
-weft_test::event_log ev;
-std::string error;
+struct await_self {
+  weft_test::event_log ev;
+  std::string error;
 
-weft::coro<void> ticker() {
-  for (int i = 0; i < 3; ++i) {
-    ev("tick " + std::to_string(i));
-    co_await weft::sleep(0s);
+  weft::coro<std::string> selfish(weft::task<std::string>* me) {
+    ev("selfish awaits itself");
+    try {
+      co_await *me;
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+      ev("selfish caught " + error.substr(0, error.find(':')));
+    }
+    co_return "survived";
   }
-}
 
-weft::coro<std::string> selfish(weft::task<std::string>* me) {
-  ev("selfish awaits itself");
-  try {
-    co_await *me;
-  } catch (const std::runtime_error& e) {
-    error = e.what();
-    ev("selfish caught " + error.substr(0, error.find(':')));
+  weft::coro<void> main_coro() {
+    weft::task<std::string> me;
+    auto tk = weft::create_task(weft_test::ticker(ev, 3), {.name = "ticker"});
+    me = weft::create_task(selfish(&me), {.name = "selfish"});
+    std::string r = co_await me;
+    ev("main got " + r);
+    co_await tk;
   }
-  co_return "survived";
-}
-
-weft::coro<void> main_coro() {
-  weft::task<std::string> me;
-  auto tk = weft::create_task(ticker(), {.name = "ticker"});
-  me = weft::create_task(selfish(&me), {.name = "selfish"});
-  std::string r = co_await me;
-  ev("main got " + r);
-  co_await tk;
-}
-}  // namespace await_self
+};
 
 TEST(TaskTest, TaskAwaitingItselfGetsRuntimeError) {
-  weft_test::run_virtual(await_self::main_coro());
-  weft_test::expect_reference("task_await_self", await_self::ev);
-  EXPECT_EQ(await_self::error.rfind("Task cannot await on itself", 0), 0u) << await_self::error;
+  await_self program;
+  weft_test::run_virtual(program.main_coro());
+  weft_test::expect_reference("task_await_self", program.ev);
+  EXPECT_EQ(program.error.rfind("Task cannot await on itself", 0), 0u) << program.error;
 }
 
-namespace reuse {
-weft_test::event_log ev;
+struct reuse {
+  weft_test::event_log ev;
 
-weft::coro<int> once() { co_return 1; }
+  weft::coro<int> once() { co_return 1; }
 
-weft::coro<void> main_coro() {
-  auto c = once();
-  int first = co_await c;  // runs it; `c` still holds the finished coroutine
-  ev("first await gives " + std::to_string(first));
-  weft::task<int> t;
-  try {
-    t = weft::create_task(std::move(c), {.name = "again"});
-  } catch (const std::exception& e) {
-    ev(std::string("create_task threw ") + e.what());
-    co_return;
+  weft::coro<void> main_coro() {
+    auto c = once();
+    int first = co_await c;  // runs it; `c` still holds the finished coroutine
+    ev("first await gives " + std::to_string(first));
+    weft::task<int> t;
+    try {
+      t = weft::create_task(std::move(c), {.name = "again"});
+    } catch (const std::exception& e) {
+      ev(std::string("create_task threw ") + e.what());
+      co_return;
+    }
+    ev("created, done " + py(t.done()));
+    try {
+      co_await t;
+    } catch (const std::runtime_error& e) {
+      ev(std::string("await raised ") + e.what());
+    }
+    ev("done " + py(t.done()) + " cancelled " + py(t.cancelled()));
   }
-  ev("created, done " + py(t.done()));
-  try {
-    co_await t;
-  } catch (const std::runtime_error& e) {
-    ev(std::string("await raised ") + e.what());
-  }
-  ev("done " + py(t.done()) + " cancelled " + py(t.cancelled()));
-}
-}  // namespace reuse
+};
 
 TEST(TaskTest, CreateTaskWithAnAlreadyAwaitedCoroutineFailsInTheTask) {
-  weft_test::run_virtual(reuse::main_coro());
-  weft_test::expect_reference("task_reuse_coro", reuse::ev);
+  weft_test::run_and_compare<reuse>("task_reuse_coro");
 }
 
 }  // namespace

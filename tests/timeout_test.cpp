@@ -11,452 +11,446 @@
 #include <string>
 
 #include "reference.hpp"
+#include "text.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-/// Python's str(bool).
-std::string py(bool b) { return b ? "True" : "False"; }
+using weft_test::cancelling;
+using weft_test::py;
 
 /// round(when * 1000), or "None": a deadline in ms as the twins print it.
 std::string ms(std::optional<weft::time_point> when) {
   return when ? std::to_string(when->time_since_epoch() / 1ms) : "None";
 }
 
-std::string cancelling() { return std::to_string(weft::current_task().cancelling()); }
-
 // ---- expiry, when(), expired() --------------------------------------------------
 
-namespace expiry {
-weft_test::event_log ev;
+struct expiry {
+  weft_test::event_log ev;
 
-weft::coro<std::string> body_result() {
-  co_return co_await weft::timeout(3s, []() -> weft::coro<std::string> {
-    co_await weft::sleep(1s);
-    co_return "value";
-  });
-}
-
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  {
-    auto cm = weft::timeout(1s);
-    try {
-      co_await cm.run([&cm]() -> weft::coro<void> {
-        ev("when " + ms(cm.when()) + " expired " + py(cm.expired()));
-        try {
-          co_await weft::sleep(10s);
-        } catch (const weft::cancelled_error&) {
-          ev("body cancelled, expired " + py(cm.expired()));
-          throw;
-        }
-      });
-    } catch (const weft::timeout_error&) {
-      ev("timed out, expired " + py(cm.expired()) + " cancelling " + cancelling());
-    }
-  }
-  {
-    auto cm = weft::timeout(5s);
-    co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(1s); });
-    ev("in time, expired " + py(cm.expired()) + " when " + ms(cm.when()));
-  }
-  {
-    auto cm = weft::timeout(std::nullopt);
-    co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
-      ev("when " + ms(s.when()));
-      co_await weft::sleep(100s);
+  weft::coro<std::string> body_result() {
+    co_return co_await weft::timeout(3s, []() -> weft::coro<std::string> {
+      co_await weft::sleep(1s);
+      co_return "value";
     });
-    ev("no deadline, expired " + py(cm.expired()));
   }
-  {
-    auto cm = weft::timeout_at(loop.time() + 2s);
-    try {
-      co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
-        ev("timeout_at when " + ms(s.when()));
-        co_await weft::sleep(5s);
-      });
-    } catch (const weft::timeout_error&) {
-      ev("timeout_at expired " + py(cm.expired()));
+
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    {
+      auto cm = weft::timeout(1s);
+      try {
+        co_await cm.run([this, &cm]() -> weft::coro<void> {
+          ev("when " + ms(cm.when()) + " expired " + py(cm.expired()));
+          try {
+            co_await weft::sleep(10s);
+          } catch (const weft::cancelled_error&) {
+            ev("body cancelled, expired " + py(cm.expired()));
+            throw;
+          }
+        });
+      } catch (const weft::timeout_error&) {
+        ev("timed out, expired " + py(cm.expired()) + " cancelling " + cancelling());
+      }
     }
+    {
+      auto cm = weft::timeout(5s);
+      co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(1s); });
+      ev("in time, expired " + py(cm.expired()) + " when " + ms(cm.when()));
+    }
+    {
+      auto cm = weft::timeout(std::nullopt);
+      co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
+        ev("when " + ms(s.when()));
+        co_await weft::sleep(100s);
+      });
+      ev("no deadline, expired " + py(cm.expired()));
+    }
+    {
+      auto cm = weft::timeout_at(loop.time() + 2s);
+      try {
+        co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
+          ev("timeout_at when " + ms(s.when()));
+          co_await weft::sleep(5s);
+        });
+      } catch (const weft::timeout_error&) {
+        ev("timeout_at expired " + py(cm.expired()));
+      }
+    }
+    std::string r = co_await body_result();
+    ev("result " + r);
   }
-  std::string r = co_await body_result();
-  ev("result " + r);
-}
-}  // namespace expiry
+};
 
 TEST(TimeoutTest, ExpiryRaisesTimeoutError) {
-  weft_test::run_virtual(expiry::main_coro());
-  weft_test::expect_reference("timeout_expiry", expiry::ev);
+  weft_test::run_and_compare<expiry>("timeout_expiry");
 }
 
 // ---- reschedule -------------------------------------------------------------
 
-namespace reschedule {
-weft_test::event_log ev;
+struct reschedule {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  {
-    auto cm = weft::timeout(5s);
-    try {
-      co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
-        co_await weft::sleep(1s);
-        s.reschedule(loop.time() + 1s);
-        ev("earlier: when " + ms(s.when()));
-        co_await weft::sleep(10s);
-      });
-    } catch (const weft::timeout_error&) {
-      ev("timed out, expired " + py(cm.expired()));
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    {
+      auto cm = weft::timeout(5s);
+      try {
+        co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
+          co_await weft::sleep(1s);
+          s.reschedule(loop.time() + 1s);
+          ev("earlier: when " + ms(s.when()));
+          co_await weft::sleep(10s);
+        });
+      } catch (const weft::timeout_error&) {
+        ev("timed out, expired " + py(cm.expired()));
+      }
     }
-  }
-  {
-    auto cm = weft::timeout(1s);
-    co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
-      s.reschedule(loop.time() + 3s);
-      ev("later: when " + ms(s.when()));
-      co_await weft::sleep(2s);
-      ev("still running");
-      s.reschedule(std::nullopt);
-      ev("none: when " + ms(s.when()));
-      co_await weft::sleep(5s);
-    });
-    ev("finished, expired " + py(cm.expired()));
-  }
-  {
-    auto cm = weft::timeout(std::nullopt);
-    try {
+    {
+      auto cm = weft::timeout(1s);
       co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
-        s.reschedule(loop.time() + 1s);
+        s.reschedule(loop.time() + 3s);
+        ev("later: when " + ms(s.when()));
         co_await weft::sleep(2s);
+        ev("still running");
+        s.reschedule(std::nullopt);
+        ev("none: when " + ms(s.when()));
+        co_await weft::sleep(5s);
       });
-    } catch (const weft::timeout_error&) {
-      ev("deadline added later fired, expired " + py(cm.expired()));
+      ev("finished, expired " + py(cm.expired()));
+    }
+    {
+      auto cm = weft::timeout(std::nullopt);
+      try {
+        co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
+          s.reschedule(loop.time() + 1s);
+          co_await weft::sleep(2s);
+        });
+      } catch (const weft::timeout_error&) {
+        ev("deadline added later fired, expired " + py(cm.expired()));
+      }
     }
   }
-}
-}  // namespace reschedule
+};
 
 TEST(TimeoutTest, RescheduleEarlierLaterAndToNone) {
-  weft_test::run_virtual(reschedule::main_coro());
-  weft_test::expect_reference("timeout_reschedule", reschedule::ev);
+  weft_test::run_and_compare<reschedule>("timeout_reschedule");
 }
 
-namespace past {
-weft_test::event_log ev;
+struct past {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  {
-    auto cm = weft::timeout(10s);
-    try {
-      co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
-        co_await weft::sleep(1s);
-        loop.call_soon([] { ev("callback before"); });
-        s.reschedule(loop.time() - 1s);
-        loop.call_soon([] { ev("callback after"); });
-        ev("rescheduled into the past, expired " + py(s.expired()));
-        try {
-          co_await weft::sleep(5s);
-        } catch (const weft::cancelled_error&) {
-          ev("body cancelled, expired " + py(s.expired()));
-          throw;
-        }
-      });
-    } catch (const weft::timeout_error&) {
-      ev("timed out");
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    {
+      auto cm = weft::timeout(10s);
+      try {
+        co_await cm.run([&](weft::timeout_scope& s) -> weft::coro<void> {
+          co_await weft::sleep(1s);
+          loop.call_soon([this] { ev("callback before"); });
+          s.reschedule(loop.time() - 1s);
+          loop.call_soon([this] { ev("callback after"); });
+          ev("rescheduled into the past, expired " + py(s.expired()));
+          try {
+            co_await weft::sleep(5s);
+          } catch (const weft::cancelled_error&) {
+            ev("body cancelled, expired " + py(s.expired()));
+            throw;
+          }
+        });
+      } catch (const weft::timeout_error&) {
+        ev("timed out");
+      }
     }
-  }
-  const weft::duration delays[] = {0s, -1s};
-  for (weft::duration delay : delays) {
-    const std::string d = std::to_string(delay / 1s);
-    auto cm = weft::timeout(delay);
-    try {
-      co_await cm.run([&]() -> weft::coro<void> {
-        loop.call_soon([] { ev("callback after enter"); });
-        ev("entered timeout " + d);
-        co_await weft::sleep(0s);
-        ev("not reached");
-      });
-    } catch (const weft::timeout_error&) {
-      ev("timeout " + d + " expired " + py(cm.expired()));
+    const weft::duration delays[] = {0s, -1s};
+    for (weft::duration delay : delays) {
+      const std::string d = std::to_string(delay / 1s);
+      auto cm = weft::timeout(delay);
+      try {
+        co_await cm.run([&]() -> weft::coro<void> {
+          loop.call_soon([this] { ev("callback after enter"); });
+          ev("entered timeout " + d);
+          co_await weft::sleep(0s);
+          ev("not reached");
+        });
+      } catch (const weft::timeout_error&) {
+        ev("timeout " + d + " expired " + py(cm.expired()));
+      }
     }
+    {
+      auto cm = weft::timeout(0s);
+      co_await cm.run([this]() -> weft::coro<void> {
+        ev("body without await");
+        co_return;
+      });
+      ev("expired " + py(cm.expired()));
+    }
+    co_await weft::sleep(0s);
+    ev("still not cancelled, cancelling " + cancelling());
   }
-  {
-    auto cm = weft::timeout(0s);
-    co_await cm.run([]() -> weft::coro<void> {
-      ev("body without await");
-      co_return;
-    });
-    ev("expired " + py(cm.expired()));
-  }
-  co_await weft::sleep(0s);
-  ev("still not cancelled, cancelling " + cancelling());
-}
-}  // namespace past
+};
 
 TEST(TimeoutTest, DeadlineInThePastFiresViaCallSoon) {
-  weft_test::run_virtual(past::main_coro());
-  weft_test::expect_reference("timeout_reschedule_past", past::ev);
+  weft_test::run_and_compare<past>("timeout_reschedule_past");
 }
 
 // ---- nesting ---------------------------------------------------------------
 
-namespace nested {
-weft_test::event_log ev;
+struct nested {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  {
-    auto outer = weft::timeout(10s);
-    co_await outer.run([&]() -> weft::coro<void> {
-      auto inner = weft::timeout(1s);
-      try {
-        co_await inner.run([]() -> weft::coro<void> { co_await weft::sleep(5s); });
-      } catch (const weft::timeout_error&) {
-        ev("inner timed out " + py(inner.expired()) + " outer expired " + py(outer.expired()));
-      }
-      co_await weft::sleep(1s);
-    });
-    ev("outer finished, expired " + py(outer.expired()));
-  }
-  const std::pair<weft::duration, const char*> cases[] = {{10s, ""}, {1s, "equal deadlines: "}};
-  for (const auto& [inner_delay, prefix] : cases) {
-    auto outer = weft::timeout(1s);
-    const std::string label = prefix;
-    try {
-      co_await outer.run([&, inner_delay = inner_delay]() -> weft::coro<void> {
-        auto inner = weft::timeout(inner_delay);
+  weft::coro<void> main_coro() {
+    {
+      auto outer = weft::timeout(10s);
+      co_await outer.run([&]() -> weft::coro<void> {
+        auto inner = weft::timeout(1s);
         try {
           co_await inner.run([]() -> weft::coro<void> { co_await weft::sleep(5s); });
-        } catch (const weft::cancelled_error&) {
-          ev(label + "inner let CancelledError through, inner expired " + py(inner.expired()) + " cancelling " +
-             cancelling());
-          throw;
+        } catch (const weft::timeout_error&) {
+          ev("inner timed out " + py(inner.expired()) + " outer expired " + py(outer.expired()));
         }
+        co_await weft::sleep(1s);
       });
-    } catch (const weft::timeout_error&) {
-      ev(label + "outer timed out " + py(outer.expired()) + " cancelling " + cancelling());
+      ev("outer finished, expired " + py(outer.expired()));
+    }
+    const std::pair<weft::duration, const char*> cases[] = {{10s, ""}, {1s, "equal deadlines: "}};
+    for (const auto& [inner_delay, prefix] : cases) {
+      auto outer = weft::timeout(1s);
+      const std::string label = prefix;
+      try {
+        co_await outer.run([&, inner_delay = inner_delay]() -> weft::coro<void> {
+          auto inner = weft::timeout(inner_delay);
+          try {
+            co_await inner.run([]() -> weft::coro<void> { co_await weft::sleep(5s); });
+          } catch (const weft::cancelled_error&) {
+            ev(label + "inner let CancelledError through, inner expired " + py(inner.expired()) + " cancelling " +
+               cancelling());
+            throw;
+          }
+        });
+      } catch (const weft::timeout_error&) {
+        ev(label + "outer timed out " + py(outer.expired()) + " cancelling " + cancelling());
+      }
     }
   }
-}
-}  // namespace nested
+};
 
 TEST(TimeoutTest, NestedInnerOrOuterExpires) {
-  weft_test::run_virtual(nested::main_coro());
-  weft_test::expect_reference("timeout_nested", nested::ev);
+  weft_test::run_and_compare<nested>("timeout_nested");
 }
 
 // ---- an outside cancel ---------------------------------------------------------
 
-namespace outside {
-weft_test::event_log ev;
+struct outside {
+  weft_test::event_log ev;
 
-std::string state(const weft::timeout_scope& cm) { return "expired " + py(cm.expired()) + " cancelling " + cancelling(); }
+  std::string state(const weft::timeout_scope& cm) {
+    return "expired " + py(cm.expired()) + " cancelling " + cancelling();
+  }
 
-weft::coro<void> before_expiry() {
-  auto cm = weft::timeout(5s);
-  co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
-    try {
+  weft::coro<void> before_expiry() {
+    auto cm = weft::timeout(5s);
+    co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
+      try {
+        co_await weft::sleep(10s);
+      } catch (const weft::cancelled_error&) {
+        ev("before expiry: body cancelled, " + state(s));
+        throw;
+      }
+    });
+  }
+
+  weft::coro<void> after_expiry() {
+    auto cm = weft::timeout(1s);
+    co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
+      try {
+        co_await weft::sleep(10s);
+      } catch (const weft::cancelled_error&) {
+        ev("after expiry: body caught the timeout, " + state(s));
+      }
       co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev("before expiry: body cancelled, " + state(s));
-      throw;
-    }
-  });
-}
+    });
+  }
 
-weft::coro<void> after_expiry() {
-  auto cm = weft::timeout(1s);
-  co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
+  weft::coro<void> same_tick() {
+    auto cm = weft::timeout(1s);
+    co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
+      try {
+        co_await weft::sleep(10s);
+      } catch (const weft::cancelled_error&) {
+        ev("same tick: body cancelled, " + state(s));
+        throw;
+      }
+    });
+  }
+
+  weft::coro<void> already_cancelling() {
+    weft::current_task().cancel();
     try {
-      co_await weft::sleep(10s);
+      co_await weft::sleep(0s);
     } catch (const weft::cancelled_error&) {
-      ev("after expiry: body caught the timeout, " + state(s));
+      ev("already cancelling: caught, cancelling " + cancelling());
     }
-    co_await weft::sleep(10s);
-  });
-}
-
-weft::coro<void> same_tick() {
-  auto cm = weft::timeout(1s);
-  co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
+    auto cm = weft::timeout(1s);
     try {
-      co_await weft::sleep(10s);
-    } catch (const weft::cancelled_error&) {
-      ev("same tick: body cancelled, " + state(s));
-      throw;
+      co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(10s); });
+    } catch (const weft::timeout_error&) {
+      ev("already cancelling: TimeoutError, " + state(cm));
     }
-  });
-}
+  }
 
-weft::coro<void> already_cancelling() {
-  weft::current_task().cancel();
-  try {
+  weft::coro<void> run_case(std::string label, weft::coro<void> c, std::optional<weft::duration> cancel_at) {
+    auto t = weft::create_task(std::move(c));
+    if (cancel_at) weft::get_running_loop().call_later(*cancel_at, [t] { t.cancel(); });
+    try {
+      co_await t;
+      ev(label + " returned");
+    } catch (const weft::cancelled_error&) {
+      ev(label + " raised CancelledError, task cancelled " + py(t.cancelled()));
+    } catch (const weft::timeout_error&) {
+      ev(label + " raised TimeoutError");
+    }
+  }
+
+  weft::coro<void> main_coro() {
+    co_await run_case("before expiry", before_expiry(), 1s);
+    co_await run_case("after expiry", after_expiry(), 2s);
+    auto t = weft::create_task(same_tick());
+    weft::get_running_loop().call_later(1s, [t] { t.cancel(); });
     co_await weft::sleep(0s);
-  } catch (const weft::cancelled_error&) {
-    ev("already cancelling: caught, cancelling " + cancelling());
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error&) {
+      ev("same tick raised CancelledError, task cancelled " + py(t.cancelled()));
+    }
+    co_await run_case("already cancelling", already_cancelling(), std::nullopt);
   }
-  auto cm = weft::timeout(1s);
-  try {
-    co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(10s); });
-  } catch (const weft::timeout_error&) {
-    ev("already cancelling: TimeoutError, " + state(cm));
-  }
-}
-
-weft::coro<void> run_case(std::string label, weft::coro<void> c, std::optional<weft::duration> cancel_at) {
-  auto t = weft::create_task(std::move(c));
-  if (cancel_at) weft::get_running_loop().call_later(*cancel_at, [t] { t.cancel(); });
-  try {
-    co_await t;
-    ev(label + " returned");
-  } catch (const weft::cancelled_error&) {
-    ev(label + " raised CancelledError, task cancelled " + py(t.cancelled()));
-  } catch (const weft::timeout_error&) {
-    ev(label + " raised TimeoutError");
-  }
-}
-
-weft::coro<void> main_coro() {
-  co_await run_case("before expiry", before_expiry(), 1s);
-  co_await run_case("after expiry", after_expiry(), 2s);
-  auto t = weft::create_task(same_tick());
-  weft::get_running_loop().call_later(1s, [t] { t.cancel(); });
-  co_await weft::sleep(0s);
-  try {
-    co_await t;
-  } catch (const weft::cancelled_error&) {
-    ev("same tick raised CancelledError, task cancelled " + py(t.cancelled()));
-  }
-  co_await run_case("already cancelling", already_cancelling(), std::nullopt);
-}
-}  // namespace outside
+};
 
 TEST(TimeoutTest, OutsideCancelPropagatesAsCancelledError) {
-  weft_test::run_virtual(outside::main_coro());
-  weft_test::expect_reference("timeout_outside_cancel", outside::ev);
+  weft_test::run_and_compare<outside>("timeout_outside_cancel");
 }
 
 // ---- the body's own outcome after expiry ------------------------------------------
 
-namespace swallow {
-weft_test::event_log ev;
+struct swallow {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  {
-    auto cm = weft::timeout(1s);
-    co_await cm.run([]() -> weft::coro<void> {
-      try {
-        co_await weft::sleep(10s);
-      } catch (const weft::cancelled_error&) {
-        ev("body swallows the cancellation");
-      }
-    });
-    ev("block ended normally, expired " + py(cm.expired()) + " cancelling " + cancelling());
-  }
-  {
-    auto cm = weft::timeout(1s);
-    try {
-      co_await cm.run([]() -> weft::coro<void> {
+  weft::coro<void> main_coro() {
+    {
+      auto cm = weft::timeout(1s);
+      co_await cm.run([this]() -> weft::coro<void> {
         try {
           co_await weft::sleep(10s);
         } catch (const weft::cancelled_error&) {
-          throw std::invalid_argument("replaced");
+          ev("body swallows the cancellation");
         }
       });
-    } catch (const std::invalid_argument& e) {
-      ev(std::string("ValueError propagated: ") + e.what() + " expired " + py(cm.expired()) + " cancelling " +
-         cancelling());
+      ev("block ended normally, expired " + py(cm.expired()) + " cancelling " + cancelling());
+    }
+    {
+      auto cm = weft::timeout(1s);
+      try {
+        co_await cm.run([]() -> weft::coro<void> {
+          try {
+            co_await weft::sleep(10s);
+          } catch (const weft::cancelled_error&) {
+            throw std::invalid_argument("replaced");
+          }
+        });
+      } catch (const std::invalid_argument& e) {
+        ev(std::string("ValueError propagated: ") + e.what() + " expired " + py(cm.expired()) + " cancelling " +
+           cancelling());
+      }
+    }
+    {
+      auto cm = weft::timeout(5s);
+      try {
+        co_await cm.run([]() -> weft::coro<void> {
+          co_await weft::sleep(1s);
+          throw std::invalid_argument("early");
+        });
+      } catch (const std::invalid_argument& e) {
+        ev(std::string("ValueError before the deadline: ") + e.what() + " expired " + py(cm.expired()));
+      }
     }
   }
-  {
-    auto cm = weft::timeout(5s);
-    try {
-      co_await cm.run([]() -> weft::coro<void> {
-        co_await weft::sleep(1s);
-        throw std::invalid_argument("early");
-      });
-    } catch (const std::invalid_argument& e) {
-      ev(std::string("ValueError before the deadline: ") + e.what() + " expired " + py(cm.expired()));
-    }
-  }
-}
-}  // namespace swallow
+};
 
 TEST(TimeoutTest, BodyOutcomeAfterExpiryWins) {
-  weft_test::run_virtual(swallow::main_coro());
-  weft_test::expect_reference("timeout_swallow", swallow::ev);
+  weft_test::run_and_compare<swallow>("timeout_swallow");
 }
 
 // ---- misuse --------------------------------------------------------------------
 
-namespace errors {
-weft_test::event_log ev;
+struct errors {
+  weft_test::event_log ev;
 
-weft::coro<void> main_coro() {
-  weft::event_loop& loop = weft::get_running_loop();
-  {
-    auto cm = weft::timeout(1s);
-    try {
-      cm.reschedule(weft::time_point(5s));
-    } catch (const std::runtime_error& e) {
-      ev(std::string("reschedule before enter: ") + e.what());
+  weft::coro<void> main_coro() {
+    weft::event_loop& loop = weft::get_running_loop();
+    {
+      auto cm = weft::timeout(1s);
+      try {
+        cm.reschedule(weft::time_point(5s));
+      } catch (const std::runtime_error& e) {
+        ev(std::string("reschedule before enter: ") + e.what());
+      }
+      co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(0s); });
+      try {
+        co_await cm.run([]() -> weft::coro<void> { co_return; });
+      } catch (const std::runtime_error& e) {
+        ev(std::string("enter twice: ") + e.what());
+      }
+      try {
+        cm.reschedule(std::nullopt);
+      } catch (const std::runtime_error& e) {
+        ev(std::string("reschedule finished: ") + e.what());
+      }
     }
-    co_await cm.run([]() -> weft::coro<void> { co_await weft::sleep(0s); });
-    try {
-      co_await cm.run([]() -> weft::coro<void> { co_return; });
-    } catch (const std::runtime_error& e) {
-      ev(std::string("enter twice: ") + e.what());
-    }
-    try {
-      cm.reschedule(std::nullopt);
-    } catch (const std::runtime_error& e) {
-      ev(std::string("reschedule finished: ") + e.what());
-    }
-  }
-  {
-    auto cm = weft::timeout(1s);
-    try {
-      co_await cm.run([](weft::timeout_scope& s) -> weft::coro<void> {
-        try {
-          co_await weft::sleep(5s);
-        } catch (const weft::cancelled_error&) {
+    {
+      auto cm = weft::timeout(1s);
+      try {
+        co_await cm.run([this](weft::timeout_scope& s) -> weft::coro<void> {
           try {
-            s.reschedule(std::nullopt);
-          } catch (const std::runtime_error& e) {
-            ev(std::string("reschedule expiring: ") + e.what());
+            co_await weft::sleep(5s);
+          } catch (const weft::cancelled_error&) {
+            try {
+              s.reschedule(std::nullopt);
+            } catch (const std::runtime_error& e) {
+              ev(std::string("reschedule expiring: ") + e.what());
+            }
+            throw;
           }
-          throw;
-        }
-      });
-    } catch (const weft::timeout_error&) {
+        });
+      } catch (const weft::timeout_error&) {
+      }
+      try {
+        cm.reschedule(std::nullopt);
+      } catch (const std::runtime_error& e) {
+        ev(std::string("reschedule expired: ") + e.what());
+      }
+      try {
+        co_await cm.run([]() -> weft::coro<void> { co_return; });
+      } catch (const std::runtime_error& e) {
+        ev(std::string("enter expired: ") + e.what());
+      }
     }
-    try {
-      cm.reschedule(std::nullopt);
-    } catch (const std::runtime_error& e) {
-      ev(std::string("reschedule expired: ") + e.what());
-    }
-    try {
-      co_await cm.run([]() -> weft::coro<void> { co_return; });
-    } catch (const std::runtime_error& e) {
-      ev(std::string("enter expired: ") + e.what());
-    }
+    loop.call_soon([this] {
+      auto t = weft::timeout(1s);
+      try {
+        t.enter();
+      } catch (const std::runtime_error& e) {
+        ev(std::string("enter outside a task: ") + e.what());
+      }
+    });
+    co_await weft::sleep(0s);
   }
-  loop.call_soon([] {
-    auto t = weft::timeout(1s);
-    try {
-      t.enter();
-    } catch (const std::runtime_error& e) {
-      ev(std::string("enter outside a task: ") + e.what());
-    }
-  });
-  co_await weft::sleep(0s);
-}
-}  // namespace errors
+};
 
 TEST(TimeoutTest, MisuseThrowsRuntimeError) {
-  weft_test::run_virtual(errors::main_coro());
-  weft_test::expect_reference("timeout_errors", errors::ev);
+  weft_test::run_and_compare<errors>("timeout_errors");
 }
 
 // ---- API behaviour without a Python twin -------------------------------------

@@ -23,7 +23,7 @@ def print(*args):
 
 def showwarning(message, category, filename, lineno, file=None, line=None):
     # CPython writes the warning to stderr, and so does weft (weft::warn).
-    # generate.py stores stdout only, so record it there, as "- Category: text";
+    # record.py stores stdout only, so print it there, as "- Category: text";
     # tests/examples_test.cpp looks for such lines on the example's stderr.
     print(f"{category.__name__}: {message}")
 

@@ -5,7 +5,7 @@
 # does under WEFT_EXAMPLE_TIMESTAMPS=1.
 #
 # The wrapping: the tutorial's program ends with an uncaught TimeoutError, a
-# traceback and exit status 1. generate.py needs status 0, so the run is
+# traceback and exit status 1. record.py needs status 0, so the run is
 # wrapped in try/except, which prints the traceback's last line ("TimeoutError",
 # the exception's type and message) on stdout. The C++ twin lets weft::run
 # throw weft::timeout_error out of main_task() and prints the same line.
