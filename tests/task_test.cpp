@@ -658,6 +658,21 @@ TEST(TaskTest, GetCoroNamesTheFunctionAndIsEmptyAfterEagerCompletion) {
   weft_test::run_and_compare<get_coro>("task_get_coro");
 }
 
+// A coroutine's own arguments never stand in for its name and line, even
+// when they have the types the promise records (a name and a line).
+weft::coro<int> takes_a_name_and_a_line(const char* who, unsigned n) { co_return who[0] + static_cast<int>(n); }
+
+TEST(TaskTest, GetCoroIsNotFooledByTheCoroutinesArguments) {
+  weft::virtual_clock clock;
+  weft::event_loop loop({.clock = &clock});
+  auto t = loop.create_task(takes_a_name_and_a_line("hello", 7));
+  const std::optional<weft::coro_info> c = t.get_coro();
+  ASSERT_TRUE(c.has_value());
+  EXPECT_STREQ(c->function, "takes_a_name_and_a_line");
+  EXPECT_NE(c->line, 7u);
+  EXPECT_EQ(loop.run_until_complete(t), 'h' + 7);
+}
+
 // ---- eager tasks -----------------------------------------------------------
 
 struct eager_sync {

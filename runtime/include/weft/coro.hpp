@@ -88,10 +88,16 @@ class promise_base : public pooled {
   coro_info info_;
 };
 
+/// The first parameter of a promise's constructor. A coroutine's promise is
+/// built from the coroutine's own arguments when it can be: without this tag,
+/// a coroutine taking (const char*, unsigned) would pass them as its name and
+/// line. With it, only the defaults apply, evaluated in the coroutine.
+struct where_tag {};
+
 template <class T>
 class promise final : public promise_base {
  public:
-  explicit promise(const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
+  explicit promise(where_tag = {}, const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
       : promise_base({fn, line}) {}
   coro<T> get_return_object() noexcept;
   template <class U = T>
@@ -110,7 +116,7 @@ class promise final : public promise_base {
 template <>
 class promise<void> final : public promise_base {
  public:
-  explicit promise(const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
+  explicit promise(where_tag = {}, const char* fn = __builtin_FUNCTION(), unsigned line = __builtin_LINE()) noexcept
       : promise_base({fn, line}) {}
   coro<void> get_return_object() noexcept;
   void return_void() noexcept {}

@@ -54,9 +54,10 @@ class sleep_awaiter {
   {
     return finish();
   }
-  /// `co_await weft::sleep(d).caught()`: sleeps, then returns the exception
-  /// the sleep would have thrown (a cancellation) instead of throwing it; null
-  /// if none. The sleep must be awaited in the same expression.
+  /// `auto s = weft::sleep(d); co_await s.caught();`: sleeps, then returns
+  /// the exception the sleep would have thrown (a cancellation) instead of
+  /// throwing it; null if none. The awaiter refers to `s`, which must outlive
+  /// the co_await.
   caught_resume<sleep_awaiter> caught()
     requires std::is_void_v<T>
   {
