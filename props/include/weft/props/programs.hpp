@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -20,6 +21,7 @@
 #include <weft/coro.hpp>
 #include <weft/event.hpp>
 #include <weft/task.hpp>
+#include <weft/task_group.hpp>
 
 namespace weft::props {
 
@@ -73,6 +75,12 @@ struct program_options {
   bool hangs = false;              ///< children may hang until cancelled (each such child is)
   bool awaits = true;              ///< children may await earlier children
   std::uint32_t max_cancels = 0;   ///< cancellations from outside
+  /// Draw the numbers of steps (sleep lengths, await targets) and of
+  /// cancellations (child, tick) at the case's size. Off, they are drawn at
+  /// the size their containers are resized to (max_steps, max_cancels),
+  /// where rapidcheck scales them to 0: every sleep is a bare yield, every
+  /// await targets child 0, every cancellation hits child 0 at tick 0.
+  bool draw_at_case_size = false;
 };
 
 /// The rapidcheck generator of programs. Shrinks toward fewer children,
@@ -100,6 +108,7 @@ struct child_outcome {
   std::optional<std::size_t> raised_by;  ///< kind::raised: the child whose child_error it was
   weft::time_point ended{};              ///< loop time when it became done
   std::size_t order = 0;                 ///< 1 for the first child done, 2 for the next...
+  std::uint64_t iteration = 0;           ///< the loop iteration it became done in (loop.iterations())
 };
 
 /// What a running program shares with its children's coroutines.
@@ -117,6 +126,9 @@ class program_run {
   /// Creates every child's task (in index order) and a canceller task for
   /// the program's cancellations; returns the children's tasks.
   std::vector<weft::task<int>> spawn();
+  /// As spawn(), but each child is a task of `group` (group.create_task, in
+  /// index order); the canceller stays outside the group.
+  std::vector<weft::task<int>> spawn(weft::task_group& group);
   /// The children's tasks, once spawned.
   const std::vector<weft::task<int>>& tasks() const noexcept;
   /// How each child ended (kind::pending while it runs).
@@ -128,8 +140,13 @@ class program_run {
   /// child it awaits ends as planned: its value, or the child_error of itself
   /// or of the first awaited child that raises. nullopt for a hang.
   std::optional<child_outcome> planned(std::size_t child) const;
+  /// When a child's task ends if nothing cancels it (as planned()): the
+  /// ticks after spawn, nullopt for a hang. An await ends when the awaited
+  /// child does (virtual time does not pass across a wakeup).
+  std::optional<std::uint32_t> planned_end(std::size_t child) const;
 
  private:
+  std::vector<weft::task<int>> spawn_with(const std::function<weft::task<int>(weft::coro<int>)>& create);
   std::shared_ptr<program_state> s_;
 };
 
