@@ -98,6 +98,15 @@ void showValue(const task_program& p, std::ostream& os) {
   for (const auto& c : p.cancels) os << "\n  cancel child " << c.child << " at tick " << c.at;
 }
 
+void showValue(child_outcome::kind k, std::ostream& os) {
+  switch (k) {
+    case child_outcome::kind::pending: os << "pending"; break;
+    case child_outcome::kind::value: os << "value"; break;
+    case child_outcome::kind::raised: os << "raised"; break;
+    case child_outcome::kind::cancelled: os << "cancelled"; break;
+  }
+}
+
 struct program_state {
   explicit program_state(const task_program& prog) : p(prog), outcomes(prog.children.size()) {}
   task_program p;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <ostream>
 #include <vector>
 
 #include <weft/props/programs.hpp>
@@ -26,6 +27,11 @@ struct seen {
   int value = 0;
   std::optional<std::size_t> raised_by;
 };
+
+void showValue(seen::kind k, std::ostream& os) {
+  static const char* const names[] = {"not run", "value", "raised", "cancelled"};
+  os << names[static_cast<int>(k)];
+}
 
 /// Awaits `f` (a shield, or a child's task itself), recording how it ended.
 template <class F>
@@ -85,6 +91,8 @@ WEFT_PROP(ShieldProps, CancellingTheOuterNeverCancelsTheInner, ()) {
     if (!*rc::gen::weightedElement<bool>({{3, true}, {1, false}})) continue;
     cancel_at[j] = *rc::gen::inRange<std::uint32_t>(0, 14);
     const bool cancel_the_shield = *rc::gen::arbitrary<bool>();
+    RC_LOG() << "caller " << j << " awaits shield(child " << k << "); " << (cancel_the_shield ? "the shield" : "the caller")
+             << " is cancelled at tick " << *cancel_at[j] << "\n";
     weft::any_future target = cancel_the_shield ? weft::any_future(outer) : weft::any_future(caller);
     weft::create_task(cancel_after(target, *cancel_at[j] * tick));
   }
@@ -117,6 +125,7 @@ WEFT_PROP(ShieldProps, TheShieldFollowsTheInner, ()) {
   const std::size_t k = *rc::gen::inRange<std::size_t>(0, tasks.size());
   co_await weft::sleep(*rc::gen::inRange<std::uint32_t>(0, 4) * tick);
   const bool was_done = tasks[k].done();
+  RC_LOG() << "shield(child " << k << ") at tick " << (now() - weft::time_point()) / tick << "\n";
   weft::future<int> outer = weft::shield(tasks[k]);
   RC_ASSERT(was_done == (outer == tasks[k]));
   RC_CLASSIFY(was_done, "the inner was done already");

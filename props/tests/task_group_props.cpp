@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <vector>
 
@@ -50,6 +52,7 @@ struct group_case {
   std::vector<weft::task<int>> tasks;
   bool body_cancelled = false;
   bool body_raised = false;
+  std::uint64_t body_raised_in = 0;        // the loop iteration it raised in
   bool group_over = false;
   enum class exit : std::uint8_t { not_run, value, group, cancelled, other };
   exit how = exit::not_run;
@@ -68,8 +71,13 @@ rc::Gen<std::vector<T>> up_to(int max_count, rc::Gen<T> g) {
   });
 }
 
-void gen_body(group_case& gc, bool raises) {
-  gc.body_sleeps = *up_to(3, rc::gen::inRange<std::uint32_t>(0, 6));
+void showValue(group_case::exit e, std::ostream& os) {
+  static const char* const names[] = {"not run", "value", "exception_group", "CancelledError", "other"};
+  os << names[static_cast<int>(e)];
+}
+
+void gen_body(group_case& gc, bool raises, std::uint32_t max_ticks = 5) {
+  gc.body_sleeps = *up_to(3, rc::gen::inRange<std::uint32_t>(0, max_ticks + 1));
   gc.body_raises = raises && *rc::gen::weightedElement<bool>({{3, false}, {1, true}});
   RC_LOG() << "parent body: sleeps " << rc::toString(gc.body_sleeps) << (gc.body_raises ? ", raise" : ", return") << "\n";
 }
@@ -85,6 +93,7 @@ weft::coro<int> group_body(weft::task_group& g, group_case& gc) {
   }
   if (gc.body_raises) {
     gc.body_raised = true;
+    gc.body_raised_in = weft::get_running_loop().iterations();
     throw body_error();
   }
   co_return 0;
@@ -132,6 +141,17 @@ weft::coro<void> settle(weft::any_future f) {
   }
 }
 
+/// The loop iteration in which the group learnt of its first failure: the
+/// one after a child ended with it (its done callback), the one the parent
+/// body raised in; max if nothing failed.
+std::uint64_t first_failure_iteration(const group_case& gc) {
+  std::uint64_t first = UINT64_MAX;
+  for (const auto& o : gc.run.outcomes())
+    if (o.k == kind::raised) first = std::min(first, o.iteration + 1);
+  if (gc.body_raised) first = std::min(first, gc.body_raised_in);
+  return first;
+}
+
 /// The earliest time a child or the parent body raised, or max.
 weft::time_point first_failure(const group_case& gc) {
   weft::time_point first = weft::time_point::max();
@@ -165,17 +185,15 @@ WEFT_PROP_WITH(TaskGroupProps, NoChildOutlivesTheGroup, ({.schedule = {.cancel_f
   RC_CLASSIFY(gc.how == group_case::exit::cancelled, "raised CancelledError");
 }
 
-// The first failure (a child's, or the parent body's) cancels every sibling
-// still running and the parent body: whatever ends after it ends cancelled;
-// what ended before it ended as planned.
-WEFT_PROP(TaskGroupProps, TheFirstFailureCancelsEverySiblingAndTheBody, ()) {
-  group_case gc(*weft::props::gen_program({.raises = true, .draw_at_case_size = true}));
-  gen_body(gc, true);
-  co_await run_group(gc);
+/// Checks that the first failure cancelled every sibling still running and
+/// the parent body (see the two properties below).
+void check_first_failure_cancels(const group_case& gc) {
   const weft::time_point first = first_failure(gc);
+  const std::uint64_t learnt = first_failure_iteration(gc);
   for (std::size_t i = 0; i < gc.tasks.size(); ++i) {
     const child_outcome& o = gc.run.outcomes()[i];
     if (o.ended > first) RC_ASSERT(o.k == kind::cancelled);
+    if (o.iteration > learnt) RC_ASSERT(o.k == kind::cancelled);
     if (o.ended < first) RC_ASSERT(ended_as_planned(gc.run, i));
   }
   const weft::time_point body_end = gc.spawned + sum(gc.body_sleeps) * tick;
@@ -188,19 +206,50 @@ WEFT_PROP(TaskGroupProps, TheFirstFailureCancelsEverySiblingAndTheBody, ()) {
   RC_CLASSIFY(gc.body_cancelled, "the body cancelled");
 }
 
+// The first failure (a child's, or the parent body's) cancels every sibling
+// still running and the parent body: whatever ends after it ends cancelled;
+// what ended before it ended as planned.
+WEFT_PROP(TaskGroupProps, TheFirstFailureCancelsEverySiblingAndTheBody, ()) {
+  group_case gc(*weft::props::gen_program({.raises = true, .draw_at_case_size = true}));
+  gen_body(gc, true);
+  co_await run_group(gc);
+  check_first_failure_cancels(gc);
+}
+
+// The same, iteration by iteration: the siblings are cancelled in the very
+// callback in which the group learns of the failure (TaskGroup._on_task_done
+// aborts), so none ends in a later loop iteration but cancelled. Programs of
+// bare yields only, so that they race the failure iteration by iteration.
+WEFT_PROP(TaskGroupProps, SiblingsAreCancelledWhereTheGroupLearnsOfTheFailure, ()) {
+  group_case gc(*weft::props::gen_program({.max_ticks = 0, .raises = true, .draw_at_case_size = true}));
+  gen_body(gc, true, 0);
+  co_await run_group(gc);
+  check_first_failure_cancels(gc);
+}
+
+/// Programs in which about half the children that would return raise instead.
+rc::Gen<weft::props::task_program> more_raises(rc::Gen<weft::props::task_program> programs) {
+  return rc::gen::mapcat(programs, [](weft::props::task_program p) {
+    auto flips = rc::gen::container<std::vector<bool>>(p.children.size(), rc::gen::arbitrary<bool>());
+    return rc::gen::map(flips, [p](const std::vector<bool>& flip) {
+      weft::props::task_program q = p;
+      for (std::size_t i = 0; i < q.children.size(); ++i)
+        if (flip[i] && q.children[i].ending == weft::props::child_ending::value)
+          q.children[i].ending = weft::props::child_ending::raise;
+      return q;
+    });
+  });
+}
+
 // The exception_group holds every error that is not a cancellation: each
 // child's that raised, in the order they ended (children ending in the same
 // loop iteration may come in either order), then the body's own.
 WEFT_PROP(TaskGroupProps, TheExceptionGroupHoldsEveryErrorInOrder, ()) {
   // Short sleeps and many children that raise: failures at the same time,
   // so that several are caught.
-  weft::props::task_program p = *weft::props::gen_program(
-      {.max_ticks = 1, .raises = true, .hangs = true, .max_cancels = 1, .draw_at_case_size = true});
-  for (auto& child : p.children)
-    if (child.ending == weft::props::child_ending::value && *rc::gen::arbitrary<bool>())
-      child.ending = weft::props::child_ending::raise;
-  group_case gc(p);
-  gen_body(gc, true);
+  group_case gc(*more_raises(weft::props::gen_program(
+      {.max_ticks = 1, .raises = true, .hangs = true, .max_cancels = 1, .draw_at_case_size = true})));
+  gen_body(gc, true, 1);
   co_await run_group(gc);
   std::vector<std::pair<std::uint64_t, std::size_t>> raised;  // (iteration, child whose error it is)
   for (const auto& o : gc.run.outcomes())
@@ -247,6 +296,7 @@ WEFT_PROP(TaskGroupProps, CancellingTheParentCancelsTheChildrenAndPropagates, ()
   gen_body(gc, false);
   auto parent = weft::create_task(run_group(gc));
   const std::uint32_t c = *rc::gen::inRange<std::uint32_t>(0, 13);  // the hangs end at tick 14
+  RC_LOG() << "the parent is cancelled at tick " << c << "\n";
   bool delivered = false;
   weft::create_task(cancel_parent(parent, gc, c * tick, delivered));
   co_await parent;
@@ -275,6 +325,7 @@ WEFT_PROP(TaskGroupProps, ErrorsTakePriorityOverAnOutsideCancellation, ()) {
   gen_body(gc, true);
   auto parent = weft::create_task(run_group(gc));
   const std::uint32_t c = *rc::gen::inRange<std::uint32_t>(0, 8);
+  RC_LOG() << "the parent is cancelled at tick " << c << "\n";
   bool delivered = false;
   weft::create_task(cancel_parent(parent, gc, c * tick, delivered));
   co_await parent;

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <ostream>
 #include <stdexcept>
 #include <type_traits>
@@ -135,6 +137,14 @@ struct seen {
   std::optional<std::size_t> raised_by;
 };
 
+void showValue(seen::kind k, std::ostream& os) {
+  static const char* const names[] = {"not run", "value", "timed out", "cancelled", "body raised", "child raised"};
+  os << names[static_cast<int>(k)];
+}
+
+/// A loop time in ticks, for assertions a counterexample shows.
+std::int64_t ticks(weft::time_point t) { return (t - weft::time_point()) / tick; }
+
 template <class Aw>
 weft::coro<void> record(Aw aw, seen& s) {
   try {
@@ -173,6 +183,7 @@ WEFT_PROP(TimeoutProps, NoStatementRunsAtOrAfterTheDeadline, ()) {
   const std::uint32_t d = *rc::gen::inRange<std::uint32_t>(1, 13);
   const weft::time_point deadline = now() + d * tick;
   const api how = *rc::gen::element(api::timeout, api::timeout_at, api::scope);
+  RC_LOG() << "deadline " << d << " ticks after entry\n";
   std::vector<weft::time_point> times;
   auto body = [&] { return run_body(b, tasks, times); };
   seen s;
@@ -184,7 +195,7 @@ WEFT_PROP(TimeoutProps, NoStatementRunsAtOrAfterTheDeadline, ()) {
     weft::timeout_scope scope(deadline);
     co_await record(scope.run(body), s);
   }
-  for (weft::time_point t : times) RC_ASSERT(t < deadline);
+  for (weft::time_point t : times) RC_ASSERT(ticks(t) < ticks(deadline));
   RC_CLASSIFY(s.k == seen::kind::timed_out, "timed out");
   co_await weft::gather(weft::return_exceptions, tasks);
 }
@@ -204,6 +215,7 @@ WEFT_PROP(TimeoutProps, ExpiredExactlyWhenTheScopeFired, ()) {
                               : how == api::timeout_at ? weft::timeout_at(deadline)
                                                        : weft::timeout_scope(deadline);
   RC_ASSERT(scope.when() == deadline);
+  RC_LOG() << "deadline " << d << " ticks after entry\n";
   std::vector<weft::time_point> times;
   std::vector<bool> expired_inside;
   seen s;
@@ -252,6 +264,8 @@ WEFT_PROP(TimeoutProps, OnlyTheScopeWhoseDeadlinePassedRaisesTimeoutError, ()) {
   const std::uint32_t P = sum(pre), B = sum(body), Q = sum(post);
   const std::uint32_t d1 = *rc::gen::inRange<std::uint32_t>(1, 15);
   const std::uint32_t d2 = P + *rc::gen::inRange<std::uint32_t>(1, 12);  // in the future when entered
+  RC_LOG() << "outer scope: deadline " << d1 << "; sleeps " << rc::toString(pre) << "; inner scope: deadline " << d2
+           << ", sleeps " << rc::toString(body) << "; then sleeps " << rc::toString(post) << "\n";
   const weft::time_point entry = now();
   weft::timeout_scope outer = weft::timeout_at(entry + d1 * tick);
   weft::timeout_scope inner = weft::timeout_at(entry + d2 * tick);
@@ -292,6 +306,7 @@ WEFT_PROP(TimeoutProps, CancellingReturnsToItsValueBeforeTheScope, ()) {
   RC_ASSERT(weft::current_task().cancelling() == prior);
   const body_plan b = gen_body();
   const std::uint32_t d = *rc::gen::inRange<std::uint32_t>(1, 13);
+  RC_LOG() << prior << " cancel requests pending; deadline " << d << " ticks\n";
   const std::vector<weft::task<int>> none;
   std::vector<weft::time_point> times;
   seen s;
@@ -326,6 +341,8 @@ WEFT_PROP(TimeoutProps, RescheduleMovesOrDisablesTheDeadline, ()) {
   const std::uint32_t d = *rc::gen::inRange<std::uint32_t>(1, 10);
   const std::optional<std::uint32_t> x =
       *rc::gen::arbitrary<bool>() ? std::optional(*rc::gen::inRange<std::uint32_t>(1, 12)) : std::nullopt;
+  RC_LOG() << "deadline " << d << "; sleeps " << rc::toString(before) << "; reschedule("
+           << (x ? "now + " + std::to_string(*x) : std::string("None")) << "); sleeps " << rc::toString(after) << "\n";
   weft::timeout_scope scope = weft::timeout(d * tick);
   bool rescheduled = false;
   seen s;
@@ -367,6 +384,7 @@ WEFT_PROP(TimeoutProps, AnOutsideCancelStaysACancelledError, ()) {
   const std::uint32_t B = sum(body);
   const std::uint32_t d = *rc::gen::inRange<std::uint32_t>(1, 13);
   const std::uint32_t c = *rc::gen::inRange<std::uint32_t>(0, 13);
+  RC_LOG() << "a task: deadline " << d << ", sleeps " << rc::toString(body) << "; cancelled at tick " << c << "\n";
   seen s;
   int cancelling_after = -1;
   bool expired = false;

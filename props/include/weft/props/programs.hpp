@@ -111,6 +111,9 @@ struct child_outcome {
   std::uint64_t iteration = 0;           ///< the loop iteration it became done in (loop.iterations())
 };
 
+/// Shows how a child ended in a counterexample: pending, value, raised, cancelled.
+void showValue(child_outcome::kind k, std::ostream& os);
+
 /// What a running program shares with its children's coroutines.
 struct program_state;
 
