@@ -172,7 +172,13 @@ bool saw_body_end(const seen& s, const body_end& e, const body_plan& b) {
   return s.k == seen::kind::value && s.value == b.value;
 }
 
+/// How a scope is made: asyncio.timeout(delay), asyncio.timeout_at(when), Timeout(when).
 enum class api : std::uint8_t { timeout, timeout_at, scope };
+
+void showValue(api a, std::ostream& os) {
+  static const char* const names[] = {"timeout(delay)", "timeout_at(when)", "timeout_scope(when)"};
+  os << names[static_cast<int>(a)];
+}
 
 // No statement of the body runs at or after the deadline inside the scope,
 // whichever way the scope is made (timeout, timeout_at, Timeout).
@@ -354,6 +360,45 @@ WEFT_PROP(TimeoutProps, RescheduleMovesOrDisablesTheDeadline, ()) {
   RC_ASSERT(rescheduled == (A < d));
   RC_CLASSIFY(!x && A < d && B >= d - A, "disabled, and ran past the first deadline");
   RC_CLASSIFY(x && A < d && B >= *x, "fired at the new deadline");
+}
+
+/// A body that sleeps `sleeps` (none: it never suspends), recording the time
+/// of each statement after the first.
+weft::coro<int> sleeps_recorded(const std::vector<std::uint32_t>& sleeps, std::vector<weft::time_point>& times) {
+  for (std::uint32_t t : sleeps) {
+    co_await weft::sleep(t * tick);
+    times.push_back(now());
+  }
+  co_return 3;
+}
+
+// A deadline already passed when the scope is entered (Timeout(when) with
+// when <= loop.time(): "the timeout will trigger on the next iteration"):
+// a body that waits on a timer is cancelled there, none of its later
+// statements runs, and the scope raises timeout_error; a body that never
+// suspends ends first, and the scope does not expire.
+WEFT_PROP(TimeoutProps, APastDeadlineFiresAtTheBodysFirstWait, ()) {
+  co_await weft::sleep(*rc::gen::inRange<std::uint32_t>(0, 4) * tick);
+  const std::uint32_t back = *rc::gen::inRange<std::uint32_t>(0, 4);  // the deadline, ticks before now
+  const weft::time_point deadline = now() - back * tick;
+  // Sleeps of at least a tick: a bare yield would race the call_soon'd
+  // timeout in the same iteration.
+  const std::vector<std::uint32_t> sleeps = *up_to(3, rc::gen::inRange<std::uint32_t>(1, 5));
+  const api how = *rc::gen::element(api::timeout, api::timeout_at, api::scope);
+  RC_LOG() << "deadline " << back << " ticks ago; sleeps " << rc::toString(sleeps) << "\n";
+  weft::timeout_scope scope = how == api::timeout      ? weft::timeout(-(back * tick))
+                              : how == api::timeout_at ? weft::timeout_at(deadline)
+                                                       : weft::timeout_scope(deadline);
+  RC_ASSERT(scope.when() == deadline);
+  std::vector<weft::time_point> times;
+  seen s;
+  const int cancelling = weft::current_task().cancelling();
+  co_await record(scope.run([&] { return sleeps_recorded(sleeps, times); }), s);
+  RC_ASSERT(times.empty());
+  RC_ASSERT(scope.expired() == !sleeps.empty());
+  RC_ASSERT(s.k == (sleeps.empty() ? seen::kind::value : seen::kind::timed_out));
+  RC_ASSERT(weft::current_task().cancelling() == cancelling);
+  RC_CLASSIFY(sleeps.empty(), "never suspends");
 }
 
 weft::coro<int> sleep_then(const std::vector<std::uint32_t>& sleeps, int value) {
