@@ -4,11 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <ostream>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -53,7 +54,7 @@ void showValue(const body_plan& b, std::ostream& os) {
     else
       os << " sleep " << s.ticks << ";";
   }
-  os << (b.raises ? " raise" : " return ") ;
+  os << (b.raises ? " raise" : " return ");
   if (!b.raises) os << b.value;
 }
 
@@ -91,7 +92,8 @@ struct body_end {
   std::optional<std::size_t> raised_by;  // a child's error
 };
 
-/// `children` spawned when the body starts.
+/// How a body ends if nothing cancels it, `children` (the program whose
+/// tasks it awaits) spawned when it starts.
 body_end planned_end(const body_plan& b, const program_run* children = nullptr) {
   body_end e;
   for (const auto& s : b.steps) {
@@ -145,6 +147,7 @@ void showValue(seen::kind k, std::ostream& os) {
 /// A loop time in ticks, for assertions a counterexample shows.
 std::int64_t ticks(weft::time_point t) { return (t - weft::time_point()) / tick; }
 
+/// Awaits `aw` (a scope's run, usually), recording how it ended.
 template <class Aw>
 weft::coro<void> record(Aw aw, seen& s) {
   try {

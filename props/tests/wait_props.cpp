@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <weft/props/programs.hpp>
