@@ -9,14 +9,26 @@ namespace weft::props {
 
 namespace {
 
-rc::Gen<child_spec> gen_child(const program_options& o, std::uint32_t index) {
+/// A sized generator drawn at `size` whatever size it is asked at.
+template <class T>
+rc::Gen<T> at_size(int size, rc::Gen<T> g) {
+  return rc::gen::resize(size, std::move(g));
+}
+
+rc::Gen<child_spec> gen_child(const program_options& o, std::uint32_t index, int case_size) {
   const bool can_await = o.awaits && index > 0;
+  auto ticks = rc::gen::inRange<std::uint32_t>(0, o.max_ticks + 1);
+  auto target = rc::gen::inRange<std::uint32_t>(0, std::max<std::uint32_t>(index, 1));
+  // A step's numbers are drawn at the case's size: the steps' container is
+  // resized to max_steps below, a size at which rapidcheck draws only zeros.
+  ticks = at_size(case_size, ticks);
+  target = at_size(case_size, target);
   auto step = rc::gen::build<child_step>(
       rc::gen::set(&child_step::k, can_await ? rc::gen::weightedElement<child_step::kind>(
                                                    {{4, child_step::kind::sleep}, {1, child_step::kind::await}})
                                              : rc::gen::just(child_step::kind::sleep)),
-      rc::gen::set(&child_step::ticks, rc::gen::inRange<std::uint32_t>(0, o.max_ticks + 1)),
-      rc::gen::set(&child_step::target, rc::gen::inRange<std::uint32_t>(0, std::max<std::uint32_t>(index, 1))));
+      rc::gen::set(&child_step::ticks, ticks),
+      rc::gen::set(&child_step::target, target));
   // Weights: mostly children that return; shrinking goes toward them.
   auto ending = rc::gen::weightedElement<child_ending>({{6, child_ending::value},
                                                         {o.raises ? 2u : 0u, child_ending::raise},
@@ -32,31 +44,37 @@ rc::Gen<child_spec> gen_child(const program_options& o, std::uint32_t index) {
 
 rc::Gen<task_program> gen_program(const program_options& o) {
   const std::uint32_t max_children = std::max<std::uint32_t>(o.max_children, 1);
-  return rc::gen::mapcat(rc::gen::inRange<std::uint32_t>(1, max_children + 1), [o](std::uint32_t n) {
-    std::vector<rc::Gen<child_spec>> kids;
-    for (std::uint32_t i = 0; i < n; ++i) kids.push_back(gen_child(o, i));
-    auto children = rc::gen::exec([kids] {
-      std::vector<child_spec> out;
-      for (const auto& g : kids) out.push_back(*g);
-      return out;
+  auto of_size = [o, max_children](int size) {
+    return rc::gen::mapcat(rc::gen::inRange<std::uint32_t>(1, max_children + 1), [o, size](std::uint32_t n) {
+      std::vector<rc::Gen<child_spec>> kids;
+      for (std::uint32_t i = 0; i < n; ++i) kids.push_back(gen_child(o, i, size));
+      auto children = rc::gen::exec([kids] {
+        std::vector<child_spec> out;
+        for (const auto& g : kids) out.push_back(*g);
+        return out;
+      });
+      auto child = rc::gen::inRange<std::uint32_t>(0, n);
+      auto at = rc::gen::inRange<std::uint32_t>(0, 3 * o.max_ticks + 3);
+      child = at_size(size, child);  // as in gen_child: the container below is resized
+      at = at_size(size, at);
+      auto cancel = rc::gen::build<cancel_spec>(rc::gen::set(&cancel_spec::child, child), rc::gen::set(&cancel_spec::at, at));
+      auto cancels = o.max_cancels == 0 ? rc::gen::just(std::vector<cancel_spec>{})
+                                        : rc::gen::resize(static_cast<int>(o.max_cancels),
+                                                          rc::gen::container<std::vector<cancel_spec>>(cancel));
+      auto prog = rc::gen::build<task_program>(rc::gen::set(&task_program::children, children),
+                                               rc::gen::set(&task_program::cancels, cancels));
+      // A child that hangs is cancelled in the end (unless asked not to), so
+      // that a program ends: at the latest tick a generated cancellation can have.
+      const std::uint32_t last = 3 * o.max_ticks + 2;
+      if (!o.cancel_hangs) return prog;
+      return rc::gen::map(prog, [last](task_program p) {
+        for (std::uint32_t i = 0; i < p.children.size(); ++i)
+          if (p.children[i].ending == child_ending::hang) p.cancels.push_back({i, last});
+        return p;
+      });
     });
-    auto cancel = rc::gen::build<cancel_spec>(rc::gen::set(&cancel_spec::child, rc::gen::inRange<std::uint32_t>(0, n)),
-                                              rc::gen::set(&cancel_spec::at, rc::gen::inRange<std::uint32_t>(0, 3 * o.max_ticks + 3)));
-    auto cancels = o.max_cancels == 0 ? rc::gen::just(std::vector<cancel_spec>{})
-                                      : rc::gen::resize(static_cast<int>(o.max_cancels),
-                                                        rc::gen::container<std::vector<cancel_spec>>(cancel));
-    auto prog = rc::gen::build<task_program>(rc::gen::set(&task_program::children, children),
-                                             rc::gen::set(&task_program::cancels, cancels));
-    // A child that hangs is cancelled in the end (unless asked not to), so
-    // that a program ends: at the latest tick a generated cancellation can have.
-    const std::uint32_t last = 3 * o.max_ticks + 2;
-    if (!o.cancel_hangs) return prog;
-    return rc::gen::map(prog, [last](task_program p) {
-      for (std::uint32_t i = 0; i < p.children.size(); ++i)
-        if (p.children[i].ending == child_ending::hang) p.cancels.push_back({i, last});
-      return p;
-    });
-  });
+  };
+  return rc::gen::withSize(of_size);
 }
 
 void showValue(const task_program& p, std::ostream& os) {
@@ -78,6 +96,15 @@ void showValue(const task_program& p, std::ostream& os) {
   for (const auto& c : p.cancels) os << "\n  cancel child " << c.child << " at tick " << c.at;
 }
 
+void showValue(child_outcome::kind k, std::ostream& os) {
+  switch (k) {
+    case child_outcome::kind::pending: os << "pending"; break;
+    case child_outcome::kind::value: os << "value"; break;
+    case child_outcome::kind::raised: os << "raised"; break;
+    case child_outcome::kind::cancelled: os << "cancelled"; break;
+  }
+}
+
 struct program_state {
   explicit program_state(const task_program& prog) : p(prog), outcomes(prog.children.size()) {}
   task_program p;
@@ -90,6 +117,7 @@ struct program_state {
     child_outcome& o = outcomes[i];
     if (o.k != child_outcome::kind::pending) return;
     o.ended = weft::get_running_loop().time();
+    o.iteration = weft::get_running_loop().iterations();
     o.order = ++done;
     std::string line = std::to_string(o.ended.time_since_epoch() / program_run::tick) + " child" + std::to_string(i) + " ";
     if (!e) {
@@ -160,8 +188,16 @@ const std::vector<child_outcome>& program_run::outcomes() const noexcept { retur
 const task_program& program_run::program() const noexcept { return s_->p; }
 
 std::vector<weft::task<int>> program_run::spawn() {
+  return spawn_with([](weft::coro<int> c, std::string name) { return weft::create_task(std::move(c), {.name = std::move(name)}); });
+}
+
+std::vector<weft::task<int>> program_run::spawn(weft::task_group& group) {
+  return spawn_with([&group](weft::coro<int> c, std::string name) { return group.create_task(std::move(c), std::move(name)); });
+}
+
+std::vector<weft::task<int>> program_run::spawn_with(const std::function<weft::task<int>(weft::coro<int>, std::string)>& create) {
   for (std::size_t i = 0; i < s_->p.children.size(); ++i) {
-    weft::task<int> t = weft::create_task(run_child(s_, i), {.name = "child" + std::to_string(i)});
+    weft::task<int> t = create(run_child(s_, i), "child" + std::to_string(i));
     // A task cancelled before its first step never runs its body: its done
     // callback records it.
     t.add_done_callback([s = std::weak_ptr<program_state>(s_), i](const weft::task<int>& done) {
@@ -193,6 +229,24 @@ std::optional<child_outcome> program_run::planned(std::size_t i) const {
     case child_ending::hang: break;
   }
   return std::nullopt;
+}
+
+std::optional<std::uint32_t> program_run::planned_end(std::size_t i) const {
+  const child_spec& c = s_->p.children[i];
+  std::uint32_t t = 0;
+  for (const child_step& s : c.steps) {
+    if (s.k == child_step::kind::sleep) {
+      t += s.ticks;
+      continue;
+    }
+    const std::size_t target = std::min<std::size_t>(s.target, i - 1);
+    std::optional<std::uint32_t> end = planned_end(target);
+    if (!end) return std::nullopt;
+    t = std::max(t, *end);
+    if (planned(target)->k == child_outcome::kind::raised) return t;
+  }
+  if (c.ending == child_ending::hang) return std::nullopt;
+  return t;
 }
 
 }  // namespace weft::props

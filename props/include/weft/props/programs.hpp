@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -22,6 +23,7 @@
 #include <weft/coro.hpp>
 #include <weft/event.hpp>
 #include <weft/task.hpp>
+#include <weft/task_group.hpp>
 
 namespace weft::props {
 
@@ -103,7 +105,11 @@ struct child_outcome {
   std::optional<std::size_t> raised_by;  ///< kind::raised: the child whose child_error it was
   weft::time_point ended{};              ///< loop time when it became done
   std::size_t order = 0;                 ///< 1 for the first child done, 2 for the next...
+  std::uint64_t iteration = 0;           ///< the loop iteration it became done in (loop.iterations())
 };
+
+/// Shows how a child ended in a counterexample: pending, value, raised, cancelled.
+void showValue(child_outcome::kind k, std::ostream& os);
 
 /// Yields `n` times (sleep(0)) and ends: a task that takes part in the
 /// schedule and does nothing else.
@@ -124,6 +130,9 @@ class program_run {
   /// Creates every child's task (in index order) and a canceller task for
   /// the program's cancellations; returns the children's tasks.
   std::vector<weft::task<int>> spawn();
+  /// As spawn(), but each child is a task of `group` (group.create_task, in
+  /// index order); the canceller stays outside the group.
+  std::vector<weft::task<int>> spawn(weft::task_group& group);
   /// The children's tasks, once spawned.
   const std::vector<weft::task<int>>& tasks() const noexcept;
   /// How each child ended (kind::pending while it runs).
@@ -135,8 +144,13 @@ class program_run {
   /// child it awaits ends as planned: its value, or the child_error of itself
   /// or of the first awaited child that raises. nullopt for a hang.
   std::optional<child_outcome> planned(std::size_t child) const;
+  /// When a child's task ends if nothing cancels it (as planned()): the
+  /// ticks after spawn, nullopt for a hang. An await ends when the awaited
+  /// child does (virtual time does not pass across a wakeup).
+  std::optional<std::uint32_t> planned_end(std::size_t child) const;
 
  private:
+  std::vector<weft::task<int>> spawn_with(const std::function<weft::task<int>(weft::coro<int>, std::string)>& create);
   std::shared_ptr<program_state> s_;
 };
 
