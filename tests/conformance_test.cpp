@@ -12,6 +12,7 @@
 
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
+#include "text.hpp"
 
 namespace {
 
@@ -67,19 +68,6 @@ TEST(ConformanceCorpus, HasTheScenariosTheIssueAsksFor) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, Conformance, testing::ValuesIn(scenario_names()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           // snake_case file name -> CamelCase test name (gtest's FAQ warns about underscores)
-                           std::string n;
-                           bool upper = true;
-                           for (char c : info.param) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) {
-                               upper = true;
-                               continue;
-                             }
-                             n += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-                             upper = false;
-                           }
-                           return n;
-                         });
+                         weft_test::camel_case_name{});
 
 }  // namespace

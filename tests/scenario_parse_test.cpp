@@ -31,6 +31,8 @@
 
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
+#include "cli.hpp"
+#include "text.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define WEFT_TEST_ASAN 1
@@ -44,15 +46,9 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace sc = weft::scenario;
+using weft_test::read_bytes;
 
 // ---- helpers ----
-
-std::string read_bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void write_bytes(const fs::path& p, const std::string& bytes) {
   std::ofstream out(p, std::ios::binary);
@@ -284,20 +280,7 @@ TEST_P(BadInputCorpus, GivesTheExpectedError) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Files, BadInputCorpus, testing::ValuesIn(corpus_names()),
-                         [](const testing::TestParamInfo<std::string>& info) {
-                           // snake_case file name -> CamelCase test name (gtest's FAQ warns about underscores)
-                           std::string n;
-                           bool upper = true;
-                           for (char c : info.param) {
-                             if (!std::isalnum(static_cast<unsigned char>(c))) {
-                               upper = true;
-                               continue;
-                             }
-                             n += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
-                             upper = false;
-                           }
-                           return n;
-                         });
+                         weft_test::camel_case_name{});
 
 TEST(BadInputCorpusFiles, OneErrorPerFileEachWithItsExpectation) {
   const fs::path dir(WEFT_BAD_INPUT_DIR);
