@@ -145,7 +145,7 @@ element_t<T> take_value(future_base* f) {
   if constexpr (std::is_void_v<T>) {
     return {};
   } else {
-    T& v = static_cast<value_slot<T>*>(f->value_ptr())->v;
+    T& v = slot_of<T>(*f).v;
     if constexpr (std::is_copy_constructible_v<T>)
       return v;
     else
