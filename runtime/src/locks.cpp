@@ -9,39 +9,6 @@
 
 namespace weft {
 
-namespace {
-/// `waiters.remove(fut)`.
-void remove_waiter(std::deque<future<void>>& waiters, const future<void>& fut) {
-  auto it = std::find(waiters.begin(), waiters.end(), fut);
-  if (it != waiters.end()) waiters.erase(it);
-}
-
-/// Awaits `fut`, then removes it from `waiters` whatever happened (the
-/// `try: await fut finally: waiters.remove(fut)` of every primitive). An
-/// awaitable, not a coroutine: no frame of its own, and an exception (a
-/// cancellation) passes through without being caught and thrown again.
-class wait_on {
- public:
-  using weft_awaitable_tag = void;
-  wait_on(std::deque<future<void>>& waiters, future<void> fut)
-      : waiters_(waiters), fut_(std::move(fut)), inner_{fut_.state()} {}
-  bool await_ready() const noexcept { return inner_.await_ready(); }
-  void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
-  void await_resume() {
-    struct remove {
-      wait_on& w;
-      ~remove() { remove_waiter(w.waiters_, w.fut_); }
-    } r{*this};
-    inner_.await_resume();
-  }
-
- private:
-  std::deque<future<void>>& waiters_;
-  future<void> fut_;
-  detail::future_awaiter<void, void> inner_;
-};
-}  // namespace
-
 // ---- Event ----
 
 void event::set() {
@@ -53,9 +20,7 @@ void event::set() {
 
 coro<void> event::wait() {
   if (value_) co_return;
-  future<void> fut(get_loop("Event"));
-  waiters_.push_back(fut);
-  co_await wait_on(waiters_, fut);
+  co_await wait_in_line("Event");
 }
 
 // ---- Lock ----
@@ -65,18 +30,11 @@ coro<void> lock::acquire() {
     locked_ = true;
     co_return;
   }
-  future<void> fut(get_loop("Lock"));
-  waiters_.push_back(fut);
-  std::exception_ptr failure;
-  try {
-    co_await wait_on(waiters_, fut);
-  } catch (const cancelled_error&) {
-    failure = std::current_exception();
-  }
-  if (failure) {
+  co_await wait_in_line("Lock", [this](const future<void>&) {
+    // Keep the lock's invariant: if it is not claimed (nor about to be, by
+    // us), the task at the head of the waiters runs.
     if (!locked_) wake_up_first();
-    std::rethrow_exception(failure);
-  }
+  });
   locked_ = true;
 }
 
@@ -107,14 +65,13 @@ coro<void> semaphore::acquire() {
     --value_;
     co_return;
   }
-  future<void> fut(get_loop("Semaphore"));
-  waiters_.push_back(fut);
   std::exception_ptr failure;
   try {
-    co_await wait_on(waiters_, fut);
-  } catch (const cancelled_error&) {
-    if (fut.done() && !fut.cancelled()) ++value_;
-    failure = std::current_exception();
+    co_await wait_in_line("Semaphore", [this](const future<void>& fut) {
+      // wake_up_next() set our future, but we are not about to acquire: undo
+      // its bookkeeping (the finally below wakes someone else).
+      if (fut.done() && !fut.cancelled()) ++value_;
+    });
   } catch (...) {
     failure = std::current_exception();
   }
@@ -156,8 +113,7 @@ coro<void> condition::wait() {
   release();
   std::exception_ptr failure;
   try {
-    waiters_.push_back(fut);
-    co_await wait_on(waiters_, fut);
+    co_await detail::await_waiter<>(waiters_, std::move(fut));
   } catch (...) {
     failure = std::current_exception();
   }

@@ -2,11 +2,10 @@
 /// weft::condition and weft::barrier: asyncio.Condition and asyncio.Barrier.
 
 #include <cstddef>
-#include <deque>
 #include <memory>
 
 #include "weft/coro.hpp"
-#include "weft/detail/loop_bound.hpp"
+#include "weft/detail/waiters.hpp"
 #include "weft/exceptions.hpp"
 #include "weft/future.hpp"
 #include "weft/lock.hpp"
@@ -14,14 +13,12 @@
 namespace weft {
 
 /// asyncio.Condition: a lock plus a wait/notify queue.
-class condition : detail::loop_bound {
+class condition : detail::waitable {
  public:
   /// Condition(): with a lock of its own.
   condition();
   /// Condition(lock): sharing `l`, which must outlive the condition.
   explicit condition(weft::lock& l);
-  condition(const condition&) = delete;
-  condition& operator=(const condition&) = delete;
 
   /// The lock's locked() / acquire() / release().
   bool locked() const noexcept { return lock_->locked(); }
@@ -51,7 +48,6 @@ class condition : detail::loop_bound {
   void notify_waiters(std::size_t n);
   std::unique_ptr<weft::lock> own_lock_;
   weft::lock* lock_;
-  std::deque<future<void>> waiters_;
 };
 
 /// asyncio.Barrier: `parties` tasks wait until all of them arrived.

@@ -1,22 +1,15 @@
 #pragma once
 /// weft::event: asyncio.Event.
 
-#include <deque>
-
 #include "weft/coro.hpp"
-#include "weft/detail/loop_bound.hpp"
-#include "weft/future.hpp"
+#include "weft/detail/waiters.hpp"
 
 namespace weft {
 
 /// asyncio.Event: a flag tasks can wait for. set() wakes every waiter (each
 /// resumes on a later iteration, in the order they started waiting).
-class event : detail::loop_bound {
+class event : detail::waitable {
  public:
-  event() = default;
-  event(const event&) = delete;
-  event& operator=(const event&) = delete;
-
   /// Event.is_set().
   bool is_set() const noexcept { return value_; }
   /// Event.set(): sets the flag and wakes all waiters.
@@ -27,7 +20,6 @@ class event : detail::loop_bound {
   coro<void> wait();
 
  private:
-  std::deque<future<void>> waiters_;
   bool value_ = false;
 };
 

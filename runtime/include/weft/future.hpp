@@ -13,58 +13,9 @@
 #include "weft/event_loop.hpp"
 #include "weft/exceptions.hpp"
 #include "weft/detail/future_base.hpp"
+#include "weft/detail/typed_future.hpp"
 
 namespace weft {
-
-namespace detail {
-
-/// Suspends the current task on `f` (the task registers its wakeup after the
-/// coroutine suspends, as Task.__step does with a yielded future).
-void suspend_on(future_base* f, std::coroutine_handle<> h);
-/// Throws the exception the task was resumed with, if any (coro.throw(exc)).
-void raise_thrown(task_base* t);
-/// The running loop's current task (throws if there is none).
-task_base* require_current_task();
-
-/// What `co_await` on an lvalue future<T> returns: T&, or void.
-template <class T>
-struct lvalue_result {
-  using type = T&;
-};
-template <>
-struct lvalue_result<void> {
-  using type = void;
-};
-template <class T>
-using lvalue_result_t = typename lvalue_result<T>::type;
-
-/// Awaits a future: Future.__await__. No suspension if already done.
-template <class T, class Result>
-struct future_awaiter {
-  using weft_awaitable_tag = void;
-  future_base* f;
-  task_base* t = nullptr;
-  bool await_ready() const noexcept { return f->done(); }
-  void await_suspend(std::coroutine_handle<> h) {
-    t = require_current_task();
-    suspend_on(f, h);
-  }
-  Result await_resume() {
-    if (t) raise_thrown(t);
-    f->raise_unless_result();
-    if constexpr (!std::is_void_v<T>) {
-      auto& slot = *static_cast<value_slot<T>*>(f->value_ptr());
-      // Other handles may share the future, so even an rvalue await copies;
-      // only a move-only value is moved out (it can then be taken once).
-      if constexpr (std::is_reference_v<Result> || std::is_copy_constructible_v<T>)
-        return slot.v;
-      else
-        return std::move(slot.v);
-    }
-  }
-};
-
-}  // namespace detail
 
 /// A future of unknown result type: what every future and task is. Shared
 /// handle; an empty (default-constructed) one throws std::logic_error on use.
@@ -117,70 +68,49 @@ class any_future {
 
 /// asyncio.Future with a result of type T (void allowed, move-only allowed).
 template <class T = void>
-class future : public any_future {
+class future : public detail::typed_future<T, any_future> {
  public:
-  using value_type = T;
-  using weft_awaitable_tag = void;
-
   future() noexcept = default;
   /// A new pending future on `loop` (loop.create_future()).
-  explicit future(event_loop& loop) : any_future(make(loop)) {}
-
-  /// Future.result(): the value; rethrows the future's exception; throws
-  /// cancelled_error if cancelled and invalid_state_error("Result is not
-  /// ready.") if pending. The rvalue overload moves the value out.
-  decltype(auto) result() & {
-    get().raise_unless_result();
-    if constexpr (!std::is_void_v<T>) return (slot().v);
-  }
-  decltype(auto) result() && {
-    get().raise_unless_result();
-    if constexpr (!std::is_void_v<T>) return T(std::move(slot().v));
-  }
+  explicit future(event_loop& loop) : future(make(loop)) {}
 
   /// Future.set_result(value): throws invalid_state_error unless pending.
   template <class U = T>
     requires(!std::is_void_v<T>)
   void set_result(U&& v) const {
-    get().check_can_set();
-    slot().emplace(std::forward<U>(v));
-    get().finish_with_result();
+    this->get().check_can_set();
+    this->slot().emplace(std::forward<U>(v));
+    this->get().finish_with_result();
   }
   /// Future.set_result(None) for future<void>.
   void set_result() const
     requires std::is_void_v<T>
   {
-    get().check_can_set();
-    get().finish_with_result();
+    this->get().check_can_set();
+    this->get().finish_with_result();
   }
   /// Future.set_exception(e): throws invalid_state_error unless pending.
-  void set_exception(std::exception_ptr e) const { get().set_exception(std::move(e)); }
+  void set_exception(std::exception_ptr e) const { this->get().set_exception(std::move(e)); }
 
   /// Future.add_done_callback with a callback taking this future<T>.
   template <class F>
     requires std::is_invocable_v<F&, future<T>>
   std::uint64_t add_done_callback(F&& fn) const {
-    return get().add_done_callback([fn = std::forward<F>(fn)](detail::future_base* f) mutable {
+    return this->get().add_done_callback([fn = std::forward<F>(fn)](detail::future_base* f) mutable {
       fn(future<T>(detail::ref_ptr<detail::future_base>(f)));
     });
   }
   using any_future::add_done_callback;
 
-  /// `co_await fut`: suspends the task until the future is done; returns a
-  /// reference to the value (lvalue), or a copy (rvalue; a move-only value is
-  /// moved out).
-  auto operator co_await() const& { return detail::future_awaiter<T, detail::lvalue_result_t<T>>{&get()}; }
-  auto operator co_await() && { return detail::future_awaiter<T, T>{&get()}; }
-
   /// Adopts a state (internal).
-  explicit future(detail::ref_ptr<detail::future_base> p) noexcept : any_future(std::move(p)) {}
+  explicit future(detail::ref_ptr<detail::future_base> p) noexcept
+      : detail::typed_future<T, any_future>(std::move(p)) {}
 
  private:
   static detail::ref_ptr<detail::future_base> make(event_loop& loop) {
     // Like asyncio.Future(loop=...), no closed-loop check: using it will fail.
     return detail::ref_ptr<detail::future_base>(new detail::future_state<T>(loop));
   }
-  detail::value_slot<T>& slot() const { return *static_cast<detail::value_slot<T>*>(get().value_ptr()); }
 };
 
 template <class T>

@@ -1,24 +1,18 @@
 #pragma once
 /// weft::lock and weft::scoped: asyncio.Lock and `async with`.
 
-#include <deque>
 #include <exception>
 #include <utility>
 
 #include "weft/coro.hpp"
-#include "weft/detail/loop_bound.hpp"
-#include "weft/future.hpp"
+#include "weft/detail/waiters.hpp"
 
 namespace weft {
 
 /// asyncio.Lock: a mutex for tasks. Fair: release() hands the lock to the
 /// first waiter still waiting (it runs on a later iteration).
-class lock : detail::loop_bound {
+class lock : detail::waitable {
  public:
-  lock() = default;
-  lock(const lock&) = delete;
-  lock& operator=(const lock&) = delete;
-
   /// Lock.locked().
   bool locked() const noexcept { return locked_; }
   /// Lock.acquire(): takes the lock, waiting for it if needed.
@@ -28,7 +22,6 @@ class lock : detail::loop_bound {
 
  private:
   void wake_up_first();
-  std::deque<future<void>> waiters_;
   bool locked_ = false;
 };
 

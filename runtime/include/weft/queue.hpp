@@ -12,6 +12,7 @@
 
 #include "weft/coro.hpp"
 #include "weft/detail/loop_bound.hpp"
+#include "weft/detail/waiters.hpp"
 #include "weft/event.hpp"
 #include "weft/exceptions.hpp"
 #include "weft/future.hpp"
@@ -43,20 +44,7 @@ class basic_queue : detail::loop_bound {
   coro<void> put(T item) {
     while (full()) {
       if (shutdown_) throw queue_shut_down();
-      future<void> putter(get_loop("Queue"));
-      putters_.push_back(putter);
-      std::exception_ptr failure;
-      try {
-        co_await putter;
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      if (failure) {
-        putter.cancel();  // just in case it is not done yet
-        erase(putters_, putter);
-        if (!full() && !putter.cancelled()) wakeup_next(putters_);
-        std::rethrow_exception(failure);
-      }
+      co_await wait_turn(putters_, &basic_queue::full);
     }
     put_nowait(std::move(item));
   }
@@ -76,20 +64,7 @@ class basic_queue : detail::loop_bound {
   coro<T> get() {
     while (empty()) {
       if (shutdown_ && empty()) throw queue_shut_down();
-      future<void> getter(get_loop("Queue"));
-      getters_.push_back(getter);
-      std::exception_ptr failure;
-      try {
-        co_await getter;
-      } catch (...) {
-        failure = std::current_exception();
-      }
-      if (failure) {
-        getter.cancel();
-        erase(getters_, getter);
-        if (!empty() && !getter.cancelled()) wakeup_next(getters_);
-        std::rethrow_exception(failure);
-      }
+      co_await wait_turn(getters_, &basic_queue::empty);
     }
     co_return get_nowait();
   }
@@ -140,14 +115,15 @@ class basic_queue : detail::loop_bound {
   }
 
  private:
-  static void erase(std::deque<future<void>>& waiters, const future<void>& f) {
-    for (auto it = waiters.begin(); it != waiters.end(); ++it)
-      if (*it == f) {
-        waiters.erase(it);
-        return;
-      }
+  /// One wait of put() (`blocked`: full) or get() (empty) in `waiters`.
+  auto wait_turn(waiter_deque& waiters, bool (basic_queue::*blocked)() const noexcept) {
+    future<void> fut(get_loop("Queue"));
+    return await_queue_waiter(waiters, std::move(fut), [this, &waiters, blocked](const future<void>& w) {
+      // We were woken up, but cannot take the call: wake up the next in line.
+      if (!(this->*blocked)() && !w.cancelled()) wakeup_next(waiters);
+    });
   }
-  static void wakeup_next(std::deque<future<void>>& waiters) {
+  static void wakeup_next(waiter_deque& waiters) {
     while (!waiters.empty()) {
       future<void> w = std::move(waiters.front());
       waiters.pop_front();
@@ -160,53 +136,52 @@ class basic_queue : detail::loop_bound {
 
   std::ptrdiff_t maxsize_;
   Store store_;
-  std::deque<future<void>> getters_, putters_;
+  waiter_deque getters_, putters_;
   std::size_t unfinished_tasks_ = 0;
   event finished_;
   bool shutdown_ = false;
 };
 
-template <class T>
-struct fifo_store {
-  std::deque<T> items;
+/// Queue's and LifoQueue's items: put at the back, taken from the front
+/// (FIFO, a deque) or from the back (LIFO, a vector: a Python list).
+template <class T, class Seq, bool Lifo>
+struct sequence_store {
+  Seq items;
   std::size_t size() const noexcept { return items.size(); }
   bool empty() const noexcept { return items.empty(); }
   void put(T v) { items.push_back(std::move(v)); }
   T get() {
-    T v = std::move(items.front());
-    items.pop_front();
-    return v;
+    if constexpr (Lifo) {
+      T v = std::move(items.back());
+      items.pop_back();
+      return v;
+    } else {
+      T v = std::move(items.front());
+      items.pop_front();
+      return v;
+    }
   }
 };
-
 template <class T>
-struct lifo_store {
-  std::vector<T> items;
-  std::size_t size() const noexcept { return items.size(); }
-  bool empty() const noexcept { return items.empty(); }
-  void put(T v) { items.push_back(std::move(v)); }
-  T get() {
-    T v = std::move(items.back());
-    items.pop_back();
-    return v;
-  }
-};
+using fifo_store = sequence_store<T, std::deque<T>, false>;
+template <class T>
+using lifo_store = sequence_store<T, std::vector<T>, true>;
 
 /// A min-heap with exactly heapq's sift algorithm, so items that compare
-/// equal come out in the same order as from asyncio.PriorityQueue.
+/// equal come out in the same order as from asyncio.PriorityQueue. Like
+/// heapq's, it works on a list: appended to and popped from the back.
 template <class T, class Less>
-struct heap_store {
-  std::vector<T> items;
+struct heap_store : lifo_store<T> {
+  using lifo_store<T>::items;
   Less less;
-  std::size_t size() const noexcept { return items.size(); }
-  bool empty() const noexcept { return items.empty(); }
+  // heapq.heappush
   void put(T v) {
-    items.push_back(std::move(v));
+    lifo_store<T>::put(std::move(v));
     sift_down(0, items.size() - 1);
   }
+  // heapq.heappop
   T get() {
-    T last = std::move(items.back());
-    items.pop_back();
+    T last = lifo_store<T>::get();
     if (items.empty()) return last;
     T top = std::move(items[0]);
     items[0] = std::move(last);

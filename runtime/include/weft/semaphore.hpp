@@ -3,22 +3,18 @@
 /// asyncio.BoundedSemaphore.
 
 #include <cstdint>
-#include <deque>
 
 #include "weft/coro.hpp"
-#include "weft/detail/loop_bound.hpp"
-#include "weft/future.hpp"
+#include "weft/detail/waiters.hpp"
 
 namespace weft {
 
 /// asyncio.Semaphore: a counter tasks acquire and release; acquire() waits
 /// while it is zero. Fair, as asyncio's: waiters are woken in order.
-class semaphore : detail::loop_bound {
+class semaphore : detail::waitable {
  public:
   /// Semaphore(value): throws std::invalid_argument if value < 0.
   explicit semaphore(std::int64_t value = 1);
-  semaphore(const semaphore&) = delete;
-  semaphore& operator=(const semaphore&) = delete;
   virtual ~semaphore() = default;
 
   /// Semaphore.locked(): true if acquire() would wait.
@@ -35,7 +31,6 @@ class semaphore : detail::loop_bound {
 
  private:
   bool wake_up_next();
-  std::deque<future<void>> waiters_;
 };
 
 /// asyncio.BoundedSemaphore: release() beyond the initial value throws

@@ -189,45 +189,23 @@ class any_task : public any_future {
 
 /// asyncio.Task whose coroutine returns T. Shared handle.
 template <class T = void>
-class task : public any_task {
+class task : public detail::typed_future<T, any_task> {
  public:
-  using value_type = T;
-  using weft_awaitable_tag = void;
-
   task() noexcept = default;
-  explicit task(detail::ref_ptr<detail::task_base> p) noexcept : any_task(std::move(p)) {}
-
-  /// Task.result(): as future<T>::result().
-  decltype(auto) result() & {
-    get().raise_unless_result();
-    if constexpr (!std::is_void_v<T>) return (slot().v);
-  }
-  decltype(auto) result() && {
-    get().raise_unless_result();
-    if constexpr (!std::is_void_v<T>) return T(std::move(slot().v));
-  }
+  explicit task(detail::ref_ptr<detail::task_base> p) noexcept : detail::typed_future<T, any_task>(std::move(p)) {}
 
   /// Task.add_done_callback with a callback taking this task<T>.
   template <class F>
     requires std::is_invocable_v<F&, task<T>>
   std::uint64_t add_done_callback(F&& fn) const {
-    return get().add_done_callback([fn = std::forward<F>(fn)](detail::future_base* f) mutable {
+    return this->get().add_done_callback([fn = std::forward<F>(fn)](detail::future_base* f) mutable {
       fn(task<T>(detail::ref_ptr<detail::task_base>(static_cast<detail::task_base*>(f))));
     });
   }
   using any_future::add_done_callback;
 
   /// The task as a future (a Task is a Future).
-  operator future<T>() const { return future<T>(p_); }  // NOLINT
-
-  /// `co_await t`: waits for the task; its completion reaches the awaiter one
-  /// loop iteration later, as in asyncio. Returns a reference to the value
-  /// (lvalue), or a copy (rvalue; a move-only value is moved out).
-  auto operator co_await() const& { return detail::future_awaiter<T, detail::lvalue_result_t<T>>{&get()}; }
-  auto operator co_await() && { return detail::future_awaiter<T, T>{&get()}; }
-
- private:
-  detail::value_slot<T>& slot() const { return *static_cast<detail::value_slot<T>*>(get().value_ptr()); }
+  operator future<T>() const { return future<T>(this->p_); }  // NOLINT
 };
 
 template <class T>

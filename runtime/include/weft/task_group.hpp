@@ -51,14 +51,7 @@ class task_group {
   /// waits for every task of the group. Throws std::runtime_error if entered before.
   template <class F>
   coro<typename detail::group_body_result<F>::type> run(F body) {
-    using R = typename detail::group_body_result<F>::type;
-    enter();
-    auto ran = detail::run_body<R>(body, *this);
-    outcome<detail::element_t<R>> o = co_await ran;
-    const std::exception_ptr exc = o.exception();
-    co_await exit(exc);  // throws what __aexit__ raises
-    if (exc) std::rethrow_exception(exc);
-    if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
+    return detail::run_in_scope(*this, std::move(body));
   }
 
   /// TaskGroup.__aenter__ (run() calls it).

@@ -46,13 +46,7 @@ class timeout_scope {
   /// Throws std::runtime_error if the scope was entered before.
   template <class F>
   coro<typename detail::scope_body_result<F>::type> run(F body) {
-    using R = typename detail::scope_body_result<F>::type;
-    enter();
-    auto ran = detail::run_body<R>(body, *this);
-    outcome<detail::element_t<R>> o = co_await ran;
-    std::exception_ptr exc = o.exception();
-    if (std::exception_ptr e = exit(exc)) std::rethrow_exception(e);
-    if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
+    return detail::run_in_scope(*this, std::move(body));
   }
 
   /// Timeout.__aenter__ (run() calls it).

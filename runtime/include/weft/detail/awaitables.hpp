@@ -120,6 +120,27 @@ coro<outcome<element_t<R>>> run_body(F& body, Arg& arg) {
   }
 }
 
+/// `async with scope: return await body()`: enters, runs the body as an
+/// outcome, exits, then returns its value or raises what the exit leaves to
+/// propagate. (timeout_scope::run, task_group::run)
+template <class Scope, class F>
+coro<typename body_result<F, Scope>::type> run_in_scope(Scope& scope, F body) {
+  using R = typename body_result<F, Scope>::type;
+  scope.enter();
+  auto ran = run_body<R>(body, scope);
+  outcome<element_t<R>> o = co_await ran;
+  std::exception_ptr propagate = o.exception();
+  // __aexit__ is a coroutine that raises what replaces the body's exception
+  // (TaskGroup), or, where it never suspends, a function returning the
+  // exception to propagate (Timeout: no coroutine frame).
+  if constexpr (is_coroutine_v<decltype(scope.exit(propagate))>)
+    co_await scope.exit(propagate);
+  else
+    propagate = scope.exit(std::move(propagate));
+  if (propagate) std::rethrow_exception(propagate);
+  if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
+}
+
 /// asyncio.ensure_future(arg): the future/task itself, or a new task running it.
 template <class A>
 ref_ptr<future_base> ensure_future(A&& a) {
@@ -145,7 +166,7 @@ element_t<T> take_value(future_base* f) {
   if constexpr (std::is_void_v<T>) {
     return {};
   } else {
-    T& v = static_cast<value_slot<T>*>(f->value_ptr())->v;
+    T& v = slot_of<T>(*f).v;
     if constexpr (std::is_copy_constructible_v<T>)
       return v;
     else
