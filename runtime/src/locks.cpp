@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "weft/condition.hpp"
+#include "weft/detail/planted.hpp"
 #include "weft/event.hpp"
 #include "weft/lock.hpp"
 #include "weft/semaphore.hpp"
@@ -46,7 +47,7 @@ void lock::release() {
 
 void lock::wake_up_first() {
   if (waiters_.empty()) return;
-  future<void>& fut = waiters_.front();
+  future<void>& fut = WEFT_PLANTED(lock_wakes_newest) ? waiters_.back() : waiters_.front();
   if (!fut.done()) fut.set_result();
 }
 

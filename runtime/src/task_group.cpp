@@ -1,4 +1,5 @@
 #include "weft/task_group.hpp"
+#include "weft/detail/planted.hpp"
 
 namespace weft {
 
@@ -16,6 +17,7 @@ struct task_group::state {
 
   void abort() {
     aborting = true;
+    if (WEFT_PLANTED(task_group_no_sibling_cancel)) return;
     for (auto& t : tasks)
       if (!t.done()) t.cancel();
   }

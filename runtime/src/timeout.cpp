@@ -1,4 +1,5 @@
 #include "weft/timeout.hpp"
+#include "weft/detail/planted.hpp"
 
 #include <stdexcept>
 
@@ -20,10 +21,11 @@ void timeout_scope::reschedule(std::optional<time_point> when) {
   handle_ = handle();
   if (!when) return;
   event_loop& loop = get_running_loop();
-  if (*when <= loop.time())
+  const time_point at = WEFT_PLANTED(timeout_one_tick_late) ? *when + std::chrono::seconds(1) : *when;
+  if (at <= loop.time())
     handle_ = loop.call_soon([this] { on_timeout(); });
   else
-    handle_ = loop.call_at(*when, [this] { on_timeout(); });
+    handle_ = loop.call_at(at, [this] { on_timeout(); });
 }
 
 void timeout_scope::enter() {

@@ -16,6 +16,7 @@
 #include "weft/event.hpp"
 #include "weft/exceptions.hpp"
 #include "weft/future.hpp"
+#include "weft/detail/planted.hpp"
 
 namespace weft {
 
@@ -119,6 +120,9 @@ class basic_queue : detail::loop_bound {
   auto wait_turn(waiter_deque& waiters, bool (basic_queue::*blocked)() const noexcept) {
     future<void> fut(get_loop("Queue"));
     return await_queue_waiter(waiters, std::move(fut), [this, &waiters, blocked](const future<void>& w) {
+      // Planted bug: a getter cancelled after its wakeup takes an item with it.
+      if (WEFT_PLANTED(queue_drops_on_cancelled_get) && &waiters == &getters_ && !w.cancelled() && !empty())
+        (void)store_.get();
       // We were woken up, but cannot take the call: wake up the next in line.
       if (!(this->*blocked)() && !w.cancelled()) wakeup_next(waiters);
     });

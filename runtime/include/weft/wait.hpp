@@ -11,6 +11,7 @@
 #include "weft/coro.hpp"
 #include "weft/event_loop.hpp"
 #include "weft/future.hpp"
+#include "weft/detail/planted.hpp"
 
 namespace weft {
 
