@@ -209,6 +209,13 @@ std::vector<weft::task<int>> program_run::spawn_with(const std::function<weft::t
   return s_->tasks;
 }
 
+bool program_run::ended_as_planned(std::size_t child) const {
+  const std::optional<child_outcome> p = planned(child);
+  const child_outcome& o = s_->outcomes[child];
+  if (!p || o.k != p->k) return false;
+  return o.k == child_outcome::kind::value ? o.value == p->value : o.raised_by == p->raised_by;
+}
+
 std::optional<child_outcome> program_run::planned(std::size_t i) const {
   const child_spec& c = s_->p.children[i];
   for (const child_step& s : c.steps) {

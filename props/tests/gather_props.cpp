@@ -10,11 +10,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
+using namespace props_test;
 
 /// The earliest virtual time at which a child ended with an exception.
 weft::time_point first_raise(const program_run& run) {
@@ -85,11 +85,6 @@ WEFT_PROP(GatherProps, ReturnExceptionsKeepsEachOutcomeInItsSlot, ()) {
       case kind::pending: RC_FAIL("gather returned before a child ended");
     }
   }
-}
-
-weft::coro<void> cancel_after(weft::any_future f, weft::duration d) {
-  co_await weft::sleep(d);
-  f.cancel();
 }
 
 // Cancelling the gather cancels every child not yet done.

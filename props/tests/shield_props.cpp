@@ -11,14 +11,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
-constexpr weft::duration tick = program_run::tick;
-
-weft::time_point now() { return weft::get_running_loop().time(); }
+using namespace props_test;
 
 /// How an await ended, as the awaiter saw it.
 struct seen {
@@ -58,19 +55,6 @@ bool saw(const seen& s, const child_outcome& o) {
   return false;
 }
 
-/// Whether a child ended as planned (not cancelled).
-bool ended_as_planned(const program_run& run, std::size_t child) {
-  const std::optional<child_outcome> p = run.planned(child);
-  const child_outcome& o = run.outcomes()[child];
-  if (!p || o.k != p->k) return false;
-  return o.k == kind::value ? o.value == p->value : o.raised_by == p->raised_by;
-}
-
-weft::coro<void> cancel_after(weft::any_future f, weft::duration d) {
-  co_await weft::sleep(d);
-  f.cancel();
-}
-
 // Cancelling a shielded await (the awaiting task, or the shield itself)
 // never cancels the inner task: the awaiter sees CancelledError if the
 // cancel came first, every child ends as planned, and a task awaiting the
@@ -101,7 +85,7 @@ WEFT_PROP(ShieldProps, CancellingTheOuterNeverCancelsTheInner, ()) {
   co_await weft::gather(weft::return_exceptions, awaiting);
   co_await direct_awaiter;
   co_await weft::gather(weft::return_exceptions, tasks);
-  for (std::size_t i = 0; i < tasks.size(); ++i) RC_ASSERT(ended_as_planned(run, i));
+  for (std::size_t i = 0; i < tasks.size(); ++i) RC_ASSERT(run.ended_as_planned(i));
   RC_ASSERT(saw(direct, run.outcomes()[k]));
   const weft::time_point end = spawned + *run.planned_end(k) * tick;
   for (std::size_t j = 0; j < callers; ++j) {

@@ -15,20 +15,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
-constexpr weft::duration tick = program_run::tick;
-
-weft::time_point now() { return weft::get_running_loop().time(); }
-
-/// The error the parent body raises on its own.
-class body_error : public std::runtime_error {
- public:
-  body_error() : std::runtime_error("body") {}
-};
+using namespace props_test;
 
 weft::coro<void> sleep_all(const std::vector<std::uint32_t>& sleeps) {
   for (std::uint32_t t : sleeps) co_await weft::sleep(t * tick);
@@ -161,13 +152,6 @@ weft::time_point first_failure(const group_case& gc) {
   return first;
 }
 
-bool ended_as_planned(const program_run& run, std::size_t child) {
-  const std::optional<child_outcome> p = run.planned(child);
-  const child_outcome& o = run.outcomes()[child];
-  if (!p || o.k != p->k) return false;
-  return o.k == kind::value ? o.value == p->value : o.raised_by == p->raised_by;
-}
-
 // No child outlives its group: when run() returns or throws, every child is
 // done, whatever fails, whoever is cancelled (from outside, the parent, or
 // cancellations injected wherever a task waits).
@@ -194,7 +178,7 @@ void check_first_failure_cancels(const group_case& gc) {
     const child_outcome& o = gc.run.outcomes()[i];
     if (o.ended > first) RC_ASSERT(o.k == kind::cancelled);
     if (o.iteration > learnt) RC_ASSERT(o.k == kind::cancelled);
-    if (o.ended < first) RC_ASSERT(ended_as_planned(gc.run, i));
+    if (o.ended < first) RC_ASSERT(gc.run.ended_as_planned(i));
   }
   const weft::time_point body_end = gc.spawned + sum(gc.body_sleeps) * tick;
   if (body_end > first) RC_ASSERT(gc.body_cancelled);

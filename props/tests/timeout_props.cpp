@@ -17,20 +17,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
-constexpr weft::duration tick = program_run::tick;
-
-weft::time_point now() { return weft::get_running_loop().time(); }
-
-/// The error a body raises on its own.
-class body_error : public std::runtime_error {
- public:
-  body_error() : std::runtime_error("body") {}
-};
+using namespace props_test;
 
 /// One statement of a body: sleep `ticks` (0: a bare yield), or await the
 /// task of child `child` of a program.
@@ -417,11 +408,6 @@ weft::coro<void> scoped(std::uint32_t d, const std::vector<std::uint32_t>& body,
   co_await record(scope.run([&body] { return sleep_then(body, 7); }), s);
   cancelling_after = weft::current_task().cancelling();
   expired = scope.expired();
-}
-
-weft::coro<void> cancel_after(weft::any_future f, weft::duration d) {
-  co_await weft::sleep(d);
-  f.cancel();
 }
 
 // A cancellation from outside during the scope stays a CancelledError (it is

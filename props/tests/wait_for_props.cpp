@@ -14,14 +14,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
-constexpr weft::duration tick = program_run::tick;
-
-weft::time_point now() { return weft::get_running_loop().time(); }
+using namespace props_test;
 
 /// A number in [lo, hi), drawn over the whole range whatever the case's size
 /// (for a time placed around an event of the case).
@@ -53,13 +50,6 @@ bool is_planned(const seen& s, const program_run& run, std::size_t child) {
 }
 
 /// Whether a child ended as planned.
-bool ended_as_planned(const program_run& run, std::size_t child) {
-  const std::optional<child_outcome> p = run.planned(child);
-  const child_outcome& o = run.outcomes()[child];
-  if (!p || o.k != p->k) return false;
-  return o.k == kind::value ? o.value == p->value : o.raised_by == p->raised_by;
-}
-
 /// `co_await wait_for(inner, timeout)`, recording how it ended.
 weft::coro<void> call_wait_for(weft::task<int> inner, std::optional<weft::duration> timeout, seen& s) {
   try {
@@ -139,15 +129,10 @@ WEFT_PROP(WaitForProps, OnTimeoutTheInnerIsCancelledAndDone, ()) {
     RC_ASSERT(end >= start + d * tick);
   } else {
     RC_ASSERT(end <= start + d * tick);
-    RC_ASSERT(ended_as_planned(run, k));
+    RC_ASSERT(run.ended_as_planned(k));
   }
   if (d > 0 || end != start) RC_ASSERT(timed_out == (end >= start + d * tick));
   co_await weft::gather(weft::return_exceptions, tasks);
-}
-
-weft::coro<void> cancel_after(weft::any_future f, weft::duration d) {
-  co_await weft::sleep(d);
-  f.cancel();
 }
 
 // Cancelling the task that waits cancels the inner task: the caller sees
@@ -180,15 +165,15 @@ WEFT_PROP(WaitForProps, CancellingTheCallerCancelsTheInner, ()) {
     RC_ASSERT(ticks(run.outcomes()[k].ended) == ticks(cancel_at));
   } else if (end < cancel_at && end < deadline) {
     RC_ASSERT(is_planned(s, run, k));
-    RC_ASSERT(ended_as_planned(run, k));
+    RC_ASSERT(run.ended_as_planned(k));
   } else if (deadline < cancel_at && deadline <= end) {
     RC_ASSERT(s.k == seen::kind::timed_out);
     RC_ASSERT(inner_cancelled);
   } else {  // the cancel and the inner's end at once: either may come first
     RC_CLASSIFY(true, "cancel and end at once");
     RC_ASSERT(s.k == seen::kind::cancelled || is_planned(s, run, k));
-    if (s.k != seen::kind::cancelled) RC_ASSERT(ended_as_planned(run, k));
-    RC_ASSERT(inner_cancelled || ended_as_planned(run, k));
+    if (s.k != seen::kind::cancelled) RC_ASSERT(run.ended_as_planned(k));
+    RC_ASSERT(inner_cancelled || run.ended_as_planned(k));
   }
 }
 

@@ -13,11 +13,11 @@
 #include <weft/props/prop.hpp>
 #include <weft/weft.hpp>
 
+#include "support.hpp"
+
 namespace {
 
-using weft::props::child_outcome;
-using weft::props::program_run;
-using kind = child_outcome::kind;
+using namespace props_test;
 
 /// A loop time in ticks, for assertions a counterexample shows.
 std::int64_t ticks(weft::time_point t) { return (t - weft::time_point()) / program_run::tick; }
@@ -186,11 +186,6 @@ weft::coro<void> wait_in_task(std::vector<weft::task<int>>& inputs, weft::wait_o
     cancelled = true;
     throw;
   }
-}
-
-weft::coro<void> cancel_after(weft::any_future f, weft::duration d) {
-  co_await weft::sleep(d);
-  f.cancel();
 }
 
 // wait cancels none of its inputs, whether it returns on its condition, on

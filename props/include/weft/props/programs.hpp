@@ -144,6 +144,8 @@ class program_run {
   /// child it awaits ends as planned: its value, or the child_error of itself
   /// or of the first awaited child that raises. nullopt for a hang.
   std::optional<child_outcome> planned(std::size_t child) const;
+  /// Whether a child ended as planned(): not cancelled, its own value or error.
+  bool ended_as_planned(std::size_t child) const;
   /// When a child's task ends if nothing cancels it (as planned()): the
   /// ticks after spawn, nullopt for a hang. An await ends when the awaited
   /// child does (virtual time does not pass across a wakeup).
