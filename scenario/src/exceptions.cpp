@@ -11,30 +11,18 @@ namespace weft::scenario::impl {
 
 namespace {
 
-/// Does `e` hold an E (one rethrow)?
-template <class E>
-bool is(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const E&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 /// The asyncio or Python class each of weft's exceptions mirrors, the most
 /// derived first, as handler clauses go.
-constexpr std::pair<bool (*)(const std::exception_ptr&), const char*> mirrored[] = {
-    {is<weft::cancelled_error>, "CancelledError"},
-    {is<weft::timeout_error>, "TimeoutError"},
-    {is<weft::invalid_state_error>, "InvalidStateError"},
-    {is<weft::queue_full>, "QueueFull"},
-    {is<weft::queue_empty>, "QueueEmpty"},
-    {is<weft::exception_group>, "ExceptionGroup"},
-    {is<std::invalid_argument>, "ValueError"},
-    {is<std::runtime_error>, "RuntimeError"},
-    {is<std::exception>, "Exception"},
+constexpr std::pair<bool (*)(const std::exception_ptr&) noexcept, const char*> mirrored[] = {
+    {weft::exception_is<weft::cancelled_error>, "CancelledError"},
+    {weft::exception_is<weft::timeout_error>, "TimeoutError"},
+    {weft::exception_is<weft::invalid_state_error>, "InvalidStateError"},
+    {weft::exception_is<weft::queue_full>, "QueueFull"},
+    {weft::exception_is<weft::queue_empty>, "QueueEmpty"},
+    {weft::exception_is<weft::exception_group>, "ExceptionGroup"},
+    {weft::exception_is<std::invalid_argument>, "ValueError"},
+    {weft::exception_is<std::runtime_error>, "RuntimeError"},
+    {weft::exception_is<std::exception>, "Exception"},
 };
 
 /// The kind by rethrows: one for a user kind; for another, one per class
