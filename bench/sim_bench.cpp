@@ -28,7 +28,7 @@
 #include <weft/scenario/parse.hpp>
 #include <weft/sim/explore.hpp>
 
-#include "scenario_program.hpp"
+#include <weft/scenario/sim_program.hpp>
 #include "support.hpp"
 
 namespace {

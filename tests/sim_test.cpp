@@ -25,7 +25,7 @@
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/sim.hpp"
-#include "scenario_program.hpp"
+#include <weft/scenario/sim_program.hpp>
 #include "text.hpp"
 
 #ifndef WEFT_SCENARIOS_DIR
@@ -41,7 +41,7 @@ namespace sim = weft::sim;
 
 // ---- scenarios as the simulator's programs ----
 
-/// A scenario as a program, as the weft command makes it (tools/scenario_program),
+/// A scenario as a program, as the weft command makes it (weft/scenario/sim_program.hpp),
 /// owning the parsed scenario.
 sim::program as_program(std::shared_ptr<const weft::scenario::program> prog) {
   return [prog, run = weft::scenario::sim_program(*prog)](weft::scheduler& s) { return run(s); };

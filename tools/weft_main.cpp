@@ -29,7 +29,7 @@
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/explore.hpp"
 #include "weft/sim/report_format.hpp"
-#include "scenario_program.hpp"
+#include <weft/scenario/sim_program.hpp>
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "scenario_program.hpp"
+#include "weft/scenario/sim_program.hpp"
 
 #include <weft/scenario/interpreter.hpp>
 

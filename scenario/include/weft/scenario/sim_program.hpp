@@ -1,6 +1,6 @@
 #pragma once
-/// A scenario as the simulator's program, shared by the weft command and the
-/// benchmarks: one run of it under a scheduler, and why that run failed.
+/// A scenario as the simulator's program: one run of it under a scheduler,
+/// and why that run failed (a weft::sim::failure).
 
 #include <weft/scenario/program.hpp>
 #include <weft/sim/run.hpp>
