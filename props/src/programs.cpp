@@ -108,10 +108,8 @@ void showValue(child_outcome::kind k, std::ostream& os) {
 struct program_state {
   explicit program_state(const task_program& prog) : p(prog), outcomes(prog.children.size()) {}
   task_program p;
-  std::vector<weft::task<int>> tasks;
   std::vector<child_outcome> outcomes;
   std::size_t done = 0;
-  weft::event never;
 
   void record(std::size_t i, std::exception_ptr e, int value = 0) {
     child_outcome& o = outcomes[i];
@@ -143,7 +141,10 @@ struct program_state {
 
 namespace {
 
-weft::coro<int> run_child(std::shared_ptr<program_state> s, std::size_t i) {
+// A task's frame lives as long as the task: the state holds no task, and a
+// child holds only the tasks of the earlier children it may await (`earlier`),
+// so that no cycle of references keeps a finished program alive.
+weft::coro<int> run_child(std::shared_ptr<program_state> s, std::size_t i, std::vector<weft::task<int>> earlier) {
   // The outcome is recorded where the task ends, in its last step: that is
   // "in time" whatever order the done callbacks then run in.
   const child_spec& c = s->p.children[i];
@@ -152,10 +153,13 @@ weft::coro<int> run_child(std::shared_ptr<program_state> s, std::size_t i) {
       if (step.k == child_step::kind::sleep)
         co_await weft::sleep(step.ticks * program_run::tick);
       else
-        co_await s->tasks[std::min<std::size_t>(step.target, i - 1)];  // earlier children only: no cycle
+        co_await earlier[std::min<std::size_t>(step.target, i - 1)];  // earlier children only: no await cycle
     }
     if (c.ending == child_ending::raise) throw child_error(i);
-    if (c.ending == child_ending::hang) co_await s->never.wait();
+    if (c.ending == child_ending::hang) {
+      weft::event never;  // the child's own: one in the shared state would tie it to the state in a cycle
+      co_await never.wait();
+    }
   } catch (...) {
     s->record(i, std::current_exception());
     throw;
@@ -164,14 +168,14 @@ weft::coro<int> run_child(std::shared_ptr<program_state> s, std::size_t i) {
   co_return c.value;
 }
 
-weft::coro<void> run_canceller(std::shared_ptr<program_state> s) {
+weft::coro<void> run_canceller(std::shared_ptr<program_state> s, std::vector<weft::task<int>> tasks) {
   std::vector<cancel_spec> by_time = s->p.cancels;
   std::stable_sort(by_time.begin(), by_time.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
   std::uint32_t now = 0;
   for (const cancel_spec& c : by_time) {
     co_await weft::sleep((c.at - now) * program_run::tick);
     now = c.at;
-    s->tasks[c.child].cancel();
+    tasks[c.child].cancel();
   }
 }
 
@@ -183,7 +187,7 @@ weft::coro<void> yield_times(int n) {
 
 program_run::program_run(const task_program& p) : s_(std::make_shared<program_state>(p)) {}
 
-const std::vector<weft::task<int>>& program_run::tasks() const noexcept { return s_->tasks; }
+const std::vector<weft::task<int>>& program_run::tasks() const noexcept { return tasks_; }
 const std::vector<child_outcome>& program_run::outcomes() const noexcept { return s_->outcomes; }
 const task_program& program_run::program() const noexcept { return s_->p; }
 
@@ -197,16 +201,16 @@ std::vector<weft::task<int>> program_run::spawn(weft::task_group& group) {
 
 std::vector<weft::task<int>> program_run::spawn_with(const std::function<weft::task<int>(weft::coro<int>, std::string)>& create) {
   for (std::size_t i = 0; i < s_->p.children.size(); ++i) {
-    weft::task<int> t = create(run_child(s_, i), "child" + std::to_string(i));
+    weft::task<int> t = create(run_child(s_, i, tasks_), "child" + std::to_string(i));
     // A task cancelled before its first step never runs its body: its done
     // callback records it.
     t.add_done_callback([s = std::weak_ptr<program_state>(s_), i](const weft::task<int>& done) {
       if (auto state = s.lock(); state && done.cancelled()) state->record(i, std::make_exception_ptr(weft::cancelled_error()));
     });
-    s_->tasks.push_back(std::move(t));
+    tasks_.push_back(std::move(t));
   }
-  if (!s_->p.cancels.empty()) weft::create_task(run_canceller(s_), {.name = "canceller"});
-  return s_->tasks;
+  if (!s_->p.cancels.empty()) weft::create_task(run_canceller(s_, tasks_), {.name = "canceller"});
+  return tasks_;
 }
 
 bool program_run::ended_as_planned(std::size_t child) const {

@@ -154,6 +154,7 @@ class program_run {
  private:
   std::vector<weft::task<int>> spawn_with(const std::function<weft::task<int>(weft::coro<int>, std::string)>& create);
   std::shared_ptr<program_state> s_;
+  std::vector<weft::task<int>> tasks_;
 };
 
 }  // namespace weft::props
