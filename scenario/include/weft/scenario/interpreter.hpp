@@ -1,7 +1,7 @@
 #pragma once
 /// Runs a scenario on weft's real runtime (create_task, sleep, cancel, ...)
 /// under a virtual clock and produces its canonical trace
-/// (shared/spec/scenario-format.md, "The run" and "Trace"). The interpreter
+/// (docs/scenario-format.md, "The run" and "The trace"). The interpreter
 /// only maps statements onto the public API: every asyncio behaviour a trace
 /// shows comes from the runtime itself.
 

@@ -1,5 +1,5 @@
 #pragma once
-/// The statement kinds of a scenario (shared/spec/scenario-format.md), one
+/// The statement kinds of a scenario (docs/scenario-format.md), one
 /// type each, and what their fields hold. program.hpp puts them in statements.
 
 #include <array>

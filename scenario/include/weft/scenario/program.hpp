@@ -1,5 +1,5 @@
 #pragma once
-/// A scenario as a validated program: the AST of shared/spec/scenario-format.md.
+/// A scenario as a validated program: the AST of docs/scenario-format.md.
 /// Built by parse(); run by the interpreter (interpreter.hpp).
 
 #include <cstdint>
