@@ -65,6 +65,9 @@ std::string format_text(const report& r, const report_subject& about) {
     out += "  " + fixed("%.3f", *about.seconds) + " s, " +
            fixed("%.0f", *about.seconds > 0 ? static_cast<double>(r.runs) / *about.seconds : 0.0) + " schedules/s\n";
   for (const auto& n : r.nondeterminism) out += "  nondeterminism: " + n.message() + "\n";
+  if (!r.nondeterminism.empty())
+    out += "  (a run that does not repeat itself usually reads state shared between runs: globals, statics,\n"
+           "   caches or state an earlier run left behind; with jobs > 1, runs of a C++ body also run at once)\n";
   if (!r.first_failure) return out;
   const failure_report& f = *r.first_failure;
   out += "  first failure (run " + std::to_string(f.run) + "): " + f.failed.message() + "\n";
@@ -73,6 +76,9 @@ std::string format_text(const report& r, const report_subject& about) {
          " deviation(s), " + std::to_string(f.shrunk.faults()) + " fault(s) shrunk\n";
   out += "  shrunk failing trace:\n";
   for (const auto& l : f.shrunk_trace) out += "    " + l + "\n";
+  if (f.shrunk.deviations() == 0)
+    out += f.shrunk.faults() == 0 ? "  fails without any reordering: this is not a race (it fails in FIFO order)\n"
+                                  : "  fails without any reordering, from the injected fault(s) alone: this is not a race\n";
   if (!f.race.empty()) {
     out += "  the race (flipping any of these back to FIFO makes the run pass):\n";
     for (const auto& d : f.race) out += "    " + describe(d) + "\n";

@@ -30,7 +30,10 @@ struct explore_options {
   std::uint64_t max_delays = 2;  ///< dfs's delay bound K
   fault_options faults{};
   bool check_determinism = false;  ///< run failures and every 64th run twice and compare
-  unsigned jobs = 1;               ///< threads (results do not depend on it)
+  /// Threads. Results do not depend on it, provided runs are independent:
+  /// with jobs > 1 a C++ body runs on several threads at once, so it must not
+  /// share mutable state between runs (globals, statics, a captured object).
+  unsigned jobs = 1;
   std::uint64_t shard_index = 0, shard_count = 1;  ///< run only indices i with i % count == index
   std::function<void(std::uint64_t done, std::uint64_t failures)> progress{};  ///< called now and then
 };
