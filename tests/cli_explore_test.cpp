@@ -12,10 +12,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -224,7 +227,12 @@ TEST_F(CliExploreTest, ExploreOfBadOptionsExitsTwo) {
       {"explore", f, "--faults", "crash"},   {"explore", f, "--depth", "0"},      {"explore", f, "--jobs", "0"},
       {"explore", f, "--shard", "2/2"},      {"explore", f, "--shard", "1"},      {"explore", f, "--shard", "a/b"},
       {"explore", f, "--shard", "0/0"},      {"explore"},                         {"explore", f, "--frobnicate"},
-      {"explore", (dir_ / "missing.json").string()}};
+      {"explore", (dir_ / "missing.json").string()},
+      // Numbers are decimal and fit: no wrap of a sign, no saturation, no junk, no other base.
+      {"explore", f, "--seed", "-1"},        {"explore", f, "--seed", "18446744073709551616"},
+      {"explore", f, "--seed", "7x"},        {"explore", f, "--runs", "0x10"},    {"explore", f, "--depth", "1e1"},
+      {"explore", f, "--shard", "0/2x"},     {"explore", f, "--shard", "+0/2"},   {"explore", f, "--shard", "0x1/2"},
+      {"explore", f, "--shard", "0/2/3"},    {"explore", f, "--shard", " 0/2"},   {"explore", f, "--jitter", "-1"}};
   for (const auto& args : bad) {
     const cli_result r = weft(args);
     std::string cmd;
@@ -234,7 +242,43 @@ TEST_F(CliExploreTest, ExploreOfBadOptionsExitsTwo) {
     EXPECT_FALSE(contains(r.out, "schedules explored")) << cmd << ": " << show(r);
   }
   const cli_result shard = weft({"explore", f, "--shard", "2/2"});
-  EXPECT_EQ(shard.err, "--shard must be I/N with 0 <= I < N, e.g. 0/4\n") << show(shard);
+  EXPECT_EQ(shard.err, "--shard must be I/N with 0 <= I < N, e.g. 0/4 (got '2/2')\n") << show(shard);
+  const cli_result seed = weft({"explore", f, "--seed", "-1"});
+  EXPECT_TRUE(contains(seed.err, "--seed: not a decimal number from 0 to 2^64-1: -1")) << show(seed);
+  // The largest seed is a seed.
+  const cli_result top = weft({"explore", f, "--runs", "3", "--seed", "18446744073709551615"});
+  EXPECT_TRUE(contains(top.out, "seed 18446744073709551615")) << show(top);
+}
+
+TEST_F(CliExploreTest, AScenarioPathThatIsNotARegularFileExitsTwoAtOnce) {
+  const std::string fifo = (dir_ / "pipe.json").string();
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  for (const char* sub : {"trace", "check", "explore"}) {
+    const cli_result r = weft({sub, fifo});  // would block forever reading the FIFO
+    EXPECT_EQ(r.exit_code, 2) << sub << ": " << show(r);
+    EXPECT_TRUE(contains(r.err, "not a regular file: " + fifo)) << sub << ": " << show(r);
+  }
+  const cli_result r = weft({"replay", fifo, "--schedule", "w1.AA"});
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+}
+
+TEST_F(CliExploreTest, OutputThatCannotBeWrittenExitsTwo) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "this system has no /dev/full to write to";
+  const std::string f = scenario("lost_update");
+  for (const std::string& args : {" trace " + f, " explore " + f + " --runs 5", " explore --json " + f + " --runs 5"}) {
+    const cli_result r = shell("(" + quoted(WEFT_CLI) + args + " > /dev/full)");
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << show(r);
+    EXPECT_TRUE(contains(r.err, "weft: cannot write the output: ")) << args << ": " << show(r);
+  }
+}
+
+TEST_F(CliExploreTest, JsonOfAFileNameThatIsNotUtf8) {
+  const std::string f = file("bad\xff name.json", read_bytes(scenario("lost_update")));
+  const cli_result r = weft({"explore", f, "--runs", "20", "--json"});
+  EXPECT_EQ(r.exit_code, 1) << show(r);
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["file"], (dir_ / "bad\xef\xbf\xbd name.json").string()) << show(r);
+  EXPECT_GT(j["failures"].get<int>(), 0) << show(r);
 }
 
 // ---- explore: determinism of the output ----
@@ -426,10 +470,10 @@ TEST_F(CliExploreTest, ReplayOfABadTokenExitsTwoWithTheReason) {
   const explored e = parse_explore(weft({"explore", f, "--runs", "100"}).out);
   ASSERT_GT(e.token.size(), 8u);
   const std::pair<std::string, std::string> cases[] = {
-      {"hello", "--schedule: not a schedule token (it should start with 'w1.')\n"},
-      {"w2." + e.token.substr(3), "--schedule: schedule token of an unknown version (this weft reads w1)\n"},
-      {"w1.AA*A", "--schedule: schedule token has a character outside base64url at position 5\n"},
-      {e.token.substr(0, e.token.size() - 3), "--schedule: schedule token is damaged (it does not decode)\n"},
+      {"hello", f + ": --schedule: not a schedule token (it should start with 'w1.')\n"},
+      {"w2." + e.token.substr(3), f + ": --schedule: schedule token of an unknown version (this weft reads w1)\n"},
+      {"w1.AA*A", f + ": --schedule: schedule token has a character outside base64url at position 5\n"},
+      {e.token.substr(0, e.token.size() - 3), f + ": --schedule: schedule token is damaged (it does not decode)\n"},
   };
   for (const auto& [token, message] : cases) {
     const cli_result r = weft({"replay", f, "--schedule", token});

@@ -12,11 +12,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +44,33 @@ constexpr int exit_failed = 1;
 constexpr int exit_bad_input = 2;
 
 using weft::scenario::ending;
+
+/// `s` as a decimal number that fits 64 bits: digits only (no sign, no
+/// space, no base prefix), no overflow.
+std::optional<std::uint64_t> decimal_u64(std::string_view s) {
+  std::uint64_t v = 0;
+  if (s.empty() || s.size() > 20 || s.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+/// CLI11 check of a 64-bit count or seed (CLI11's own conversion wraps -1).
+const CLI::Validator decimal_u64_check(
+    [](std::string& s) { return decimal_u64(s) ? std::string() : "not a decimal number from 0 to 2^64-1: " + s; },
+    "UINT64");
+
+/// CLI11 check of a scenario file: it exists and is a regular file (a FIFO
+/// or a device would block or never end).
+const CLI::Validator scenario_file_check(
+    [](std::string& s) -> std::string {
+      std::error_code ec;
+      const auto st = std::filesystem::status(s, ec);
+      if (!std::filesystem::exists(st)) return "File does not exist: " + s;
+      if (!std::filesystem::is_regular_file(st)) return "not a regular file: " + s;
+      return {};
+    },
+    "FILE");
 
 int check(const std::vector<std::string>& files) {
   int rc = exit_ok;
@@ -106,17 +139,16 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
   o.check_determinism = a.check_determinism;
   o.jobs = a.jobs;
   if (!a.shard.empty()) {
-    auto slash = a.shard.find('/');
-    try {
-      o.shard_index = std::stoull(a.shard.substr(0, slash));
-      o.shard_count = std::stoull(a.shard.substr(slash + 1));
-    } catch (const std::exception&) {
-      o.shard_count = 0;
-    }
-    if (slash == std::string::npos || o.shard_count == 0 || o.shard_index >= o.shard_count) {
-      fmt::print(stderr, "--shard must be I/N with 0 <= I < N, e.g. 0/4\n");
+    const std::string_view shard = a.shard;
+    const auto slash = shard.find('/');
+    const auto index = decimal_u64(shard.substr(0, slash));
+    const auto count = decimal_u64(slash == std::string_view::npos ? std::string_view() : shard.substr(slash + 1));
+    if (!index || !count || *index >= *count) {
+      fmt::print(stderr, "--shard must be I/N with 0 <= I < N, e.g. 0/4 (got '{}')\n", a.shard);
       return exit_bad_input;
     }
+    o.shard_index = *index;
+    o.shard_count = *count;
   }
   const bool tty = !a.json && isatty(STDERR_FILENO);
   int rc = exit_ok;
@@ -179,7 +211,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
   std::string error;
   auto s = weft::sim::decode_token(token, error);
   if (!s) {
-    fmt::print(stderr, "--schedule: {}\n", error);
+    fmt::print(stderr, "{}: --schedule: {}\n", file, error);
     return exit_bad_input;
   }
   std::string mismatch;
@@ -259,29 +291,30 @@ int main(int argc, char** argv) {
   std::vector<std::string> files;
 
   auto* trace_cmd = app.add_subcommand("trace", "Run each scenario (FIFO) and print its canonical trace");
-  trace_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+  trace_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(scenario_file_check);
   auto* check_cmd = app.add_subcommand("check", "Validate each scenario without running it");
-  check_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+  check_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(scenario_file_check);
 
   explore_args ea;
   auto* explore_cmd = app.add_subcommand("explore", "Run each scenario under many schedules; report and shrink failures");
-  explore_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(CLI::ExistingFile);
+  explore_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(scenario_file_check);
   explore_cmd->add_option("--strategy", ea.strategy, "random, pct or dfs (delay-bounded)")
       ->check(CLI::IsMember({"random", "pct", "dfs"}))
       ->capture_default_str();
-  explore_cmd->add_option("--runs", ea.runs, "Schedules to run (dfs: at most)")->check(CLI::Range(1, 100000000))->capture_default_str();
-  explore_cmd->add_option("--seed", ea.seed, "Seed of random and pct")->capture_default_str();
-  explore_cmd->add_option("--depth", ea.depth, "pct: bug depth d")->check(CLI::Range(1, 64))->capture_default_str();
-  explore_cmd->add_option("--max-delays", ea.max_delays, "dfs: delay bound K")->check(CLI::Range(0, 1000))->capture_default_str();
+  explore_cmd->add_option("--runs", ea.runs, "Schedules to run (dfs: at most)")->check(decimal_u64_check)->check(CLI::Range(1, 100000000))->capture_default_str();
+  explore_cmd->add_option("--seed", ea.seed, "Seed of random and pct")->check(decimal_u64_check)->capture_default_str();
+  explore_cmd->add_option("--depth", ea.depth, "pct: bug depth d")->check(decimal_u64_check)->check(CLI::Range(1, 64))->capture_default_str();
+  explore_cmd->add_option("--max-delays", ea.max_delays, "dfs: delay bound K")->check(decimal_u64_check)->check(CLI::Range(0, 1000))->capture_default_str();
   explore_cmd->add_option("--faults", ea.faults, "Faults to inject: cancel, jitter")
       ->delimiter(',')
       ->check(CLI::IsMember({"cancel", "jitter"}));
   explore_cmd->add_option("--jitter", ea.jitter, "Timer lateness bound in ticks (with --faults jitter)")
+      ->check(decimal_u64_check)
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   explore_cmd->add_flag("--swarm", ea.swarm, "Each run enables a seed-chosen subset of fault sites");
   explore_cmd->add_flag("--check-determinism", ea.check_determinism, "Run failures and a sample twice and compare");
-  explore_cmd->add_option("--jobs", ea.jobs, "Threads (results do not depend on it)")->check(CLI::Range(1, 256))->capture_default_str();
+  explore_cmd->add_option("--jobs", ea.jobs, "Threads (results do not depend on it)")->check(decimal_u64_check)->check(CLI::Range(1, 256))->capture_default_str();
   explore_cmd->add_option("--shard", ea.shard, "Run shard I of N of the run indices (I/N)");
   explore_cmd->add_flag("--json", ea.json, "Print the report as JSON");
   explore_cmd->add_flag("--stats", ea.stats, "Also print timings");
@@ -292,7 +325,7 @@ int main(int argc, char** argv) {
   bool verbose = false;
   weft::scenario::failure_options replay_failures;
   auto* replay_cmd = app.add_subcommand("replay", "Replay one schedule of a scenario and print its trace");
-  replay_cmd->add_option("FILE", file, "Scenario file (JSON)")->required()->check(CLI::ExistingFile);
+  replay_cmd->add_option("FILE", file, "Scenario file (JSON)")->required()->check(scenario_file_check);
   replay_cmd->add_option("--schedule", token, "Schedule token (from weft explore)")->required();
   replay_cmd->add_flag("--verbose", verbose, "Show each decision that differs from FIFO");
   replay_cmd->add_flag("--fail-on-unretrieved", replay_failures.fail_on_unretrieved, unretrieved_help);
@@ -308,8 +341,14 @@ int main(int argc, char** argv) {
     app.exit(e);  // prints the message and the usage
     return exit_bad_input;
   }
-  if (trace_cmd->parsed()) return trace(files);
-  if (check_cmd->parsed()) return check(files);
-  if (explore_cmd->parsed()) return explore(files, ea);
-  return replay(file, token, verbose, timeline, replay_failures);
+  const int rc = trace_cmd->parsed()     ? trace(files)
+                 : check_cmd->parsed()   ? check(files)
+                 : explore_cmd->parsed() ? explore(files, ea)
+                                         : replay(file, token, verbose, timeline, replay_failures);
+  // Output that did not reach its destination (a full disk, a closed pipe) is an error.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "weft: cannot write the output: {}\n", std::strerror(errno));
+    return exit_bad_input;
+  }
+  return rc;
 }

@@ -119,7 +119,8 @@ std::string format_json(std::span<const subject_report> reports) {
     if (about.seconds) j["seconds"] = *about.seconds;
     all.push_back(std::move(j));
   }
-  return (all.size() == 1 ? all[0] : all).dump(2);
+  // A file name need not be UTF-8: its bad bytes show as U+FFFD, never an abort.
+  return (all.size() == 1 ? all[0] : all).dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace weft::sim
