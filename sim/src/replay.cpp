@@ -18,6 +18,10 @@ std::size_t replay::choose(const choice_point& p) {
     if (p.kind == decision_kind::ready) {
       // Deviations apply in order: only the first pending one may match.
       if (p.identities.empty() || p.identities[0] != d.displaced || head != d.ordinal) return 0;
+      if (d.chosen.empty()) {  // a choice by index (the shrinker's lowered choices)
+        pending_.erase(it);
+        return d.choice < p.options ? d.choice : 0;
+      }
       auto c = std::find(p.identities.begin(), p.identities.end(), d.chosen);
       if (c == p.identities.end()) {
         if (mismatch_.empty())

@@ -12,7 +12,9 @@
 namespace weft::sim {
 
 /// Replays a recorded schedule. Deviations are matched by identity ("when
-/// TASK#STEP would run, run OTHER#STEP instead"); faults and timer choices by
+/// TASK#STEP would run, run OTHER#STEP instead"; a ready deviation with no
+/// chosen identity runs the candidate at its choice's index there), cancel
+/// faults by the identity of the suspended step; timer and jitter choices by
 /// their order among decisions of their kind.
 class replay : public strategy {
  public:
@@ -32,9 +34,9 @@ class replay : public strategy {
 };
 
 /// Replays decisions by their position: the i-th decision takes the i-th
-/// recorded choice (FIFO where it no longer fits, and past the end). What the
-/// shrinker uses for a changed schedule, whose identities do not exist yet.
-/// `s` must outlive the strategy.
+/// recorded choice (FIFO where it no longer fits, and past the end). Once an
+/// earlier choice changes, later ones land on other steps: the shrinker
+/// replays by identity (replay) instead. `s` must outlive the strategy.
 class replay_by_position final : public strategy {
  public:
   explicit replay_by_position(const schedule& s) : s_(s) {}
