@@ -250,6 +250,54 @@ TEST_F(CliExploreTest, ExploreOfBadOptionsExitsTwo) {
   EXPECT_TRUE(contains(top.out, "seed 18446744073709551615")) << show(top);
 }
 
+TEST_F(CliExploreTest, AProgramWhoseFifoRunDoesNotEndIsReportedOnceNotExplored) {
+  // One task at a time, each starting the next a tick later: it never ends,
+  // and no resource grows, so only the step limit stops it.
+  const std::string f = file("endless.json", R"({"coros": {
+    "main": [{"op": "spawn", "var": "t", "coro": "p"}, {"op": "event", "var": "e"}, {"op": "event_wait", "var": "e"}],
+    "p": [{"op": "sleep", "d": 1}, {"op": "spawn", "var": "t", "coro": "p"}]}})");
+  const cli_result r = weft({"explore", f, "--runs", "1000"});
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_EQ(r.out, "") << show(r);
+  EXPECT_EQ(r.err, f + ": the FIFO run reached the step limit (1000000 statements): the program does not end; "
+                       "not exploring it\n")
+      << show(r);
+}
+
+TEST_F(CliExploreTest, AProgramThatReachesALimitIsReportedOnce) {
+  const std::string f = (fs::path(WEFT_BAD_INPUT_DIR) / "run_limit_coroutines.json").string();
+  const cli_result r = weft({"explore", f, "--runs", "1000", "--jobs", "2"});
+  EXPECT_EQ(r.exit_code, 2) << show(r);
+  EXPECT_EQ(r.err, f + ": limit reached: more than 100000 coroutines alive at once (tasks and the calls they await)\n")
+      << show(r);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define WEFT_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEFT_TEST_UNDER_ASAN 1
+#endif
+#endif
+
+TEST_F(CliExploreTest, UnderAnAddressSpaceLimitARunStopsAtItsMemoryLimitNotInAHandler) {
+#ifdef WEFT_TEST_UNDER_ASAN
+  GTEST_SKIP() << "AddressSanitizer reserves terabytes of address space: ulimit -v cannot apply";
+#endif
+  // Gathers two copies of itself without end, inside `except Exception`: the
+  // memory that runs out must never reach the handler as a Python exception.
+  const std::string f = file("greedy.json", R"({"coros": {
+    "main": [{"op": "try", "body": [{"op": "await", "aw": {"coro": "a"}}],
+              "handlers": [{"exc": "Exception", "body": [{"op": "log", "msg": "caught"}]}]}],
+    "a": [{"op": "gather", "items": [{"coro": "a"}, {"coro": "a"}]}]}})");
+  for (const char* sub : {"trace", "explore"}) {
+    const cli_result r = shell("ulimit -v 200000 && " + quoted(WEFT_CLI) + " " + sub + " " + quoted(f));
+    EXPECT_EQ(r.exit_code, 2) << sub << ": " << show(r);
+    EXPECT_TRUE(contains(r.err, f + ": limit reached: the heap grew past ")) << sub << ": " << show(r);
+    EXPECT_FALSE(contains(r.out, "caught")) << sub << ": " << show(r);
+  }
+}
+
 TEST_F(CliExploreTest, AScenarioPathThatIsNotARegularFileExitsTwoAtOnce) {
   const std::string fifo = (dir_ / "pipe.json").string();
   ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);

@@ -163,6 +163,20 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
       rc = exit_bad_input;
       continue;
     }
+    // A program whose FIFO run does not end (or hits a limit) would do so in
+    // most schedules: say it once rather than run it thousands of times.
+    try {
+      if (weft::scenario::run(prog).end == ending::step_limit) {
+        fmt::print(stderr, "{}: the FIFO run reached the step limit ({} statements): the program does not end; not exploring it\n",
+                   file, weft::scenario::limits{}.max_steps);
+        rc = exit_bad_input;
+        continue;
+      }
+    } catch (const weft::scenario::bad_input& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      rc = exit_bad_input;
+      continue;
+    }
     auto start = std::chrono::steady_clock::now();
     if (tty)
       o.progress = [&](std::uint64_t runs, std::uint64_t failures) {
@@ -288,6 +302,14 @@ int main(int argc, char** argv) {
   }
   CLI::App app{"weft: run and explore asyncio scenarios on weft's runtime (scenario format: docs/scenario-format.md)", "weft"};
   app.require_subcommand(1);
+  app.footer(fmt::format(
+      "Exit status: 0 ran and nothing failed; 1 a run failed (explore, replay); 2 bad input or usage, or a limit "
+      "reached.\n"
+      "Limits of a run (docs/scenario-format.md, Limits), each exit 2 when reached: {} statements (the step limit; under "
+      "explore, a failing run unless the FIFO run reaches it); "
+      "{} coroutine bodies alive at once; 64 MiB of strings built by add; 1 MiB to render one value; 1,000,000 "
+      "elements per comparison; 64 MiB of trace; the heap at 1 GiB or half of ulimit -v.",
+      weft::scenario::limits{}.max_steps, weft::scenario::run_options{}.max_live_calls));
   std::vector<std::string> files;
 
   auto* trace_cmd = app.add_subcommand("trace", "Run each scenario (FIFO) and print its canonical trace");

@@ -5,6 +5,10 @@
 
 #include "weft/scenario/interpreter.hpp"
 
+#include <malloc.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -25,6 +29,21 @@
 
 namespace weft::scenario {
 namespace impl {
+
+namespace {
+
+/// Bytes of heap in use, as glibc counts them (0 where it cannot tell).
+std::size_t heap_in_use() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+#else
+  return 0;
+#endif
+}
+
+}  // namespace
+
 
 namespace {
 
@@ -83,6 +102,8 @@ execution interpreter::run() {
           result_.trace.push_back("= " + line);
         } catch (const unrenderable&) {
           throw bad_input(prog_.file, "", "task " + t.get_name() + "'s result is a primitive, which has no rendering");
+        } catch (const over_limit& e) {
+          throw bad_input(prog_.file, "", "limit reached: " + e.what);
         }
       }
     }
@@ -105,6 +126,8 @@ std::string interpreter::render_main_end(weft::task<main_end>& main) {
     return "raised " + result_.main_raised;
   } catch (const unrenderable&) {
     throw bad_input(prog_.file, "/main", "main's result is a primitive, which has no rendering");
+  } catch (const over_limit& e) {
+    throw bad_input(prog_.file, "", "limit reached: " + e.what);
   }
 }
 
@@ -157,6 +180,16 @@ weft::coro<value> interpreter::call(const std::string& coro, task_label label, i
     end_at_step_limit();
     co_return aborting();
   }
+  struct alive {
+    std::size_t& n;
+    explicit alive(std::size_t& count) : n(++count) {}
+    ~alive() { --n; }
+  } counted(live_calls_);
+  if (live_calls_ > opts_.max_live_calls) {
+    limit_reached("more than " + std::to_string(opts_.max_live_calls) +
+                  " coroutines alive at once (tasks and the calls they await)");
+    co_return aborting();
+  }
   frame f{label.shared ? label.shared : &label.own, depth, {}, {}, {}, {}};
   flow fl = co_await exec(prog_.coros.at(coro), f);
   if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};  // the coroutine raises it
@@ -192,6 +225,20 @@ flow interpreter::end_at_step_limit() {
   return stop_run();
 }
 
+flow interpreter::limit_reached(const std::string& what) {
+  if (!bad_) bad_ = bad_input(prog_.file, "", "limit reached: " + what);
+  freeze("", ending::assertion_failed);
+  return stop_run();
+}
+
+void interpreter::charge_text(std::size_t bytes) {
+  text_bytes_ += bytes;
+  if (text_bytes_ > opts_.max_text_bytes) {
+    limit_reached("the strings built by add exceed " + std::to_string(opts_.max_text_bytes) + " bytes");
+    throw run_abort{};
+  }
+}
+
 flow interpreter::fail_assertion(const std::string& what) {
   if (result_.end == ending::completed) result_.assertion = what;
   freeze("= assertion failed: " + what, ending::assertion_failed);
@@ -224,6 +271,8 @@ flow interpreter::count_step(const statement& s) {
   if (result_.end != ending::completed) return stop_run();
   weft::set_current_site(s.where);  // where this task is: the simulator names decisions by it
   if (++steps_ > opts_.max_steps) return end_at_step_limit();
+  if (steps_ % 1024 == 0 && heap_in_use() > opts_.max_memory)
+    return limit_reached("the heap grew past " + std::to_string(opts_.max_memory >> 20) + " MiB");
   return flow::next;
 }
 
@@ -255,6 +304,11 @@ weft::coro<flow> interpreter::exec(const body& b, frame& f) {
       }
     } catch (const run_abort&) {
       fl = flow::aborted;
+    } catch (const over_limit& e) {
+      fl = limit_reached(e.what);
+    } catch (const std::bad_alloc&) {
+      // Never a Python exception a handler could catch.
+      fl = limit_reached("memory ran out");
     } catch (...) {
       exc = std::current_exception();
     }
@@ -318,6 +372,13 @@ std::optional<weft::time_point> context::deadline(std::string_view field, const 
 }
 
 }  // namespace impl
+
+std::size_t default_max_memory() {
+  std::size_t cap = std::size_t{1} << 30;
+  rlimit as{};
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) cap = std::min<std::size_t>(cap, as.rlim_cur / 2);
+  return cap;
+}
 
 execution run(const program& prog, const run_options& opts) { return impl::interpreter(prog, opts).run(); }
 

@@ -103,6 +103,11 @@ class interpreter {
   flow end_at_step_limit();
   /// Ends the run as "= assertion failed: WHAT"; returns flow::aborted.
   flow fail_assertion(const std::string& what);
+  /// Ends the run as bad input "limit reached: WHAT" (a documented limit of
+  /// time or memory); returns flow::aborted.
+  flow limit_reached(const std::string& what);
+  /// Counts `bytes` of string built by `add` against max_text_bytes.
+  void charge_text(std::size_t bytes);
   /// Ends the run as bad input at statement `s`'s field `field`.
   [[noreturn]] void bad(const statement& s, std::string_view field, const std::string& problem);
 
@@ -144,6 +149,8 @@ class interpreter {
   const std::string main_label_ = "main";
   bool eager_factory_ = false;
   std::size_t trace_bytes_ = 0;
+  std::size_t live_calls_ = 0;
+  std::size_t text_bytes_ = 0;
 };
 
 /// One statement being run, as its handler sees it: the interpreter, the
@@ -177,7 +184,7 @@ struct context {
       case operand::kind::null: return {};
       case operand::kind::boolean: return {o.b};
       case operand::kind::integer: return {o.i};
-      case operand::kind::string: return {o.s};
+      case operand::kind::string: return {make_text(o.s)};
       case operand::kind::variable: return read(field, o.s);
     }
     return {};

@@ -8,9 +8,9 @@ namespace weft::scenario::impl {
 
 bool value_less::operator()(const value& a, const value& b) const {
   if (auto x = as_int(a), y = as_int(b); x && y) return *x < *y;
-  auto* x = std::get_if<std::string>(&a.v);
-  auto* y = std::get_if<std::string>(&b.v);
-  if (x && y) return *x < *y;
+  auto* x = std::get_if<text>(&a.v);
+  auto* y = std::get_if<text>(&b.v);
+  if (x && y) return **x < **y;
   throw incomparable{"a PriorityQueue cannot order these values (Python raises TypeError)"};
 }
 
@@ -19,7 +19,7 @@ const char* type_name(const value& v) {
     const char* operator()(std::monostate) const { return "None"; }
     const char* operator()(bool) const { return "an integer"; }
     const char* operator()(std::int64_t) const { return "an integer"; }
-    const char* operator()(const std::string&) const { return "a string"; }
+    const char* operator()(const text&) const { return "a string"; }
     const char* operator()(const weft::task<value>&) const { return "a task"; }
     const char* operator()(const std::exception_ptr&) const { return "an exception"; }
     const char* operator()(const list_ptr&) const { return "a list"; }
@@ -36,17 +36,29 @@ std::string render_task_state(const weft::task<value>& t) {
   return "result " + render(const_cast<weft::task<value>&>(t).result());
 }
 
+namespace {
+
+void check_render_size(std::size_t n) {
+  if (n > max_render_bytes)
+    throw over_limit{"a value renders longer than " + std::to_string(max_render_bytes) + " bytes"};
+}
+
+}  // namespace
+
 std::string render(const value& v) {
   struct visitor {
     std::string operator()(std::monostate) const { return "None"; }
     std::string operator()(bool b) const { return b ? "True" : "False"; }
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(const text& s) const { return *s; }
     std::string operator()(const weft::task<value>& t) const { return "<" + t.get_name() + ">"; }
     std::string operator()(const std::exception_ptr& e) const { return render_exception(e); }
     std::string operator()(const list_ptr& l) const {
       std::string out = "[";
-      for (std::size_t i = 0; i < l->items.size(); ++i) out += (i ? ", " : "") + render(l->items[i]);
+      for (std::size_t i = 0; i < l->items.size(); ++i) {
+        out += (i ? ", " : "") + render(l->items[i]);
+        check_render_size(out.size());
+      }
       return out + "]";
     }
     std::string operator()(const task_set& set) const {
@@ -55,6 +67,7 @@ std::string render(const value& v) {
       std::sort(names.begin(), names.end());  // code-point order (byte order of UTF-8)
       std::string out = "{";
       for (std::size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+      check_render_size(out.size());
       return out + "}";
     }
     std::string operator()(const primitive_ptr&) const { throw unrenderable{}; }
@@ -62,10 +75,14 @@ std::string render(const value& v) {
   return std::visit(visitor{}, v.v);
 }
 
-bool equal(const value& a, const value& b) {
+namespace {
+
+bool equal_within(const value& a, const value& b, std::uint64_t& budget) {
+  if (budget-- == 0)
+    throw over_limit{"comparing two values visits more than " + std::to_string(max_compared) + " elements"};
   if (auto x = as_int(a), y = as_int(b); x && y) return *x == *y;
   if (a.v.index() != b.v.index()) return false;
-  if (auto* s = std::get_if<std::string>(&a.v)) return *s == std::get<std::string>(b.v);
+  if (auto* s = std::get_if<text>(&a.v)) return **s == *std::get<text>(b.v);
   if (std::holds_alternative<std::monostate>(a.v)) return true;
   if (auto* t = std::get_if<weft::task<value>>(&a.v)) return *t == std::get<weft::task<value>>(b.v);
   if (auto* e = std::get_if<std::exception_ptr>(&a.v)) return *e == std::get<std::exception_ptr>(b.v);
@@ -85,8 +102,15 @@ bool equal(const value& a, const value& b) {
   auto& lb = pb->items;
   if (la.size() != lb.size()) return false;
   for (std::size_t i = 0; i < la.size(); ++i)
-    if (!equal(la[i], lb[i])) return false;
+    if (!equal_within(la[i], lb[i], budget)) return false;
   return true;
+}
+
+}  // namespace
+
+bool equal(const value& a, const value& b) {
+  std::uint64_t budget = max_compared;
+  return equal_within(a, b, budget);
 }
 
 }  // namespace weft::scenario::impl

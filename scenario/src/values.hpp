@@ -25,11 +25,16 @@ struct task_set {
   std::vector<weft::task<value>> tasks;
 };
 
+/// A str: immutable and shared, as Python's, so that a long string held in
+/// many places (variables, lists, queues) is stored once.
+using text = std::shared_ptr<const std::string>;
+inline text make_text(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
 /// A value a scenario computes: None, bool, int, str, a task, an exception, a
 /// list, a set of tasks, or a primitive (event, lock, queue, timeout, group).
 struct value {
-  std::variant<std::monostate, bool, std::int64_t, std::string, weft::task<value>, std::exception_ptr, list_ptr,
-               task_set, primitive_ptr>
+  std::variant<std::monostate, bool, std::int64_t, text, weft::task<value>, std::exception_ptr, list_ptr, task_set,
+               primitive_ptr>
       v;
 };
 
@@ -40,6 +45,17 @@ struct value_list {
   std::size_t depth = 1;
 };
 inline constexpr std::size_t max_list_depth = 100;
+
+/// Thrown by render and equal when a value is too large to render or to
+/// compare within the run's limits (a list doubled into itself 40 times has
+/// 2^40 leaves): the run ends as "limit reached", naming `what`.
+struct over_limit {
+  std::string what;
+};
+/// The longest rendering of one value.
+inline constexpr std::size_t max_render_bytes = std::size_t{1} << 20;
+/// The most elements one comparison visits.
+inline constexpr std::uint64_t max_compared = 1000000;
 
 /// Thrown by the priority queue's comparison for values Python cannot order.
 struct incomparable {
@@ -80,13 +96,14 @@ const char* type_name(const value& v);
 /// reports it as bad input.
 struct unrenderable {};
 
-/// The value as the trace shows it (Python's str, with tasks as <name>).
+/// The value as the trace shows it (Python's str, with tasks as <name>);
+/// over_limit past max_render_bytes.
 std::string render(const value& v);
 
 /// A task's state as `state` and the end of a run show it.
 std::string render_task_state(const weft::task<value>& t);
 
-/// Python's ==, where True == 1.
+/// Python's ==, where True == 1; over_limit past max_compared elements.
 bool equal(const value& a, const value& b);
 
 }  // namespace weft::scenario::impl

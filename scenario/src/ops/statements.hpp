@@ -38,12 +38,13 @@ inline void execute(const ops::add& o, context c) {
       c.bad("value", "the sum " + std::to_string(sum) + " is out of range [-2^31, 2^31)");
     return c.assign(o.var, {sum});
   }
-  auto* x = std::get_if<std::string>(&cur.v);
-  auto* y = std::get_if<std::string>(&rhs.v);
+  auto* x = std::get_if<text>(&cur.v);
+  auto* y = std::get_if<text>(&rhs.v);
   if (x && y) {
-    if (x->size() + y->size() > limits{}.max_string_bytes * 16)
+    if ((*x)->size() + (*y)->size() > limits{}.max_string_bytes * 16)
       c.bad("value", "the string grew beyond " + std::to_string(limits{}.max_string_bytes * 16) + " bytes");
-    return c.assign(o.var, {*x + *y});
+    c.in.charge_text((*x)->size() + (*y)->size());
+    return c.assign(o.var, {make_text(**x + **y)});
   }
   c.bad("value", std::string("add needs two integers or two strings, not ") + type_name(cur) + " and " + type_name(rhs));
 }

@@ -28,6 +28,10 @@ inline constexpr weft::duration tick = std::chrono::microseconds(1);
 /// stack holds while an exception unwinds through every level.
 inline constexpr int max_call_depth = 250;
 
+/// 1 GiB, or half the address space the process may have (RLIMIT_AS) if
+/// that is less, so that a run stops at its own limit before allocation fails.
+std::size_t default_max_memory();
+
 /// How to run a scenario.
 struct run_options {
   /// The ready-queue policy; null is FIFO (what the conformance goldens pin).
@@ -37,6 +41,16 @@ struct run_options {
   /// Bytes of trace before the run is stopped as bad input (a program that
   /// logs gigabytes).
   std::size_t max_trace_bytes = std::size_t{64} << 20;
+  /// Coroutine bodies alive at once (every task's, and the calls they await
+  /// inline) before the run is stopped: a program that spawns or gathers
+  /// copies of itself.
+  std::size_t max_live_calls = 100000;
+  /// Bytes of strings `add` may build in a run: strings are shared, so this
+  /// bounds the memory they take.
+  std::size_t max_text_bytes = std::size_t{64} << 20;
+  /// The process's heap in use (glibc's count, read every 1024 statements)
+  /// before the run is stopped: default_max_memory().
+  std::size_t max_memory = default_max_memory();
 };
 
 /// How a run ended.
