@@ -5,6 +5,7 @@
 /// only maps statements onto the public API: every asyncio behaviour a trace
 /// shows comes from the runtime itself.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct run_options {
   /// Bytes of trace before the run is stopped as bad input (a program that
   /// logs gigabytes).
   std::size_t max_trace_bytes = std::size_t{64} << 20;
+  /// Shown each trace line as it is appended, while the run goes on (a
+  /// timeline places a line in the step that logged it); may be empty.
+  std::function<void(const std::string& line)> on_line;
 };
 
 /// How a run ended.
