@@ -40,7 +40,7 @@ struct run_options {
   std::size_t max_trace_bytes = std::size_t{64} << 20;
   /// Shown each trace line as it is appended, while the run goes on (a
   /// timeline places a line in the step that logged it); may be empty.
-  std::function<void(const std::string& line)> on_line;
+  std::function<void(const std::string& line)> on_line = nullptr;
 };
 
 /// How a run ended.
