@@ -130,7 +130,10 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
       sites_.emplace_back(e.task_site());
     }
     const std::size_t c = decide(decision_kind::ready, ready.size(), ids_, sites_);
-    if (log_ && record_) log_->decisions.back().sequence = ready[c].sequence();
+    if (log_ && record_) {
+      log_->decisions.back().sequence = ready[c].sequence();
+      log_->decisions.back().displaced = ready[0].sequence();
+    }
     return c;
   }
   if (first_only_) return 0;
@@ -144,7 +147,10 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
            std::string(ready[c].task_site()), std::string(ready[0].task_site()));
   else
     record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
-  if (log_) log_->decisions.back().sequence = ready[c].sequence();
+  if (log_) {
+    log_->decisions.back().sequence = ready[c].sequence();
+    log_->decisions.back().displaced = ready[0].sequence();
+  }
   return c;
 }
 
@@ -155,7 +161,10 @@ void sim_scheduler::order_due(std::span<due_timer> due) {
     while (j < due.size() && due[j].when == due[i].when) ++j;
     for (std::size_t k = i; k + 1 < j; ++k) {
       std::size_t c = decide(decision_kind::timer, j - k);
-      if (log_ && record_) log_->decisions.back().sequence = due[k + c].sequence;
+      if (log_ && record_) {
+        log_->decisions.back().sequence = due[k + c].sequence;
+        log_->decisions.back().displaced = due[k].sequence;
+      }
       std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k), due.begin() + static_cast<std::ptrdiff_t>(k + c),
                   due.begin() + static_cast<std::ptrdiff_t>(k + c + 1));
     }

@@ -42,13 +42,6 @@ std::string in_ticks(weft::duration d, weft::duration tick) {
   return s;
 }
 
-std::optional<std::size_t> displaced_step(const timeline& t, std::size_t k) {
-  const decision& d = t.decisions.decisions[k];
-  if (d.kind != decision_kind::ready || !t.decision_steps[k]) return std::nullopt;
-  for (std::size_t j = *t.decision_steps[k] + 1; j < t.steps.size(); ++j)
-    if (t.steps[j].identity == d.displaced) return j;
-  return std::nullopt;
-}
 
 std::string line_text(const std::string& line) {
   // "TIME LABEL: TEXT" (docs/scenario-format.md, "The trace"); other lines as they are.
@@ -121,6 +114,7 @@ void build(timeline& t, const step_log& log) {
   }
   // Decisions: the step each concerns.
   t.decision_steps.assign(t.decisions.decisions.size(), std::nullopt);
+  t.displaced_steps.assign(t.decisions.decisions.size(), std::nullopt);
   t.race.assign(t.decisions.decisions.size(), false);
   for (std::size_t k = 0; k < t.decisions.decisions.size() && k < log.decisions.size(); ++k) {
     const observed_decision& o = log.decisions[k];
@@ -129,6 +123,8 @@ void build(timeline& t, const step_log& log) {
     } else if (o.step) {
       t.decision_steps[k] = *o.step;
     }
+    if (o.displaced)
+      if (auto it = step_of_sequence.find(*o.displaced); it != step_of_sequence.end()) t.displaced_steps[k] = it->second;
     if (t.decisions.decisions[k].choice && t.decision_steps[k]) t.steps[*t.decision_steps[k]].decisions.push_back(k);
   }
   // Lines: as logged; a program that showed none keeps its trace, unplaced.
@@ -270,7 +266,7 @@ std::string chrome_trace(const timeline& t, const timeline_format& f) {
   // The race: each of its deviations arrowed to the step it ran before.
   for (std::size_t k = 0; k < t.decisions.decisions.size(); ++k)
     if (t.race[k])
-      if (auto to = detail::displaced_step(t, k)) arrow(*t.decision_steps[k], width / 2, *to, width / 2, "ran before", "race");
+      if (auto to = t.displaced_steps[k]; to && t.decision_steps[k]) arrow(*t.decision_steps[k], width / 2, *to, width / 2, "ran before", "race");
 
   // Lines logged once the loop stopped ("= NAME STATE"): on that task's lane.
   // They come in creation order, as do lanes of tasks that share a name.

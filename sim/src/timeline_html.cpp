@@ -149,7 +149,7 @@ std::string svg(const timeline& t, const timeline_format& f) {
   std::vector<bool> displaced(t.steps.size(), false);
   for (std::size_t k = 0; k < t.decisions.decisions.size(); ++k)
     if (t.race[k])
-      if (auto d = detail::displaced_step(t, k)) displaced[*d] = true;
+      if (auto d = t.displaced_steps[k]) displaced[*d] = true;
   // Arrows first, under the steps.
   for (std::size_t j = 0; j < t.steps.size(); ++j) {
     const timeline_step& s = t.steps[j];
@@ -212,8 +212,8 @@ std::string svg(const timeline& t, const timeline_format& f) {
   // The race: an arc from each of its deviations to the step it ran before.
   for (std::size_t k = 0; k < t.decisions.decisions.size(); ++k) {
     if (!t.race[k]) continue;
-    auto to = detail::displaced_step(t, k);
-    if (!to) continue;
+    auto to = t.displaced_steps[k];
+    if (!to || !t.decision_steps[k]) continue;
     const std::size_t from = *t.decision_steps[k];
     const double x1 = x_of(from) + step_w / 2, y1 = box_y(from), x2 = x_of(*to) + step_w / 2, y2 = box_y(*to);
     const double lift = std::min(y1, y2) - 16;
@@ -260,7 +260,7 @@ std::string html_page(const timeline& t, const timeline_format& f, const html_re
       o += "<li class=\"mono\">" + esc(describe(t.decisions.decisions[k]));
       if (t.decision_steps[k]) {
         o += "<span class=\"ref\">step " + std::to_string(*t.decision_steps[k]);
-        if (auto d = detail::displaced_step(t, k)) o += ", before step " + std::to_string(*d);
+        if (auto d = t.displaced_steps[k]) o += ", before step " + std::to_string(*d);
         o += "</span>";
       }
       o += "</li>\n";

@@ -42,10 +42,6 @@ inline bool is_fault(const decision& d) {
   return d.kind == decision_kind::cancel || d.kind == decision_kind::jitter;
 }
 
-/// The step the race's ready decision `k` ran before: the first later step
-/// whose identity is the displaced one.
-std::optional<std::size_t> displaced_step(const timeline& t, std::size_t k);
-
 /// A trace line's text without its "TIME LABEL: " prefix (scenario lines).
 std::string line_text(const std::string& line);
 

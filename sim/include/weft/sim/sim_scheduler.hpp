@@ -54,6 +54,8 @@ struct observed_decision {
   /// The callback it is about: the one a ready decision picked, the timer a
   /// timer or jitter decision placed or delayed.
   std::optional<std::uint64_t> sequence;
+  /// The callback FIFO order would have run there (ready and timer decisions).
+  std::optional<std::uint64_t> displaced;
   /// The step during which it was taken (a cancel fault, a jitter).
   std::optional<std::size_t> step;
 };

@@ -62,6 +62,9 @@ struct timeline {
   /// Per decision: the step it concerns (the step a ready decision picked,
   /// the timer a timer or jitter decision moved, the step a cancel hit).
   std::vector<std::optional<std::size_t>> decision_steps;
+  /// Per ready or timer decision: the step FIFO order would have run in its
+  /// place, which ran later (the step a deviation "ran before").
+  std::vector<std::optional<std::size_t>> displaced_steps;
   std::vector<bool> race;            ///< per decision: part of the race (mark_race)
   run_result result;
   /// The step during which the run failed (a failed assertion); none if it
