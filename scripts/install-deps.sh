@@ -10,6 +10,7 @@ packages=(
   cmake ninja-build g++ clang libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libasio-dev
+  chromium  # headless, for the test that renders weft replay --html
 )
 if [[ ${1:-} == --peers ]]; then
   packages+=(python3-uvloop librust-tokio-dev)

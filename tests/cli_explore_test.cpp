@@ -2,7 +2,7 @@
 //   weft explore FILE... [--strategy random|pct|dfs] [--runs N] [--seed S] [--depth D]
 //                [--max-delays K] [--faults cancel,jitter] [--jitter TICKS] [--swarm]
 //                [--check-determinism] [--fail-on-unretrieved] [--jobs N] [--shard I/N] [--json] [--stats]
-//   weft replay FILE --schedule TOKEN [--fail-on-unretrieved] [--verbose] [--timeline OUT.json]
+//   weft replay FILE --schedule TOKEN [--fail-on-unretrieved] [--verbose] [--timeline OUT.json] [--html OUT.html]
 // Exit status: 0 nothing failed, 1 a failure was found (or the replayed run
 // fails), 2 bad input or usage (a token that does not fit included).
 //
@@ -318,6 +318,11 @@ TEST_F(CliExploreTest, OutputThatCannotBeWrittenExitsTwo) {
     EXPECT_EQ(r.exit_code, 2) << args << ": " << show(r);
     EXPECT_TRUE(contains(r.err, "weft: cannot write the output: ")) << args << ": " << show(r);
   }
+  for (const char* option : {"--timeline", "--html"}) {
+    const cli_result r = weft({"replay", f, "--schedule", "w1.AA", option, "/dev/full"});
+    EXPECT_EQ(r.exit_code, 2) << option << ": " << show(r);
+    EXPECT_TRUE(contains(r.err, std::string(option) + ": cannot write /dev/full")) << option << ": " << show(r);
+  }
 }
 
 TEST_F(CliExploreTest, JsonOfAFileNameThatIsNotUtf8) {
@@ -482,7 +487,7 @@ TEST_F(CliExploreTest, TimelineIsChromeTraceJson) {
   bool decision = false;
   for (const auto& ev : events) {
     ASSERT_TRUE(ev.contains("ph")) << ev.dump();
-    if (ev["ph"] == "M") threads.insert(ev["args"]["name"].get<std::string>());
+    if (ev["ph"] == "M" && ev["name"] == "thread_name") threads.insert(ev["args"]["name"].get<std::string>());
     if (ev["ph"] == "i" && !ev.contains("cat")) logged.insert(ev["name"].get<std::string>());
     if (ev.contains("cat") && ev["cat"] == "decision") decision = true;
     if (ev["ph"] == "i") {

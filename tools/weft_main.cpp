@@ -3,7 +3,7 @@
 //   weft trace FILE...                print each scenario's canonical trace (FIFO)
 //   weft check FILE...                validate only
 //   weft explore FILE... [options]    run each under many schedules, report races
-//   weft replay FILE --schedule TOKEN replay one schedule
+//   weft replay FILE --schedule TOKEN replay one schedule [--timeline OUT.json] [--html OUT.html]
 //
 // Exit codes: 0 ran and nothing failed, 1 an exploration found a failure (or
 // a replayed run failed), 2 bad input or usage (including a program that hits
@@ -19,7 +19,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,7 +27,6 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <nlohmann/json.hpp>
 
 #include <weft/diagnostics.hpp>
 
@@ -35,6 +34,8 @@
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/explore.hpp"
 #include "weft/sim/report_format.hpp"
+#include "weft/sim/shrink.hpp"
+#include "weft/sim/timeline.hpp"
 #include <weft/scenario/sim_program.hpp>
 
 namespace {
@@ -213,8 +214,65 @@ int explore(const std::vector<std::string>& files, const explore_args& a) {
   return rc;
 }
 
+/// Writes `text` to `path`; false (with a message naming `option`) if it cannot.
+bool write_file(const std::string& path, const std::string& text, const char* option) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  f.flush();
+  if (!f) fmt::print(stderr, "{}: cannot write {}\n", option, path);
+  return static_cast<bool>(f);
+}
+
+/// `weft replay --timeline/--html`: the replayed run recorded step by step.
+/// The timeline is the run as given; the HTML report is about its failure,
+/// so it shows the run shrunk (as explore prints it) when shrinking helps.
+int write_pictures(const std::string& file, const std::string& token, const weft::scenario::program& prog,
+                   const weft::sim::schedule& given, const weft::sim::run_result& out,
+                   weft::scenario::failure_options failures, const std::string& timeline, const std::string& html) {
+  const auto plain = weft::scenario::sim_program(prog, failures);
+  const weft::sim::observed_program observed = [&prog, failures](weft::scheduler& s, const std::function<void(const std::string&)>& on_line) {
+    return weft::scenario::sim_program(prog, failures, on_line)(s);
+  };
+  const weft::sim::timeline_format format{file, weft::scenario::tick};
+  auto command = [&](const std::string& t) {
+    return fmt::format("weft replay {}{} --schedule {}", file, failures.fail_on_unretrieved ? " --fail-on-unretrieved" : "", t);
+  };
+  // Records a run and, if it failed, names its race (the deviations whose flip back to FIFO changes the ending).
+  auto record = [&](const weft::sim::schedule& s) {
+    std::string mismatch;
+    weft::sim::timeline t = weft::sim::record_timeline(observed, s, mismatch, weft::scenario::tick);
+    if (t.result.failed)
+      weft::sim::mark_race(t, weft::sim::name_race(plain, t.decisions, *t.result.failed, weft::scenario::tick));
+    return t;
+  };
+  try {
+    const weft::sim::timeline as_given = record(given);
+    if (as_given.result.trace != out.trace) {
+      fmt::print(stderr, "{}: the recorded run differs from the replayed one (nondeterminism?)\n", file);
+      return exit_bad_input;
+    }
+    if (!timeline.empty() && !write_file(timeline, weft::sim::chrome_trace(as_given, format), "--timeline"))
+      return exit_bad_input;
+    if (html.empty()) return exit_ok;
+    weft::sim::html_report report{command(token), {}, false};
+    if (!out.failed) return write_file(html, weft::sim::html_page(as_given, format, report), "--html") ? exit_ok : exit_bad_input;
+    const weft::sim::recorded_run shrunk = weft::sim::shrink(plain, as_given.decisions, *out.failed, weft::scenario::tick);
+    const std::string shrunk_token = weft::sim::encode_token(shrunk.decisions);
+    report.shrunk = true;
+    if (shrunk_token == token || shrunk.decisions.deviations() >= given.deviations()) {
+      return write_file(html, weft::sim::html_page(as_given, format, report), "--html") ? exit_ok : exit_bad_input;
+    }
+    report.replay_command = command(shrunk_token);
+    report.notes.push_back(fmt::format("shrunk from {} deviation(s) of the token as given: {}", given.deviations(), command(token)));
+    return write_file(html, weft::sim::html_page(record(shrunk.decisions), format, report), "--html") ? exit_ok : exit_bad_input;
+  } catch (const weft::scenario::bad_input& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return exit_bad_input;
+  }
+}
+
 int replay(const std::string& file, const std::string& token, bool verbose, const std::string& timeline,
-           weft::scenario::failure_options failures) {
+           const std::string& html, weft::scenario::failure_options failures) {
   weft::scenario::program prog;
   try {
     prog = weft::scenario::parse_file(file);
@@ -249,36 +307,9 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
       if (d.choice) fmt::print("  #{} at t={}: {}\n", i, d.at / weft::scenario::tick, weft::sim::describe(d));
     }
   }
-  if (!timeline.empty()) {
-    // Chrome trace-event JSON: one track per task, virtual time (1 tick = 1 s) on the axis.
-    nlohmann::json events = nlohmann::json::array();
-    std::map<std::string, int> tids;
-    auto tid = [&](const std::string& label) {
-      auto [it, fresh] = tids.emplace(label, static_cast<int>(tids.size()) + 1);
-      if (fresh)
-        events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", it->second}, {"args", {{"name", label}}}});
-      return it->second;
-    };
-    for (const auto& l : out.trace) {
-      auto colon = l.find(": ");
-      auto space = l.find(' ');
-      if (l.rfind("= ", 0) == 0 || colon == std::string::npos || space == std::string::npos) continue;
-      long long t = std::stoll(l.substr(0, space));
-      std::string label = l.substr(space + 1, colon - space - 1);
-      events.push_back({{"ph", "i"}, {"s", "t"}, {"name", l.substr(colon + 2)}, {"pid", 1}, {"tid", tid(label)}, {"ts", t * 1000000}});
-    }
-    for (const auto& d : recorded.decisions) {
-      if (!d.choice) continue;
-      std::string who = d.chosen.empty() ? "decisions" : d.chosen.substr(0, d.chosen.rfind('#'));
-      events.push_back({{"ph", "i"}, {"s", "p"}, {"name", weft::sim::describe(d)}, {"cat", "decision"}, {"pid", 1}, {"tid", tid(who)},
-                        {"ts", d.at / weft::scenario::tick * 1000000}});
-    }
-    std::ofstream f(timeline);
-    f << nlohmann::json{{"traceEvents", events}, {"displayTimeUnit", "ms"}}.dump(1) << "\n";
-    if (!f) {
-      fmt::print(stderr, "--timeline: cannot write {}\n", timeline);
-      return exit_bad_input;
-    }
+  if (!timeline.empty() || !html.empty()) {
+    const int rc = write_pictures(file, token, prog, *s, out, failures, timeline, html);
+    if (rc != exit_ok) return rc;
   }
   if (out.failed) {
     std::fflush(stdout);
@@ -343,7 +374,7 @@ int main(int argc, char** argv) {
   const char* unretrieved_help = "Fail a run in which a task ends with an exception nobody retrieved";
   explore_cmd->add_flag("--fail-on-unretrieved", ea.failures.fail_on_unretrieved, unretrieved_help);
 
-  std::string file, token, timeline;
+  std::string file, token, timeline, html;
   bool verbose = false;
   weft::scenario::failure_options replay_failures;
   auto* replay_cmd = app.add_subcommand("replay", "Replay one schedule of a scenario and print its trace");
@@ -351,7 +382,12 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("--schedule", token, "Schedule token (from weft explore)")->required();
   replay_cmd->add_flag("--verbose", verbose, "Show each decision that differs from FIFO");
   replay_cmd->add_flag("--fail-on-unretrieved", replay_failures.fail_on_unretrieved, unretrieved_help);
-  replay_cmd->add_option("--timeline", timeline, "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing)");
+  replay_cmd->add_option("--timeline", timeline,
+                         "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing): a lane per task, "
+                         "every step, what woke it, the failure");
+  replay_cmd->add_option("--html", html,
+                         "Write a self-contained HTML report of the run: the race, the lanes, the shrunk trace, "
+                         "the replay command");
 
   try {
     app.parse(argc, argv);
@@ -366,7 +402,7 @@ int main(int argc, char** argv) {
   const int rc = trace_cmd->parsed()     ? trace(files)
                  : check_cmd->parsed()   ? check(files)
                  : explore_cmd->parsed() ? explore(files, ea)
-                                         : replay(file, token, verbose, timeline, replay_failures);
+                                         : replay(file, token, verbose, timeline, html, replay_failures);
   // Output that did not reach its destination (a full disk, a closed pipe) is an error.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     fmt::print(stderr, "weft: cannot write the output: {}\n", std::strerror(errno));

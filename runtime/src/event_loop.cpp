@@ -279,6 +279,7 @@ void event_loop::run_once() {
       const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(head);
       std::rotate(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
     }
+    if (scheduler_->observes_runs()) scheduler_->on_run(batch_[head]);
     run_node(batch_[head].node());
   }
 }

@@ -90,16 +90,16 @@ execution interpreter::run() {
   }
   if (result_.end == ending::completed) {
     if (deadlock) {
-      result_.trace.push_back("= deadlock");
+      append("= deadlock");
       result_.end = ending::deadlock;
     } else {
-      result_.trace.push_back("= main " + render_main_end(main));
+      append("= main " + render_main_end(main));
       for (const auto& t : spawned_) {
         try {
           const bool lost = t.exception_unretrieved();  // before rendering reads it
           const std::string line = t.get_name() + " " + render_task_state(t);
           if (lost) result_.unretrieved.push_back(line);
-          result_.trace.push_back("= " + line);
+          append("= " + line);
         } catch (const unrenderable&) {
           throw bad_input(prog_.file, "", "task " + t.get_name() + "'s result is a primitive, which has no rendering");
         } catch (const over_limit& e) {
@@ -216,8 +216,13 @@ void interpreter::abort_run() {
 
 void interpreter::freeze(std::string line, ending why) {
   if (result_.end != ending::completed) return;
-  result_.trace.push_back(std::move(line));
+  append(std::move(line));
   result_.end = why;
+}
+
+void interpreter::append(std::string line) {
+  if (opts_.on_line) opts_.on_line(line);
+  result_.trace.push_back(std::move(line));
 }
 
 flow interpreter::end_at_step_limit() {
@@ -261,7 +266,7 @@ void interpreter::log(const frame& f, const std::string& text) {
     abort_run();
   }
   auto now = loop_->time().time_since_epoch() / tick;
-  result_.trace.push_back(std::to_string(now) + " " + *f.label + ": " + text);
+  append(std::to_string(now) + " " + *f.label + ": " + text);
 }
 
 // ---- the statement loop ----

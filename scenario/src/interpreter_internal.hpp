@@ -137,6 +137,8 @@ class interpreter {
   flow stop_run();
   [[noreturn]] void abort_run();
   void freeze(std::string line, ending why);
+  /// Appends a line to the trace and shows it to run_options::on_line.
+  void append(std::string line);
 
   const program& prog_;
   run_options opts_;

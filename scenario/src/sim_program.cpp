@@ -4,11 +4,12 @@
 
 namespace weft::scenario {
 
-weft::sim::program sim_program(const program& prog, failure_options opts) {
-  return [&prog, opts](weft::scheduler& s) {
+weft::sim::program sim_program(const program& prog, failure_options opts,
+                               std::function<void(const std::string& line)> on_line) {
+  return [&prog, opts, on_line = std::move(on_line)](weft::scheduler& s) {
     using weft::sim::failure;
     using weft::sim::failure_kind;
-    auto r = run(prog, {.scheduler = &s});
+    auto r = run(prog, {.scheduler = &s, .on_line = on_line});
     weft::sim::run_result out;
     out.trace = std::move(r.trace);
     switch (r.end) {

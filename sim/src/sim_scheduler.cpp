@@ -29,7 +29,50 @@ void sim_scheduler::record(decision_kind kind, std::size_t options, std::size_t 
              std::move(displaced_site),
              {}};
   if (event_loop* l = running_loop_or_null()) d.at = l->time().time_since_epoch();
+  if (log_) {
+    // Cancels and jitters are taken inside a step; ready and timer decisions between steps.
+    observed_decision o;
+    if ((kind == decision_kind::cancel || kind == decision_kind::jitter) && !log_->steps.empty())
+      o.step = log_->steps.size() - 1;
+    log_->decisions.push_back(o);
+  }
   recorded_.decisions.push_back(std::move(d));
+}
+
+void sim_scheduler::record_steps() {
+  if (!log_) log_ = std::make_unique<step_log>();
+  observe_runs(true);
+}
+
+void sim_scheduler::note_line(const std::string& text) {
+  if (!log_) return;
+  observed_line l{text, std::nullopt};
+  if (running_loop_or_null() && !log_->steps.empty()) l.step = log_->steps.size() - 1;
+  log_->lines.push_back(std::move(l));
+}
+
+void sim_scheduler::on_run(const ready_entry& e) {
+  if (!log_) return;
+  observed_step s;
+  if (const void* t = e.task()) {
+    s.task = e.task_name();
+    s.task_steps = e.task_steps();
+    s.site = std::string(e.task_site());
+    // A task's step count only goes up (its name may change: set_name), so a
+    // count that did not is a new task at a reused address.
+    auto [it, fresh] = tasks_.try_emplace(t, task_seen{s.task_steps, 0});
+    if (fresh || s.task_steps <= it->second.steps) it->second.number = ++task_count_;
+    it->second.steps = s.task_steps;
+    s.task_number = it->second.number;
+  } else {
+    s.reported_task = e.reported_task_name();
+  }
+  s.sequence = e.sequence();
+  if (event_loop* l = running_loop_or_null()) {
+    s.at = l->time().time_since_epoch();
+    s.first_scheduled = l->next_sequence();
+  }
+  log_->steps.push_back(std::move(s));
 }
 
 std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::span<const std::string> ids,
@@ -86,7 +129,12 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
       }
       sites_.emplace_back(e.task_site());
     }
-    return decide(decision_kind::ready, ready.size(), ids_, sites_);
+    const std::size_t c = decide(decision_kind::ready, ready.size(), ids_, sites_);
+    if (log_ && record_) {
+      log_->decisions.back().sequence = ready[c].sequence();
+      log_->decisions.back().displaced = ready[0].sequence();
+    }
+    return c;
   }
   if (first_only_) return 0;
   // The common case: identities only for the record of a deviation.
@@ -99,6 +147,10 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
            std::string(ready[c].task_site()), std::string(ready[0].task_site()));
   else
     record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
+  if (log_) {
+    log_->decisions.back().sequence = ready[c].sequence();
+    log_->decisions.back().displaced = ready[0].sequence();
+  }
   return c;
 }
 
@@ -109,6 +161,10 @@ void sim_scheduler::order_due(std::span<due_timer> due) {
     while (j < due.size() && due[j].when == due[i].when) ++j;
     for (std::size_t k = i; k + 1 < j; ++k) {
       std::size_t c = decide(decision_kind::timer, j - k);
+      if (log_ && record_) {
+        log_->decisions.back().sequence = due[k + c].sequence;
+        log_->decisions.back().displaced = due[k].sequence;
+      }
       std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k), due.begin() + static_cast<std::ptrdiff_t>(k + c),
                   due.begin() + static_cast<std::ptrdiff_t>(k + c + 1));
     }
@@ -125,6 +181,10 @@ bool sim_scheduler::fault_site_enabled(const std::string& task) const {
 }
 
 void sim_scheduler::on_suspend(any_task& task) {
+  if (log_ && !log_->steps.empty()) {
+    log_->steps.back().name_after = task.get_name();
+    log_->steps.back().site_after = std::string(task.site());
+  }
   if (!faults_.cancel || !strategy_.wants(decision_kind::cancel)) return;
   std::string name = task.get_name();
   if (!fault_site_enabled(name)) return;
@@ -135,8 +195,13 @@ void sim_scheduler::on_suspend(any_task& task) {
 }
 
 time_point sim_scheduler::timer_deadline(time_point when) {
+  // The loop numbers the timer right after asking: its sequence is next_sequence().
+  event_loop* l = log_ ? running_loop_or_null() : nullptr;
+  if (l) log_->timers.push_back({l->next_sequence(), when.time_since_epoch()});
   if (!faults_.jitter || faults_.jitter_ticks == 0 || !strategy_.wants(decision_kind::jitter)) return when;
-  return when + faults_.tick * decide(decision_kind::jitter, std::size_t{faults_.jitter_ticks} + 1);
+  const std::size_t late = decide(decision_kind::jitter, std::size_t{faults_.jitter_ticks} + 1);
+  if (l && record_) log_->decisions.back().sequence = l->next_sequence();
+  return when + faults_.tick * late;
 }
 
 }  // namespace weft::sim

@@ -235,6 +235,10 @@ class event_loop {
   std::size_t ready_count() const noexcept { return ready_.size(); }
   /// Number of timers scheduled, cancelled ones included until removed.
   std::size_t timer_count() const noexcept { return timers_.size(); }
+  /// The sequence number (ready_entry::sequence) the next callback or timer
+  /// scheduled will get: read between callbacks, it tells which callback
+  /// scheduled which (the simulator's timelines).
+  std::uint64_t next_sequence() const noexcept { return seq_; }
 
  private:
   // Futures and tasks drive the loop through the internals below; nothing

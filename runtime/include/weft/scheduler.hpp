@@ -77,14 +77,23 @@ class scheduler {
   /// may add; never earlier than `when`). Default: `when`.
   virtual time_point timer_deadline(time_point when) { return when; }
 
+  /// Called just before each ready callback runs (after pick, if any), only
+  /// if observes_runs(): lets a simulator record every step of a run, not only
+  /// those it chose among (timelines). Default: nothing.
+  virtual void on_run(const ready_entry& next) { (void)next; }
+
   /// True for the FIFO policy, which the loop runs without calling pick().
   bool is_fifo() const noexcept { return fifo_; }
+  /// Whether the loop calls on_run (off by default: a call per callback).
+  bool observes_runs() const noexcept { return observes_runs_; }
 
  protected:
   explicit scheduler(bool fifo = false) noexcept : fifo_(fifo) {}
+  void observe_runs(bool on) noexcept { observes_runs_ = on; }
 
  private:
   bool fifo_;
+  bool observes_runs_ = false;
 };
 
 /// asyncio's order: callbacks run in the order they were scheduled, and timers

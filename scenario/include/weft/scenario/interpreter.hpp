@@ -5,6 +5,7 @@
 /// only maps statements onto the public API: every asyncio behaviour a trace
 /// shows comes from the runtime itself.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,9 @@ struct run_options {
   /// The process's heap in use (glibc's count, read every 1024 statements)
   /// before the run is stopped: default_max_memory().
   std::size_t max_memory = default_max_memory();
+  /// Shown each trace line as it is appended, while the run goes on (a
+  /// timeline places a line in the step that logged it); may be empty.
+  std::function<void(const std::string& line)> on_line = nullptr;
 };
 
 /// How a run ended.

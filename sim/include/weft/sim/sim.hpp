@@ -1,6 +1,6 @@
 #pragma once
 /// The whole simulator: scheduler, strategies, runs, replay, shrinking,
-/// exploration, reports and the C++ test-body API. Each part also has its own
+/// exploration, reports, timelines and the C++ test-body API. Each part also has its own
 /// header.
 
 #include "weft/sim/delay_bounded.hpp"
@@ -17,3 +17,4 @@
 #include "weft/sim/sim_scheduler.hpp"
 #include "weft/sim/strategy.hpp"
 #include "weft/sim/test.hpp"
+#include "weft/sim/timeline.hpp"

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,6 +26,54 @@ struct fault_options {
   bool swarm = false;  ///< each run enables a seed-chosen subset of fault sites (by task)
 };
 
+/// One step of a run as the scheduler saw it: a ready callback the loop ran.
+struct observed_step {
+  std::string task;               ///< the task it steps or wakes; "" for a callback with no task
+  std::size_t task_number = 0;    ///< 1, 2, ... per distinct task, in order of first step; 0: no task
+  std::uint64_t task_steps = 0;   ///< steps that task had run before this one (identity NAME#K)
+  std::string site;               ///< the task's site as the step began ("" before its first)
+  /// If the step ended suspended on a future (on_suspend): the task's name and
+  /// site then (a task may rename itself: main starts as Task-1).
+  std::optional<std::string> name_after, site_after;
+  std::string reported_task;      ///< a taskless done callback: the task whose end it reports
+  weft::duration at{};            ///< the loop's time
+  std::uint64_t sequence = 0;     ///< the callback's sequence number (ready_entry::sequence)
+  /// The loop's next_sequence() as the step began: whatever it scheduled is
+  /// numbered from here up to the next step's first_scheduled.
+  std::uint64_t first_scheduled = 0;
+};
+
+/// A timer scheduled during the run.
+struct observed_timer {
+  std::uint64_t sequence = 0;  ///< its callback's sequence number
+  weft::duration when{};       ///< the deadline asked for (before any jitter)
+};
+
+/// What one decision concerns, for timelines.
+struct observed_decision {
+  /// The callback it is about: the one a ready decision picked, the timer a
+  /// timer or jitter decision placed or delayed.
+  std::optional<std::uint64_t> sequence;
+  /// The callback FIFO order would have run there (ready and timer decisions).
+  std::optional<std::uint64_t> displaced;
+  /// The step during which it was taken (a cancel fault, a jitter).
+  std::optional<std::size_t> step;
+};
+
+/// A trace line shown to sim_scheduler::note_line.
+struct observed_line {
+  std::string text;
+  std::optional<std::size_t> step;  ///< the step running; none once the loop stopped
+};
+
+/// Everything a scheduler recording steps saw (sim_scheduler::record_steps).
+struct step_log {
+  std::vector<observed_step> steps;        ///< in run order
+  std::vector<observed_timer> timers;      ///< in scheduling order
+  std::vector<observed_decision> decisions;  ///< one per recorded decision
+  std::vector<observed_line> lines;        ///< in order
+};
+
 /// Asks `s` at every decision and records what it chose. Recording can be
 /// turned off (FIFO costs nothing then).
 class sim_scheduler final : public weft::scheduler {
@@ -35,8 +85,19 @@ class sim_scheduler final : public weft::scheduler {
   void on_suspend(any_task& task) override;
   time_point timer_deadline(time_point when) override;
 
+  void on_run(const ready_entry& next) override;
+
   /// The decisions taken so far.
   const schedule& recorded() const noexcept { return recorded_; }
+
+  /// Also records every step the loop runs, every timer, what each decision
+  /// concerns and the lines given to note_line: a timeline's material
+  /// (timeline.hpp). Call before the run; costs a call per callback.
+  void record_steps();
+  /// Notes a trace line as the run logs it (placed in the running step).
+  void note_line(const std::string& text);
+  /// What record_steps recorded; null if it was not asked for.
+  const step_log* steps() const noexcept { return log_.get(); }
 
  private:
   std::size_t decide(decision_kind kind, std::size_t options, std::span<const std::string> ids = {},
@@ -55,6 +116,15 @@ class sim_scheduler final : public weft::scheduler {
   std::map<std::string, std::uint64_t> heads_;
   std::vector<std::string> ids_, sites_;  // scratch, reused per decision
   std::map<std::string, std::size_t, std::less<>> ranks_;  // scratch: callbacks seen per identity base
+  struct task_seen {
+    std::uint64_t steps;
+    std::size_t number;
+  };
+  std::unique_ptr<step_log> log_;
+  // Tasks by address, to tell them apart when names repeat or change. Only
+  // looked up, never iterated.
+  std::map<const void*, task_seen> tasks_;
+  std::size_t task_count_ = 0;
 };
 
 }  // namespace weft::sim
