@@ -18,11 +18,11 @@ void pct::start_run(std::uint64_t run_index) {
   std::sort(change_points_.begin(), change_points_.end());
 }
 
-std::uint64_t pct::priority_of(const std::string& identity) {
-  // A task's priority is per task, not per step: strip "#STEP". Callbacks
-  // with no task of their own ("~...") share one priority, as one thread.
-  const std::string_view task =
-      identity[0] == '~' ? std::string_view("~callback") : std::string_view(identity).substr(0, identity.rfind('#'));
+std::uint64_t pct::priority_of(std::string_view task) {
+  // A task's priority is per task, not per step. Callbacks with no task of
+  // their own, and the tasks asyncio makes for a combinator ("~..."), share
+  // one priority, as one thread.
+  if (task.empty() || task[0] == '~') task = "~callback";
   auto it = priorities_.find(task);
   if (it != priorities_.end()) return it->second;
   // Initial priorities are distinct and above every change-point priority
@@ -35,8 +35,8 @@ std::uint64_t pct::priority_of(const std::string& identity) {
 std::size_t pct::highest(const choice_point& p) {
   std::size_t best = 0;
   std::uint64_t best_priority = 0;
-  for (std::size_t i = 0; i < p.identities.size(); ++i) {
-    std::uint64_t pr = priority_of(p.identities[i]);
+  for (std::size_t i = 0; i < p.ready->size(); ++i) {
+    std::uint64_t pr = priority_of(p.ready->task_name(i));
     if (i == 0 || pr > best_priority) {
       best = i;
       best_priority = pr;
@@ -46,14 +46,14 @@ std::size_t pct::highest(const choice_point& p) {
 }
 
 std::size_t pct::choose(const choice_point& p) {
-  if (p.kind != decision_kind::ready || p.identities.empty()) return static_cast<std::size_t>(rng_.below(p.options));
+  if (p.kind != decision_kind::ready || !p.ready) return static_cast<std::size_t>(rng_.below(p.options));
   ++step_;
   // At the i-th change point the task about to run drops to priority depth-2-i,
   // below every initial priority.
   for (std::size_t i = 0; i < change_points_.size(); ++i)
     if (change_points_[i] == step_) {
-      const std::string& id = p.identities[highest(p)];
-      priorities_[id[0] == '~' ? std::string("~callback") : id.substr(0, id.rfind('#'))] = depth_ - 2 - i;
+      const std::string task = p.ready->task_name(highest(p));
+      priorities_[task.empty() || task[0] == '~' ? std::string("~callback") : task] = depth_ - 2 - i;
     }
   return highest(p);
 }

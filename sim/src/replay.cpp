@@ -11,25 +11,27 @@ replay::replay(schedule s) : s_(std::move(s)) {
 
 std::size_t replay::choose(const choice_point& p) {
   std::uint64_t ordinal = seen_[p.kind]++;
-  std::uint64_t head = p.kind == decision_kind::ready && !p.identities.empty() ? heads_[p.identities[0]]++ : 0;
+  const bool ready = p.kind == decision_kind::ready && p.ready;
+  const std::string first = ready ? p.ready->identity(0) : std::string();
+  std::uint64_t head = ready ? heads_[first]++ : 0;
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     const decision& d = s_.decisions[*it];
     if (d.kind != p.kind) continue;
     if (p.kind == decision_kind::ready) {
       // Deviations apply in order: only the first pending one may match.
-      if (p.identities.empty() || p.identities[0] != d.displaced || head != d.ordinal) return 0;
+      if (!ready || first != d.displaced || head != d.ordinal) return 0;
       if (d.chosen.empty()) {  // a choice by index (the shrinker's lowered choices)
         pending_.erase(it);
         return d.choice < p.options ? d.choice : 0;
       }
-      auto c = std::find(p.identities.begin(), p.identities.end(), d.chosen);
-      if (c == p.identities.end()) {
+      const std::size_t c = p.ready->find(d.chosen);
+      if (c == p.ready->size()) {
         if (mismatch_.empty())
           mismatch_ = "when " + d.displaced + " was next, " + d.chosen + " was not ready (the program changed?)";
         return 0;
       }
       pending_.erase(it);
-      return static_cast<std::size_t>(c - p.identities.begin());
+      return c;
     }
     if (p.kind == decision_kind::cancel) {
       if (p.identities.empty() || p.identities[0] != d.chosen) return 0;

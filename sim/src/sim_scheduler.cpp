@@ -97,56 +97,56 @@ std::string taskless_base(const ready_entry& e) {
   return task.empty() ? std::string("~callback") : "~done(" + task + ")";
 }
 
-/// The identity of ready[i], stable across edits elsewhere in the program:
-/// a task's k-th step is "NAME#k"; a callback with no task is its base
-/// (taskless_base) and its rank among the ready callbacks of that base
-/// ("~done(a)#1": the second), which other tasks cannot shift, as they would
-/// a global sequence number.
-std::string identity(std::span<const ready_entry> ready, std::size_t i) {
-  const ready_entry& e = ready[i];
+}  // namespace
+
+std::string ready_candidates::identity(std::size_t i) const {
+  const ready_entry& e = ready_[i];
   if (e.task()) return e.task_name() + '#' + std::to_string(e.task_steps());
   const std::string base = taskless_base(e);
   std::size_t rank = 0;
   for (std::size_t j = 0; j < i; ++j)
-    if (!ready[j].task() && taskless_base(ready[j]) == base) ++rank;
+    if (!ready_[j].task() && taskless_base(ready_[j]) == base) ++rank;
   return base + '#' + std::to_string(rank);
 }
 
-}  // namespace
+std::size_t ready_candidates::find(const std::string& id) const {
+  const auto hash = id.rfind('#');
+  if (hash == std::string::npos) return size();
+  const std::string_view base = std::string_view(id).substr(0, hash);
+  const std::string number = id.substr(hash + 1);
+  if (base.empty() || base[0] != '~') {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (ready_[i].task() && std::to_string(ready_[i].task_steps()) == number && ready_[i].task_name() == base) return i;
+    return size();
+  }
+  // A callback with no task: the R-th of its base.
+  std::size_t rank = 0;
+  for (std::size_t i = 0; i < size(); ++i)
+    if (!ready_[i].task() && taskless_base(ready_[i]) == base && std::to_string(rank++) == number) return i;
+  return size();
+}
+
+std::string ready_candidates::task_name(std::size_t i) const {
+  return ready_[i].task() ? ready_[i].task_name() : std::string();
+}
 
 std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
-  if (strategy_.needs_identities()) {
-    ids_.clear();
-    sites_.clear();
-    ranks_.clear();  // identity() in one pass: ranks counted as we go
-    for (const ready_entry& e : ready) {
-      if (e.task()) {
-        ids_.push_back(e.task_name() + '#' + std::to_string(e.task_steps()));
-      } else {
-        std::string base = taskless_base(e);
-        const std::size_t rank = ranks_[base]++;
-        ids_.push_back(std::move(base) + '#' + std::to_string(rank));
-      }
-      sites_.emplace_back(e.task_site());
-    }
-    const std::size_t c = decide(decision_kind::ready, ready.size(), ids_, sites_);
-    if (log_ && record_) {
-      log_->decisions.back().sequence = ready[c].sequence();
-      log_->decisions.back().displaced = ready[0].sequence();
-    }
-    return c;
-  }
   if (first_only_) return 0;
-  // The common case: identities only for the record of a deviation.
-  std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}});
+  // Identities are built for the record only: the first candidate's (its
+  // ordinal) and the chosen one's.
+  const ready_candidates candidates(ready);
+  std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}, &candidates});
   if (c >= ready.size()) c = 0;
   if (!record_) return c;
-  const std::uint64_t ordinal = heads_[identity(ready, 0)]++;
-  if (c)
-    record(decision_kind::ready, ready.size(), c, ordinal, identity(ready, c), identity(ready, 0),
+  std::string head = candidates.identity(0);
+  const std::uint64_t ordinal = heads_[head]++;
+  if (c || strategy_.needs_identities()) {
+    std::string chosen = c ? candidates.identity(c) : head;
+    record(decision_kind::ready, ready.size(), c, ordinal, std::move(chosen), std::move(head),
            std::string(ready[c].task_site()), std::string(ready[0].task_site()));
-  else
+  } else {
     record(decision_kind::ready, ready.size(), c, ordinal, {}, {}, {}, {});
+  }
   if (log_) {
     log_->decisions.back().sequence = ready[c].sequence();
     log_->decisions.back().displaced = ready[0].sequence();

@@ -27,7 +27,7 @@ class pct : public strategy {
   std::size_t choose(const choice_point& p) override;
 
  private:
-  std::uint64_t priority_of(const std::string& identity);
+  std::uint64_t priority_of(std::string_view task);
   std::size_t highest(const choice_point& p);
   std::uint64_t seed_;
   rng rng_;

@@ -114,8 +114,6 @@ class sim_scheduler final : public weft::scheduler {
   schedule recorded_;
   std::uint64_t ordinals_[4] = {};
   std::map<std::string, std::uint64_t> heads_;
-  std::vector<std::string> ids_, sites_;  // scratch, reused per decision
-  std::map<std::string, std::size_t, std::less<>> ranks_;  // scratch: callbacks seen per identity base
   struct task_seen {
     std::uint64_t steps;
     std::size_t number;

@@ -7,17 +7,45 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
+
+#include <weft/scheduler.hpp>
 
 #include "weft/sim/schedule.hpp"
 
 namespace weft::sim {
 
+/// The callbacks of a ready decision, in FIFO order, named on demand: a name
+/// is a string to build, and a strategy reads few of them, so a decision
+/// costs the same whatever the number of ready callbacks.
+class ready_candidates {
+ public:
+  explicit ready_candidates(std::span<const ready_entry> ready) noexcept : ready_(ready) {}
+  std::size_t size() const noexcept { return ready_.size(); }
+  /// Candidate i's identity, stable across edits elsewhere in the program:
+  /// a task's k-th step is "NAME#k"; a callback with no task of its own is
+  /// "~done(TASK)#R" (it reports TASK's completion) or "~callback#R", R its
+  /// rank among the ready callbacks of that base. O(1) for a task's step.
+  std::string identity(std::size_t i) const;
+  /// The candidate whose identity is `id`, or size().
+  std::size_t find(const std::string& id) const;
+  /// Candidate i's task name, or "" for a callback with no task of its own.
+  std::string task_name(std::size_t i) const;
+  /// Candidate i's site label (any_task::set_site), or "".
+  std::string_view site(std::size_t i) const noexcept { return ready_[i].task_site(); }
+
+ private:
+  std::span<const ready_entry> ready_;
+};
+
 /// What a strategy sees at a decision: its kind, the number of options, and
-/// for ready decisions the identities of the candidates (FIFO order).
+/// who is involved: for ready decisions the candidates, for a cancel the
+/// suspending task step's identity.
 struct choice_point {
   decision_kind kind;
   std::size_t options;
-  std::span<const std::string> identities;  // empty unless kind == ready and needs_identities()
+  std::span<const std::string> identities;  // cancel: the step that suspends ("NAME#STEP")
+  const ready_candidates* ready = nullptr;   // ready decisions: the candidates in FIFO order
 };
 
 /// Takes decisions. Called only where there are at least two options.
@@ -31,7 +59,8 @@ class strategy {
   virtual std::size_t choose(const choice_point& p) = 0;
   /// After a run: false when the strategy has nothing more to try (DFS).
   virtual bool next_run() { return true; }
-  /// Whether choose() reads the candidates' identities (computing them costs).
+  /// Whether choose() reads the candidates' identities: then FIFO choices
+  /// are recorded with them too.
   virtual bool needs_identities() const { return false; }
   /// True for a strategy whose every choice is 0 (FIFO): a scheduler that
   /// records nothing need not ask it.
