@@ -8,7 +8,7 @@
 #   CC=clang CXX=clang++ CFLAGS=... CXXFLAGS=... LIB_FUZZING_ENGINE=-fsanitize=fuzzer \
 #   SRC=/path/to/parent-of-weft OUT=/tmp/out .clusterfuzzlite/build.sh
 src=$SRC/weft
-build=${WORK:-$OUT/.work}/weft-build
+build=${WORK:-${TMPDIR:-/tmp}}/weft-cflite-build
 mkdir -p "$OUT"
 
 cmake -S "$src" -B "$build" -G Ninja \

@@ -83,7 +83,9 @@ for t in "${targets[@]}"; do
     mkdir -p "$keep"
     cp "$log" "$work/$t/artifacts/"* "$keep/" 2>/dev/null
     echo "   FAILED (exit $status): finding kept in $keep"
-    grep -E -A40 '^(==[0-9]+==ERROR|weft fuzz|fuzz_|SUMMARY|.*runtime error)' "$log" | head -60 | sed 's/^/     /'
+    # The report's first lines, without the long template frames of its stacks.
+    grep -E -A25 '^(==[0-9]+==ERROR|weft fuzz|fuzz_|SUMMARY|.*runtime error)' "$log" | cut -c1-160 | head -40 |
+      sed 's/^/     /'
     failed+=("$t")
   else
     echo "   ok: corpus $(find "$work/$t/corpus" -type f | wc -l) file(s), no finding"
