@@ -264,11 +264,10 @@ TEST(RngTest, SameSeedSameStreamDifferentSeedDifferentStream) {
 // ---- strategies: per-run streams ----
 
 std::vector<std::size_t> draw_random(sim::random_walk& s, int n) {
-  static const std::string ids[] = {"a#0", "b#0", "c#0", "d#0", "e#0"};
   std::vector<std::size_t> out;
   for (int i = 0; i < n; ++i) {
     std::size_t options = 2 + static_cast<std::size_t>(i % 4);
-    out.push_back(s.choose({sim::decision_kind::ready, options, std::span<const std::string>(ids, options)}));
+    out.push_back(s.choose({sim::decision_kind::ready, options}));
   }
   return out;
 }
@@ -301,7 +300,8 @@ std::vector<std::size_t> draw_pct(sim::pct& s, int n) {
   for (int i = 0; i < n; ++i) {
     std::vector<std::string> ids = {"a#" + std::to_string(i), "b#" + std::to_string(i), "c#" + std::to_string(i)};
     if (i % 3 == 1) ids.pop_back();
-    out.push_back(s.choose({sim::decision_kind::ready, ids.size(), ids}));
+    const sim::ready_candidates candidates(ids);
+    out.push_back(s.choose({sim::decision_kind::ready, ids.size(), {}, &candidates}));
   }
   return out;
 }
@@ -335,12 +335,14 @@ TEST(StrategyTest, PctRunsTheHighestPriorityTaskAtEveryStepWithoutChangePoints) 
     sim::pct p(3, 1, 64);
     p.start_run(run);
     const std::vector<std::string> first = {"a#0", "b#0", "c#0"};
-    const std::size_t top = p.choose({sim::decision_kind::ready, 3, first});
+    const sim::ready_candidates first_candidates(first);
+    const std::size_t top = p.choose({sim::decision_kind::ready, 3, {}, &first_candidates});
     const std::string winner = first[top].substr(0, 1);
     for (int step = 1; step < 10; ++step) {
       std::vector<std::string> ids = {"a#" + std::to_string(step), "b#" + std::to_string(step), "c#" + std::to_string(step)};
       std::rotate(ids.begin(), ids.begin() + step % 3, ids.end());  // FIFO order changes; priorities do not
-      const std::size_t c = p.choose({sim::decision_kind::ready, 3, ids});
+      const sim::ready_candidates candidates(ids);
+      const std::size_t c = p.choose({sim::decision_kind::ready, 3, {}, &candidates});
       EXPECT_EQ(ids[c].substr(0, 1), winner) << "run " << run << " step " << step;
     }
   }

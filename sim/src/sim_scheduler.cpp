@@ -100,6 +100,7 @@ std::string taskless_base(const ready_entry& e) {
 }  // namespace
 
 std::string ready_candidates::identity(std::size_t i) const {
+  if (!named_.empty()) return named_[i];
   const ready_entry& e = ready_[i];
   if (e.task()) return e.task_name() + '#' + std::to_string(e.task_steps());
   const std::string base = taskless_base(e);
@@ -110,6 +111,7 @@ std::string ready_candidates::identity(std::size_t i) const {
 }
 
 std::size_t ready_candidates::find(const std::string& id) const {
+  if (!named_.empty()) return static_cast<std::size_t>(std::find(named_.begin(), named_.end(), id) - named_.begin());
   const auto hash = id.rfind('#');
   if (hash == std::string::npos) return size();
   const std::string_view base = std::string_view(id).substr(0, hash);
@@ -127,6 +129,7 @@ std::size_t ready_candidates::find(const std::string& id) const {
 }
 
 std::string ready_candidates::task_name(std::size_t i) const {
+  if (!named_.empty()) return named_[i][0] == '~' ? std::string() : named_[i].substr(0, named_[i].rfind('#'));
   return ready_[i].task() ? ready_[i].task_name() : std::string();
 }
 

@@ -21,7 +21,10 @@ namespace weft::sim {
 class ready_candidates {
  public:
   explicit ready_candidates(std::span<const ready_entry> ready) noexcept : ready_(ready) {}
-  std::size_t size() const noexcept { return ready_.size(); }
+  /// Candidates known by their identities only (a strategy's unit test, a
+  /// strategy that drives another): their sites are "".
+  explicit ready_candidates(std::span<const std::string> identities) noexcept : named_(identities) {}
+  std::size_t size() const noexcept { return named_.empty() ? ready_.size() : named_.size(); }
   /// Candidate i's identity, stable across edits elsewhere in the program:
   /// a task's k-th step is "NAME#k"; a callback with no task of its own is
   /// "~done(TASK)#R" (it reports TASK's completion) or "~callback#R", R its
@@ -32,10 +35,11 @@ class ready_candidates {
   /// Candidate i's task name, or "" for a callback with no task of its own.
   std::string task_name(std::size_t i) const;
   /// Candidate i's site label (any_task::set_site), or "".
-  std::string_view site(std::size_t i) const noexcept { return ready_[i].task_site(); }
+  std::string_view site(std::size_t i) const noexcept { return named_.empty() ? ready_[i].task_site() : ""; }
 
  private:
   std::span<const ready_entry> ready_;
+  std::span<const std::string> named_;
 };
 
 /// What a strategy sees at a decision: its kind, the number of options, and
@@ -44,7 +48,7 @@ class ready_candidates {
 struct choice_point {
   decision_kind kind;
   std::size_t options;
-  std::span<const std::string> identities;  // cancel: the step that suspends ("NAME#STEP")
+  std::span<const std::string> identities{};  // cancel: the step that suspends ("NAME#STEP")
   const ready_candidates* ready = nullptr;   // ready decisions: the candidates in FIFO order
 };
 
