@@ -13,6 +13,7 @@
 
 #include "reference.hpp"
 #include "text.hpp"
+#include "weft/sim/sim.hpp"
 
 using namespace std::chrono_literals;
 
@@ -535,6 +536,108 @@ TEST(EventLoopTest, ClosedLoopChecksClosedFirstAndStillCreatesFutures) {
          [&] { v.loop.run_until_complete(w.loop.create_future<int>()); });
   report("create_future", [&] { (void)v.loop.create_future<int>(); });
   EXPECT_EQ(lines, weft_test::reference_lines("loop_closed_future"));
+}
+
+// ---- close: what a deadlock leaves ----
+
+/// Counts its live instances: a frame or a callback holding one is alive
+/// until destroyed.
+struct alive {
+  int& n;
+  explicit alive(int& count) : n(count) { ++n; }
+  alive(const alive& o) : n(o.n) { ++n; }
+  ~alive() { --n; }
+};
+
+weft::coro<void> wait_for_ever(weft::event& never, int& frames) {
+  alive a(frames);
+  co_await never.wait();
+}
+
+/// Gathers three children that wait for an event nobody sets, each with a
+/// done callback of its own; `frames` counts the frames and those callbacks.
+/// Once they are suspended, the tasks form a cycle: main's frame holds the
+/// gather, the gather its children, and each child, through the done callback
+/// gather added to it, the gather again.
+weft::coro<void> gather_waiting_children(weft::event& never, int& frames) {
+  alive a(frames);
+  std::vector<weft::task<void>> kids;
+  for (int i = 0; i < 3; ++i) {
+    kids.push_back(weft::create_task(wait_for_ever(never, frames)));
+    kids.back().add_done_callback([a = alive(frames)](const weft::any_future&) {});
+  }
+  co_await weft::gather(kids);
+}
+
+/// As above, with an event of the main task's own.
+weft::coro<void> deadlock_on_own_event(int& frames) {
+  weft::event never;
+  co_await gather_waiting_children(never, frames);
+}
+
+TEST(EventLoopTest, CloseDestroysTheTasksADeadlockLeavesInACycle) {
+  for (bool keep_main : {false, true}) {
+    SCOPED_TRACE(keep_main ? "main's handle kept" : "main's handle dropped");
+    int frames = 0;
+    weft::event never;
+    virtual_loop v;
+    std::vector<std::string> messages;
+    v.loop.set_exception_handler([&](weft::event_loop&, const weft::exception_context& ctx) {
+      messages.push_back(ctx.message + " (" + ctx.task_name + ")");
+    });
+    auto main = v.loop.create_task(gather_waiting_children(never, frames), {.name = "main"});
+    EXPECT_THROW(v.loop.run_until_complete(main), weft::deadlock_error);
+    EXPECT_EQ(frames, 7);
+    if (!keep_main) main = {};
+    v.loop.close();
+    // Every frame and callback is gone, and with them the cycle
+    // (LeakSanitizer reports what is left otherwise); each task was reported
+    // once, in creation order.
+    EXPECT_EQ(frames, 0);
+    EXPECT_EQ(messages, (std::vector<std::string>{"Task was destroyed but it is pending! (main)",
+                                                  "Task was destroyed but it is pending! (Task-1)",
+                                                  "Task was destroyed but it is pending! (Task-2)",
+                                                  "Task was destroyed but it is pending! (Task-3)"}));
+    if (keep_main) {
+      EXPECT_FALSE(main.done());
+    }
+  }
+}
+
+TEST(EventLoopTest, CloseReleasesWhatDoneCallbacksOfPendingFuturesHold) {
+  // No task left: main awaits a gather of two futures nobody completes and is
+  // destroyed at close; the gather and its futures hold each other through the
+  // gather's done callbacks, which can never run on a closed loop.
+  int held = 0;
+  {
+    virtual_loop v;
+    auto main = v.loop.create_task([](int& held) -> weft::coro<void> {
+      auto a = weft::create_future<int>();
+      auto b = weft::create_future<int>();
+      a.add_done_callback([h = alive(held)](const weft::any_future&) {});
+      co_await weft::gather(a, b);
+    }(held));
+    EXPECT_THROW(v.loop.run_until_complete(main), weft::deadlock_error);
+    EXPECT_EQ(held, 1);
+    v.loop.set_exception_handler([](weft::event_loop&, const weft::exception_context&) {});
+    v.loop.close();
+    EXPECT_EQ(held, 0);
+  }
+  EXPECT_EQ(held, 0);
+}
+
+TEST(EventLoopTest, SimulatedDeadlockLeavesNoTaskBehind) {
+  // The same program under the simulator, whose body_program closes its loop
+  // after the deadlock: every schedule ends with every frame destroyed.
+  int frames = 0;
+  weft::sim::explore_options opts;
+  opts.strategy = weft::sim::strategy_kind::random;
+  opts.runs = 20;
+  const auto r = weft::sim::explore([&frames] { return deadlock_on_own_event(frames); }, opts);
+  EXPECT_EQ(r.failures, r.runs);
+  ASSERT_TRUE(r.first_failure);
+  EXPECT_EQ(r.first_failure->failed.kind, weft::sim::failure_kind::deadlock);
+  EXPECT_EQ(frames, 0);
 }
 
 // ---- the exception handler ----

@@ -1,10 +1,13 @@
 // Tests of weft::gather (gather.hpp), asyncio.gather: variadic and range forms,
 // results in argument order, return_exceptions, a repeated child, cancelling
 // the gather (or the task awaiting it), a child's cancellation or exception,
-// children already done, and an empty range. Every ordering test has a CPython
+// children already done, an empty range, and cancel() round cycles and down
+// long chains of gathers. Every ordering test has a CPython
 // twin in tests/reference/gather_*.py, whose output (gather_*.out) is the
 // expectation.
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -434,6 +437,116 @@ TEST(GatherTest, OutcomeValueRethrowsTheChildException) {
     EXPECT_THROW(res[1].value(), std::runtime_error);
   };
   weft_test::run_virtual(main_coro());
+}
+
+// ---- cancel() down chains and round cycles of gathers -----------------------
+
+struct cancel_cycle {
+  weft_test::event_log ev;
+  std::map<std::string, weft::task<std::string>> tasks;
+  weft::event go_a, go_bc;
+
+  weft::coro<void> fail_when(weft::event& go, std::string name) {
+    co_await go.wait();
+    throw std::invalid_argument(name);
+  }
+
+  weft::coro<std::string> gatherer(std::string name, std::string gathered, weft::event& go) {
+    co_await weft::sleep(0s);  // main creates every task first
+    try {
+      co_await weft::gather(tasks.at(gathered), fail_when(go, name));
+    } catch (const std::invalid_argument&) {
+      ev(name + " gather raised " + weft_test::describe(std::current_exception()));
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled");
+      throw;
+    }
+    co_return name;
+  }
+
+  void cancel(const std::string& name) {
+    const auto& t = tasks.at(name);
+    try {
+      ev("cancel " + name + " returns " + py(t.cancel()));
+    } catch (const weft::recursion_error&) {
+      ev("cancel " + name + " raised RecursionError");
+    }
+    ev(name + " done " + py(t.done()) + " cancel requested " + py(t.cancelling() > 0));
+  }
+
+  weft::coro<void> main_coro() {
+    tasks["a"] = weft::create_task(gatherer("a", "a", go_a));
+    co_await weft::sleep(1s);
+    cancel("a");
+    go_a.set();
+    ev("a returned " + co_await tasks["a"]);
+
+    tasks["b"] = weft::create_task(gatherer("b", "c", go_bc));
+    tasks["c"] = weft::create_task(gatherer("c", "b", go_bc));
+    co_await weft::sleep(1s);
+    cancel("b");
+    ev("c cancel requested " + py(tasks["c"].cancelling() > 0));
+    go_bc.set();
+    std::string b = co_await tasks["b"];
+    ev("b returned " + b + " c returned " + co_await tasks["c"]);
+  }
+};
+
+TEST(GatherTest, CancelGoingRoundACycleOfGathersRaisesRecursionError) {
+  // A task gathering itself, then two tasks gathering each other: Task.cancel
+  // and the gather's cancel call each other without end, which CPython stops
+  // at its recursion limit, and weft at its own, both with RecursionError.
+  weft_test::run_and_compare<cancel_cycle>("gather_cancel_cycle");
+}
+
+struct cancel_chain {
+  static constexpr int n = 100'000;
+  weft_test::event_log ev;
+
+  weft::coro<int> link(int i, bool gather, weft::event& go, std::vector<weft::task<int>>& links) {
+    if (i == n) {
+      co_await go.wait();
+      co_return 0;
+    }
+    links.push_back(weft::create_task(link(i + 1, gather, go, links)));
+    weft::task<int> next = links[static_cast<std::size_t>(i) + 1];
+    int r = gather ? std::get<0>(co_await weft::gather(next)) : co_await weft::shield(next);
+    co_return r + 1;
+  }
+
+  weft::coro<void> chain(bool gather) {
+    weft::event go;
+    std::vector<weft::task<int>> links;
+    links.push_back(weft::create_task(link(0, gather, go, links)));
+    co_await weft::sleep(1s);
+    ev(std::string(gather ? "gather" : "shield") + " chain of " + std::to_string(links.size()) + " tasks");
+    try {
+      ev("cancel returns " + py(links[0].cancel()));
+    } catch (const weft::recursion_error&) {
+      ev("cancel raised RecursionError");
+    }
+    go.set();
+    bool cancelled = false;
+    try {
+      ev("first returned " + std::to_string(co_await links[0]));
+    } catch (const weft::cancelled_error&) {
+      cancelled = true;
+    }
+    if (cancelled) ev("first cancelled " + py(links[0].cancelled()) + " second returned " + std::to_string(co_await links[1]));
+    ev("all done " + py(std::all_of(links.begin(), links.end(), [](const auto& t) { return t.done(); })));
+  }
+
+  weft::coro<void> main_coro() {
+    co_await chain(true);
+    co_await chain(false);
+  }
+};
+
+TEST(GatherTest, CancellingLongChainsOfGathersAndShieldsDoesNotOverflowTheStack) {
+  // 100,000 tasks each awaiting a gather of the next: cancel() walks down the
+  // chain in a loop, not on the thread's stack, and stops at the recursion
+  // limit as CPython does; a shield stops it at once.
+  weft_test::run_and_compare<cancel_chain>("gather_cancel_chain");
 }
 
 }  // namespace

@@ -18,13 +18,6 @@
 #include <weft/sim/sim.hpp>
 #include <weft/weft.hpp>
 
-// Known runtime bug, reported for the next session: a run that ends in a
-// deadlock, or with injected cancels still pending, leaks its tasks through a
-// reference cycle, and these properties make such runs on purpose
-// (LeakSanitizer found it here first). Until it is fixed, this one program
-// runs without leak detection; every other sanitizer check stays on.
-extern "C" int __lsan_is_turned_off() { return 1; }
-
 namespace {
 
 namespace fs = std::filesystem;

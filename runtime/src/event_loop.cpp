@@ -121,20 +121,32 @@ event_loop::~event_loop() {
     std::terminate();
   }
   if (!closed_) close();
+  // Whatever was scheduled or added after close can never run either.
+  discard_unrunnable();
   anchor_->loop = nullptr;
   while (free_nodes_) delete std::exchange(free_nodes_, free_nodes_->next_free);
 }
 
 detail::callback_node* event_loop::new_node() {
   detail::callback_node* n = free_nodes_;
-  if (n) {
+  if (n) [[likely]]
     free_nodes_ = n->next_free;
-  } else {
-    n = new detail::callback_node;
-    n->anchor = anchor_;
-  }
+  else
+    n = allocate_node();
   n->refs = 1;  // the loop's
   n->cancelled = false;
+  return n;
+}
+
+// Out of line, so that the free-list path above stays a few instructions with
+// no register saved (this one is not: it grows two containers).
+[[gnu::noinline]] detail::callback_node* event_loop::allocate_node() {
+  // Room first, so that the node cannot leak (doubling: reserve(size() + 1)
+  // would copy the whole list for every new node).
+  if (all_nodes_.size() == all_nodes_.capacity()) all_nodes_.reserve(std::max<std::size_t>(64, 2 * all_nodes_.size()));
+  auto* n = new detail::callback_node;
+  n->anchor = anchor_;
+  all_nodes_.push_back(n);
   return n;
 }
 
@@ -308,12 +320,42 @@ void event_loop::close() {
   if (running_) throw std::runtime_error("Cannot close a running event loop");
   if (closed_) return;
   closed_ = true;
-  // Callbacks and timers go first (they hold tasks), then the pending tasks.
+  // Callbacks and timers go first (they hold tasks), then the pending tasks,
+  // then what is left that can never run.
+  discard_queued();
+  drop_pending_tasks();
+  discard_unrunnable();
+}
+
+void event_loop::discard_queued() noexcept {
   while (!ready_.empty()) unqueue(ready_.pop_front());
   for (timer_entry& e : timers_) unqueue(e.node);
   timers_.clear();
   timer_cancelled_count_ = 0;
-  drop_pending_tasks();
+}
+
+void event_loop::discard_unrunnable() noexcept {
+  // A closed loop runs nothing, so the done callbacks its futures still hold
+  // are dead: destroy them (their nodes stay with their futures, empty). Their
+  // captures are what keeps tasks and futures in cycles once the pending
+  // tasks' frames are gone: a gather holds its children, and each child holds
+  // the gather through the done callback gather added to it (asyncio leaves
+  // such cycles to the garbage collector). Destroying a capture may free
+  // futures, whose unwinding may schedule callbacks or add new ones: repeat
+  // until a pass finds nothing.
+  for (bool again = true; again;) {
+    discard_queued();
+    again = false;
+    for (std::size_t i = 0; i < all_nodes_.size(); ++i) {
+      detail::callback_node* n = all_nodes_[i];
+      if (!n->fn) continue;
+      n->task = nullptr;
+      // Moved out first: the capture's destructor may drop this very node
+      // (its future freed), which resets n->fn again.
+      detail::callback_fn dead = std::move(n->fn);
+      again = true;
+    }
+  }
 }
 
 void event_loop::drop_pending_tasks() {

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "weft/gather.hpp"
 #include "weft/run.hpp"
 #include "weft/sleep.hpp"
 
@@ -17,7 +18,7 @@ task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base
       promise_(promise),
       info_(promise->info()),
       reused_(promise->started_) {
-  is_task_ = true;
+  kind_ = kind::task;
   if (name) {
     name_ = new std::string(std::move(*name));
     named_ = true;
@@ -109,42 +110,105 @@ void task_base::wakeup(future_base* f) {
   step_with(result_exception(f));
 }
 
+bool task_base::cancel(std::optional<std::string> msg) { return cancel_chain(this, msg); }
+
 namespace {
-constexpr int max_cancel_chain = 1000;  // sys.getrecursionlimit()'s default
+// sys.getrecursionlimit()'s default. CPython's Task.cancel is C and its
+// _GatheringFuture.cancel Python: a chain of gathers reaches the limit after
+// about 1000 of them, a chain of tasks later (the C stack's limit), which weft
+// approximates by the same 1000.
+constexpr std::size_t max_cancel_depth = 1000;
+
+[[noreturn]] void cancel_too_deep() {
+  throw recursion_error("maximum recursion depth exceeded while cancelling a chain of tasks and gathers awaiting each other");
+}
+
+/// A _GatheringFuture.cancel in progress: the frame CPython would have on its stack.
+struct gather_frame {
+  gathering_base* g;
+  task_base* owner;      // the task whose fut_waiter_ is g (a Task.cancel frame below this one), or null
+  std::size_t next = 0;  // the child to cancel next
+  std::size_t tasks = 0;  // tasks walked from the frame below to g
+  bool ret = false;      // some child's cancel() returned true
+};
 }  // namespace
 
-bool task_base::cancel(std::optional<std::string> msg) {
-  // Task.cancel. It calls the awaited future's cancel, which for a task is
-  // Task.cancel again: walk such chains in a loop, not by recursion, so that a
-  // long chain of tasks awaiting each other cannot overflow the stack.
-  //   if done: return False; count the request; if fut_waiter.cancel(): return True;
-  //   else must_cancel = True; return True
-  // Leave fut_waiter_ set: it may be a task that ignores the cancellation, so
-  // that we may have to cancel it again later.
-  task_base* t = this;
-  task_base* parent = nullptr;  // the task whose fut_waiter_ is t
-  for (int depth = 0;; ++depth) {
-    // CPython recurses once per task and raises RecursionError past its limit.
-    if (depth == max_cancel_chain)
-      throw recursion_error("maximum recursion depth exceeded while cancelling a chain of tasks awaiting each other");
-    t->log_traceback_ = false;
-    if (t->done()) break;  // t.cancel() is false: its parent sets must_cancel
-    ++t->num_cancels_requested_;
-    future_base* w = t->fut_waiter_.get();
-    if (w && w->is_task()) {
-      parent = t;
-      t = static_cast<task_base*>(w);
-      continue;
+bool cancel_chain(future_base* f, const std::optional<std::string>& msg) {
+  // Task.cancel(msg):
+  //   log_traceback = False; if done: return False; count the request;
+  //   if fut_waiter is not None and fut_waiter.cancel(msg): return True
+  //   must_cancel = True; cancel_message = msg; return True
+  // (leaving fut_waiter set: it may be a task that ignores the cancellation,
+  // so that we may have to cancel it again later).
+  // _GatheringFuture.cancel(msg):
+  //   if done: return False; ret = any(child.cancel(msg) for each child,
+  //   all of them called); if ret: cancel_requested = True; return ret
+  // Each call's side effects happen in CPython's order. A run of tasks
+  // awaiting tasks needs no stack: each returns True once the last one does.
+  // Only gathers push a frame, so a chain of tasks allocates nothing.
+  std::vector<gather_frame> frames;
+  std::size_t task_depth = 0;  // tasks in the chain, but for the current run
+  for (;;) {
+    // Call f.cancel(msg): walk its run of tasks, then either learn what the
+    // last call returned (r) or push the gather it reached.
+    task_base* owner = nullptr;  // the last task of the run: its fut_waiter_ is f
+    std::size_t tasks = 0;
+    bool r = false;
+    bool known = false;
+    while (f->is_task()) {
+      auto* t = static_cast<task_base*>(f);
+      if (task_depth + tasks == max_cancel_depth) cancel_too_deep();
+      t->log_traceback_ = false;
+      if (t->done()) {  // returns False to its caller
+        known = true;
+        break;
+      }
+      ++t->num_cancels_requested_;
+      ++tasks;
+      owner = t;
+      if (!t->fut_waiter_) {  // t itself sets must_cancel
+        known = true;
+        break;
+      }
+      f = t->fut_waiter_.get();
     }
-    if (w && w->cancel(msg)) return true;
-    parent = t;  // t itself sets must_cancel
-    t = nullptr;
-    break;
+    if (!known) {
+      if (f->kind_ == future_base::kind::gathering && !f->done()) {
+        if (frames.size() == max_cancel_depth) cancel_too_deep();
+        frames.push_back({static_cast<gathering_base*>(f), owner, 0, tasks, false});
+        task_depth += tasks;
+      } else {
+        // A plain future (Future.cancel, which calls nothing back), or a done gather.
+        r = f->kind_ != future_base::kind::gathering && f->cancel(msg);
+        known = true;
+      }
+    }
+    // Return r down the stack until a gather has a child left to cancel.
+    for (;;) {
+      if (known) {
+        if (owner) {
+          if (!r) {
+            owner->must_cancel_ = true;
+            owner->set_cancel_message(msg);
+          }
+          r = true;
+        }
+        if (frames.empty()) return r;
+        if (r) frames.back().ret = true;
+      }
+      gather_frame& top = frames.back();
+      if (top.next < top.g->children_.size()) {
+        f = top.g->children_[top.next++].get();
+        break;
+      }
+      if (top.ret) top.g->cancel_requested_ = true;
+      r = top.ret;
+      owner = top.owner;
+      task_depth -= top.tasks;
+      known = true;
+      frames.pop_back();
+    }
   }
-  if (!parent) return false;  // this task was done
-  parent->must_cancel_ = true;
-  parent->set_cancel_message(std::move(msg));
-  return true;
 }
 
 int task_base::uncancel() noexcept {

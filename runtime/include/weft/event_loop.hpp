@@ -202,7 +202,11 @@ class event_loop {
   /// loop.is_closed().
   bool is_closed() const noexcept { return closed_; }
   /// loop.close(): drops pending callbacks and timers; pending tasks are
-  /// destroyed. Throws std::runtime_error if the loop is running.
+  /// destroyed (reported as "Task was destroyed but it is pending!", their
+  /// frames unwound), and so are the done callbacks its futures still hold,
+  /// which can no longer run: what they hold is released, so tasks and futures
+  /// that only hold each other (a gather and its children) are freed. Throws
+  /// std::runtime_error if the loop is running.
   void close();
 
   /// loop.create_future(): a new pending future of this loop.
@@ -322,11 +326,14 @@ class event_loop {
   detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task);
   detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
   detail::callback_node* new_node();
+  detail::callback_node* allocate_node();
   void run_once();
   void run_node(detail::callback_node* n);
   void move_due_timers();
   void wait_for_work();
   void drop_pending_tasks();
+  void discard_queued() noexcept;
+  void discard_unrunnable() noexcept;
 
   struct timer_entry {
     time_point when;
@@ -345,6 +352,11 @@ class event_loop {
   std::vector<ready_entry> batch_;  // scheduler path: this iteration's callbacks
   std::vector<due_timer> due_;      // scheduler path: timers due together
   detail::callback_node* free_nodes_ = nullptr;
+  // Every node this loop allocated, whatever holds it now (the free list, a
+  // queue, a future's done callbacks, a handle): what a closed loop walks to
+  // drop the done callbacks that can no longer run. Grows with the pool, so a
+  // warm loop never touches it.
+  std::vector<detail::callback_node*> all_nodes_;
   std::uint64_t seq_ = 0;
   std::size_t timer_cancelled_count_ = 0;
   detail::ref_ptr<detail::loop_anchor> anchor_;

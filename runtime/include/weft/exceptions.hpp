@@ -74,8 +74,10 @@ class deadlock_error : public detail::message_error {
 };
 
 /// Too deep a recursion: a cancel() passed down a chain of more tasks awaiting
-/// each other than Python's recursion limit allows. Mirrors RecursionError (a
-/// RuntimeError subclass, so it derives from std::runtime_error).
+/// each other, or of more gathers of tasks awaiting gathers, than Python's
+/// recursion limit allows (1000 of either; a cycle, such as a task gathering
+/// itself, never ends before). Mirrors RecursionError (a RuntimeError
+/// subclass, so it derives from std::runtime_error).
 class recursion_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -33,32 +33,37 @@ template <class X>
 inline constexpr bool is_std_vector<std::vector<X>> = true;
 #endif
 
+/// asyncio's _GatheringFuture without its result type: the children, and
+/// whether a cancel() reached one of them.
+class gathering_base : public future_base {
+ public:
+  /// _GatheringFuture.cancel: cancels every child (duplicates too, as
+  /// asyncio). Walked by cancel_chain with Task.cancel, which it calls.
+  bool cancel(std::optional<std::string> msg) override { return cancel_chain(this, msg); }
+
+ protected:
+  gathering_base(event_loop& loop, std::vector<ref_ptr<future_base>> children)
+      : future_base(loop), children_(std::move(children)) {
+    kind_ = kind::gathering;
+  }
+  friend bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
+
+  std::vector<ref_ptr<future_base>> children_;
+  bool cancel_requested_ = false;
+};
+
 /// asyncio's _GatheringFuture plus gather's _done_callback. R is the result
 /// (a tuple or a vector); collect_ builds it from the children.
 template <class R>
-class gather_state final : public future_base {
+class gather_state final : public gathering_base {
  public:
   using collector = R (*)(const std::vector<ref_ptr<future_base>>&, bool return_exceptions);
 
   gather_state(event_loop& loop, std::vector<ref_ptr<future_base>> children, std::size_t nfuts, bool return_exc,
                collector collect)
-      : future_base(loop),
-        children_(std::move(children)),
-        nfuts_(nfuts),
-        return_exceptions_(return_exc),
-        collect_(collect) {}
+      : gathering_base(loop, std::move(children)), nfuts_(nfuts), return_exceptions_(return_exc), collect_(collect) {}
 
   void* value_ptr() const noexcept override { return const_cast<value_slot<R>*>(&slot_); }
-
-  /// _GatheringFuture.cancel: cancels every child (duplicates too, as asyncio).
-  bool cancel(std::optional<std::string> msg) override {
-    if (done()) return false;
-    bool ret = false;
-    for (auto& child : children_)
-      if (child->cancel(msg)) ret = true;
-    if (ret) cancel_requested_ = true;
-    return ret;
-  }
 
   void child_done(future_base* fut) {
     ++nfinished_;
@@ -100,11 +105,9 @@ class gather_state final : public future_base {
 #if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
   std::vector<ref_ptr<future_base>> finished_;
 #endif
-  std::vector<ref_ptr<future_base>> children_;
   std::size_t nfuts_;
   std::size_t nfinished_ = 0;
   bool return_exceptions_;
-  bool cancel_requested_ = false;
   collector collect_;
 };
 

@@ -40,7 +40,7 @@ class task_base : public future_base {
 
   /// Starts the task: an eager first step, or a step scheduled with call_soon.
   void start(bool eager);
-  /// Task.cancel(msg).
+  /// Task.cancel(msg) (walked by cancel_chain).
   bool cancel(std::optional<std::string> msg) override;
   /// Task.cancelling().
   int cancelling() const noexcept { return num_cancels_requested_; }
@@ -88,6 +88,7 @@ class task_base : public future_base {
   std::coroutine_handle<> top() const noexcept { return top_; }
 
  private:
+  friend bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
   enum class yield_kind : std::uint8_t { none, bare, future };
   void step_with(std::exception_ptr exc);
   void run_step(std::exception_ptr exc);

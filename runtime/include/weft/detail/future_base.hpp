@@ -24,6 +24,15 @@ class future_base;
 class task_base;
 struct callback_node;
 
+/// Task.cancel and _GatheringFuture.cancel, which call each other down a
+/// chain of tasks awaiting gathers of tasks (and of gathers): CPython recurses,
+/// weft walks the chain in a loop with a stack of its own, so that no chain
+/// overflows the thread's stack. Like CPython past its recursion limit, it
+/// throws recursion_error past 1000 tasks or 1000 gathers nested in one chain
+/// (a task gathering itself is an endless one), leaving the requests counted
+/// so far in place. `f` is a task or a gathering future.
+bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
+
 /// What a done callback (or any loop callback) runs: it gets the future it was
 /// registered on (nullptr for call_soon callbacks).
 using callback_fn = small_function<void(future_base*), 32>;
@@ -72,7 +81,7 @@ class future_base : public pooled {
   bool done() const noexcept { return state_ != state::pending; }
   bool cancelled() const noexcept { return state_ == state::cancelled; }
   state get_state() const noexcept { return state_; }
-  bool is_task() const noexcept { return is_task_; }
+  bool is_task() const noexcept { return kind_ == kind::task; }
 
   /// The loop, or throws std::runtime_error("Event loop is closed") once it is gone.
   event_loop& loop() const {
@@ -118,6 +127,7 @@ class future_base : public pooled {
   }
   std::uint32_t refs() const noexcept { return refs_; }
 
+  friend bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
   friend void intrusive_add_ref(future_base* f) noexcept { ++f->refs_; }
   friend void intrusive_release(future_base* f) noexcept {
     if (--f->refs_ == 0) delete f;
@@ -140,9 +150,13 @@ class future_base : public pooled {
   }
 
 
+  /// What a cancel() passes on, for cancel_chain: a task to the future it
+  /// awaits, a gathering future to its children; a plain future nothing.
+  enum class kind : std::uint8_t { future, task, gathering };
+
   std::uint32_t refs_ = 0;
   state state_ = state::pending;
-  bool is_task_ = false;
+  kind kind_ = kind::future;
   bool marked_ = false;  // scratch for gather's deduplication (always false between calls)
   bool log_traceback_ = false;  // an exception nobody retrieved yet
   std::uint64_t next_callback_id_ = 0;
