@@ -18,11 +18,6 @@
 #include "weft/scenario/sim_program.hpp"
 #include "weft/sim/sim.hpp"
 
-// Known runtime leak (props/tests/sim_props.cpp has the same opt-out): a run that
-// ends in a deadlock, or with injected cancels pending, leaks its tasks through a
-// reference cycle, and the generated programs below make such runs on purpose.
-extern "C" int __lsan_is_turned_off() { return 1; }
-
 namespace {
 
 namespace sim = weft::sim;
