@@ -1,41 +1,16 @@
-// How a weft user tests for races: two tasks move money between accounts,
-// and the simulator runs the test under many schedules.
-//
-// `naive_transfer` reads a balance, awaits (a network call, say), and writes
-// back: two concurrent transfers can lose an update. The simulator finds the
-// schedule, shrinks it, and prints a token that replays it. `locked_transfer`
-// holds a weft::lock across the await: no schedule breaks it.
+// How a weft user tests for races: two tasks move money between accounts
+// (bank.hpp), and the simulator runs the test under many schedules. It finds
+// the lost update of `naive_transfer`, shrinks the schedule, and prints a
+// token that replays it; `locked_transfer` passes under every schedule.
 
 #include <weft/sim/gtest.hpp>
 #include <weft/weft.hpp>
 
-#include <chrono>
-#include <map>
-#include <string>
+#include "bank.hpp"
 
-using namespace std::chrono_literals;
+using namespace bank_example;
 
 namespace {
-
-struct bank {
-  std::map<std::string, int> balance{{"alice", 100}, {"bob", 0}};
-  weft::lock mutex;
-};
-
-weft::coro<void> naive_transfer(bank& b, std::string from, std::string to, int amount) {
-  int f = b.balance[from];
-  co_await weft::sleep(0s);  // e.g. an audit call between the read and the write
-  b.balance[from] = f - amount;
-  int t = b.balance[to];
-  co_await weft::sleep(0s);
-  b.balance[to] = t + amount;
-  weft::sim::trace(from + " -> " + to + " " + std::to_string(amount));
-}
-
-weft::coro<void> locked_transfer(bank& b, std::string from, std::string to, int amount) {
-  auto held = co_await weft::scoped(b.mutex);
-  co_await naive_transfer(b, std::move(from), std::move(to), amount);
-}
 
 weft::coro<void> two_naive_transfers() {
   bank b;

@@ -7,33 +7,11 @@
 #include <weft/sim/fuzz.hpp>
 #include <weft/weft.hpp>
 
-#include <chrono>
-#include <map>
-#include <string>
+#include "../../examples/bank.hpp"
 
-using namespace std::chrono_literals;
+using namespace bank_example;
 
 namespace {
-
-struct bank {
-  std::map<std::string, int> balance{{"alice", 100}, {"bob", 0}};
-  weft::lock mutex;
-};
-
-weft::coro<void> naive_transfer(bank& b, std::string from, std::string to, int amount) {
-  int f = b.balance[from];
-  co_await weft::sleep(0s);  // e.g. an audit call between the read and the write
-  b.balance[from] = f - amount;
-  int t = b.balance[to];
-  co_await weft::sleep(0s);
-  b.balance[to] = t + amount;
-  weft::sim::trace(from + " -> " + to + " " + std::to_string(amount));
-}
-
-weft::coro<void> locked_transfer(bank& b, std::string from, std::string to, int amount) {
-  auto held = co_await weft::scoped(b.mutex);
-  co_await naive_transfer(b, std::move(from), std::move(to), amount);
-}
 
 weft::coro<void> transfers_keep_the_total() {
   bank b;
