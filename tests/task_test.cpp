@@ -1219,4 +1219,42 @@ TEST(TaskTest, CreateTaskWithAnAlreadyAwaitedCoroutineFailsInTheTask) {
   weft_test::run_and_compare<reuse>("task_reuse_coro");
 }
 
+// ---- options in a co_await operand (g++ 12) ---------------------------------
+
+// g++ 12 destroys twice a temporary with a destructor in a co_await operand;
+// weft's option structs have none, so the natural spelling is safe (under
+// g++ -O0 with AddressSanitizer this test failed while task_options held a
+// std::string).
+static_assert(std::is_trivially_destructible_v<weft::task_options>);
+static_assert(std::is_trivially_destructible_v<weft::wait_options>);
+static_assert(std::is_trivially_destructible_v<weft::run_options>);
+static_assert(std::is_trivially_destructible_v<weft::loop_options>);
+
+struct named_in_the_await {
+  std::vector<std::string> names;
+
+  weft::coro<int> one() {
+    names.push_back(current_name());
+    co_return 1;
+  }
+
+  weft::coro<int> main_coro() {
+    const std::string base = "worker";
+    int v = co_await weft::create_task(one(), {.name = base + "-1"});
+    v += co_await weft::create_task(one(), {.name = std::string("worker-2")});
+    weft::task_group tg;
+    v += co_await tg.run([&](weft::task_group& g) -> weft::coro<int> {
+      co_return co_await g.create_task(one(), base + "-3");
+    });
+    co_return v;
+  }
+};
+
+TEST(TaskTest, OptionsBuiltInsideACoAwaitNameTheTask) {
+  named_in_the_await p;
+  weft::virtual_clock clock;
+  EXPECT_EQ(weft::run(p.main_coro(), {.clock = &clock}), 3);
+  EXPECT_EQ(p.names, (std::vector<std::string>{"worker-1", "worker-2", "worker-3"}));
+}
+
 }  // namespace

@@ -21,9 +21,14 @@
 namespace weft {
 
 /// Keyword arguments of create_task.
+/// Trivially destructible, as every option struct of weft's, so that a
+/// temporary one in a co_await operand (`co_await create_task(f(), {.name =
+/// n})`) has nothing for g++ 12 to destroy twice (it does, for a temporary
+/// with a destructor there).
 struct task_options {
-  /// The task's name; none gives "Task-N", N counted per loop from 1.
-  std::optional<std::string> name = std::nullopt;
+  /// The task's name, copied into the task at creation; none gives "Task-N",
+  /// N counted per loop from 1.
+  std::optional<std::string_view> name = std::nullopt;
   /// Run the first step synchronously inside create_task (asyncio.Task(...,
   /// eager_start=True)) if the loop is running. An explicit eager_start
   /// bypasses the loop's task factory, as constructing asyncio.Task directly does.
@@ -219,7 +224,9 @@ task<T> event_loop::create_task(coro<T> c, task_options opts) {
     throw std::logic_error("create_task: the coroutine is still running (it is being awaited elsewhere)");
   if (task_factory_ && !opts.eager_start) task_factory_(*this, opts);
   auto h = c.release();
-  detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, std::move(opts.name)));
+  std::optional<std::string> name;
+  if (opts.name) name.emplace(*opts.name);
+  detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, std::move(name)));
   st->start(opts.eager_start);
   return task<T>(std::move(st));
 }

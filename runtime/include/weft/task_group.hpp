@@ -36,12 +36,12 @@ class task_group {
   /// std::runtime_error if the group was not entered, is finished, or is
   /// shutting down (the coroutine is then closed without running).
   template <class T>
-  task<T> create_task(coro<T> c, std::optional<std::string> name = std::nullopt) {
+  task<T> create_task(coro<T> c, std::optional<std::string_view> name = std::nullopt) {
     if (const char* why = refuse()) {
       c.close();
       throw std::runtime_error(std::string("TaskGroup ") + why);
     }
-    task<T> t = loop().create_task(std::move(c), task_options{.name = std::move(name)});
+    task<T> t = loop().create_task(std::move(c), task_options{.name = name});
     adopt(t);
     return t;
   }
