@@ -418,7 +418,7 @@ void event_loop::default_exception_handler(const exception_context& ctx) {
 const detail::task_base* ready_entry::task() const noexcept { return node_->task; }
 std::string ready_entry::task_name() const { return node_->task ? node_->task->get_name() : std::string(); }
 std::uint64_t ready_entry::task_steps() const noexcept { return node_->task ? node_->task->steps() : 0; }
-std::string_view ready_entry::task_site() const noexcept { return node_->task ? node_->task->site() : std::string_view(); }
+std::string ready_entry::task_site() const { return node_->task ? node_->task->site() : std::string(); }
 std::string ready_entry::reported_task_name() const {
   if (node_->task || !node_->arg || !node_->arg->is_task()) return {};
   return static_cast<const detail::task_base*>(node_->arg.get())->get_name();

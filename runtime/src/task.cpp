@@ -45,6 +45,23 @@ void task_base::set_name(std::string name) {
   }
 }
 
+source_site task_base::suspended_at() const noexcept {
+  // The frames from the task's coroutine down to the one whose await
+  // suspended it; the deepest that is the user's names the site.
+  if (!top_ || !started_ || resumed_ || top_.done()) return {};
+  source_site deepest, user;
+  for (const promise_base* p = promise_; p; p = p->awaiting()) {
+    deepest = p->site();
+    if (deepest && !is_weft_source(deepest.file)) user = deepest;
+  }
+  return user ? user : deepest;
+}
+
+std::string task_base::site() const {
+  if (site_size_) return std::string(label());
+  return to_string(suspended_at());
+}
+
 std::string task_base::describe_state() const {
   std::string s = future_base::describe_state();
   return s.replace(s.find("Future"), 6, "Task " + get_name());
@@ -238,7 +255,9 @@ void task_base::run_step(std::exception_ptr exc) {
   promise_->started_ = true;
   thrown_ = std::move(exc);
   ++steps_;
+  resumed_ = true;
   resume_.resume();
+  resumed_ = false;
   if (top_.done())
     finish_coroutine();
   else

@@ -14,6 +14,7 @@
 #include "weft/detail/frame_pool.hpp"
 #include "weft/detail/future_base.hpp"
 #include "weft/outcome.hpp"
+#include "weft/source_site.hpp"
 
 namespace weft {
 
@@ -53,6 +54,9 @@ namespace detail {
 
 void warn_never_awaited(const coro_info& info) noexcept;
 
+/// Marks coro<T>::awaiter (and what derives from it), whose `h` is the frame it runs.
+struct coro_awaiter_base {};
+
 class promise_base : public pooled {
  public:
   explicit promise_base(coro_info info) noexcept : info_(info) {}
@@ -71,12 +75,29 @@ class promise_base : public pooled {
   final_awaiter final_suspend() noexcept { return {}; }
   void unhandled_exception() noexcept { exc_ = std::current_exception(); }
 
+  /// Every co_await in a weft coroutine passes here: it records where it is
+  /// (three stores, the defaults being the co_await's own location) and which
+  /// coroutine it runs, if it runs one, so that a task's site can be read by
+  /// walking its frames (task_base::suspended_at).
   template <class A>
-  A&& await_transform(A&& a) noexcept {
+  A&& await_transform(A&& a, const char* file = __builtin_FILE(), unsigned line = __builtin_LINE(),
+                      const char* function = __builtin_FUNCTION()) noexcept {
     static_assert(weft_awaitable<A>,
                   "weft::coro can only co_await weft awaitables (coro, task, future, sleep, ...)");
+    using D = std::remove_cvref_t<A>;
+    site_ = {file, function, static_cast<std::uint32_t>(line)};
+    if constexpr (is_coroutine_v<D>)
+      awaiting_ = a.frame_promise();
+    else if constexpr (std::is_base_of_v<coro_awaiter_base, D>)
+      awaiting_ = &a.h.promise();
+    else
+      awaiting_ = nullptr;
     return std::forward<A>(a);
   }
+  /// Where this coroutine last awaited, and the coroutine that await runs
+  /// (null if it awaits anything else): valid while the frame is suspended.
+  const source_site& site() const noexcept { return site_; }
+  const promise_base* awaiting() const noexcept { return awaiting_; }
 
   const coro_info& info() const noexcept { return info_; }
   std::exception_ptr& exception() noexcept { return exc_; }
@@ -86,6 +107,8 @@ class promise_base : public pooled {
  protected:
   std::exception_ptr exc_;
   coro_info info_;
+  source_site site_;
+  promise_base* awaiting_ = nullptr;
 };
 
 /// The first parameter of a promise's constructor. A coroutine's promise is
@@ -165,10 +188,13 @@ class [[nodiscard]] coro {
     }
   }
 
+  /// The frame's promise, or null (for promise_base::await_transform).
+  detail::promise_base* frame_promise() const noexcept { return h_ ? &h_.promise() : nullptr; }
+
   /// Gives up the frame (create_task takes it).
   handle_type release() noexcept { return std::exchange(h_, {}); }
 
-  struct awaiter {
+  struct awaiter : detail::coro_awaiter_base {
     using weft_awaitable_tag = void;
     handle_type h;
     bool await_ready() const noexcept { return false; }
@@ -207,7 +233,7 @@ class [[nodiscard]] coro {
   awaiter checked() const {
     if (!h_) throw std::logic_error("weft::coro: awaiting an empty coroutine object");
     if (h_.promise().started_) throw std::runtime_error("cannot reuse already awaited coroutine");
-    return awaiter{h_};
+    return awaiter{{}, h_};
   }
   void destroy() noexcept {
     if (!h_) return;

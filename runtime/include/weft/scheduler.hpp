@@ -33,8 +33,9 @@ class ready_entry {
   /// How many steps that task had run before (0 for its first step): with the
   /// name, an identity of this callback that survives edits elsewhere.
   std::uint64_t task_steps() const noexcept;
-  /// That task's site label (any_task::set_site), or "".
-  std::string_view task_site() const noexcept;
+  /// Where that task is (any_task::site(): its label or the source site of
+  /// its await), or "".
+  std::string task_site() const;
   /// For a callback with no task of its own that reports a task's completion
   /// (a done callback registered on a task, such as gather's): that task's
   /// name; else "".

@@ -55,8 +55,12 @@ class task_base : public future_base {
   void set_name(std::string name);
   /// Steps run so far (the simulator's stable identity of a step).
   std::uint64_t steps() const noexcept { return steps_; }
-  /// Where the task's code last said it was (see any_task::set_site).
-  std::string_view site() const noexcept { return {site_, site_size_}; }
+  /// The label the task's code last gave (see any_task::set_site).
+  std::string_view label() const noexcept { return {site_, site_size_}; }
+  /// The await the task is suspended at (see any_task::suspended_at).
+  source_site suspended_at() const noexcept;
+  /// The label if there is one, else the await's site as text (any_task::site).
+  std::string site() const;
   void set_site(std::string_view s) noexcept {
     site_ = s.data();
     site_size_ = static_cast<std::uint32_t>(std::min<std::size_t>(s.size(), UINT32_MAX));
@@ -135,6 +139,7 @@ class task_base : public future_base {
   bool started_ = false;
   bool completed_eagerly_ = false;
   bool reused_ = false;  // given a coroutine that already ran
+  bool resumed_ = false;  // its coroutine is running (frame links are not to be read)
 
  public:
   bool registered_ = false;  // in the loop's list of tasks (declared here to pack with the flags above)
@@ -181,11 +186,17 @@ class any_task : public any_future {
   /// Steps the task has run so far (weft-only; the simulator's identity of a step).
   std::uint64_t steps() const { return base().steps(); }
   /// Labels where the task is about to await (weft-only), e.g. a statement of
-  /// a scenario: the simulator shows it in the decisions it reports. The text
-  /// must outlive the task.
+  /// a scenario: the simulator shows it in the decisions it reports instead
+  /// of the await's source site. The text must outlive the task.
   void set_site(std::string_view site) const { base().set_site(site); }
-  /// The last label set_site gave.
-  std::string_view site() const { return base().site(); }
+  /// Where the task is suspended (weft-only): the innermost co_await of the
+  /// task's own code (weft's coroutines, such as Lock.acquire, are skipped
+  /// for the await that called them); empty before its first step, while it
+  /// runs and once done.
+  source_site suspended_at() const { return base().suspended_at(); }
+  /// Where the task is, as the simulator names it: the last label set_site
+  /// gave, else its suspended_at() as "FILE:LINE in FUNCTION", else "".
+  std::string site() const { return base().site(); }
 
   detail::task_base* task_state() const noexcept { return static_cast<detail::task_base*>(p_.get()); }
 

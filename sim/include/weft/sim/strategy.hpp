@@ -34,8 +34,8 @@ class ready_candidates {
   std::size_t find(const std::string& id) const;
   /// Candidate i's task name, or "" for a callback with no task of its own.
   std::string task_name(std::size_t i) const;
-  /// Candidate i's site label (any_task::set_site), or "".
-  std::string_view site(std::size_t i) const noexcept { return named_.empty() ? ready_[i].task_site() : ""; }
+  /// Where candidate i's task is (ready_entry::task_site), or "".
+  std::string site(std::size_t i) const { return named_.empty() ? ready_[i].task_site() : std::string(); }
 
  private:
   std::span<const ready_entry> ready_;
