@@ -5,8 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 
@@ -14,6 +20,17 @@ namespace {
 
 using weft_test::cli_result;
 using weft_test::quoted;
+
+/// "target.cpp:N in append", N the line of append's await in target.cpp.
+std::string append_site() {
+  std::ifstream f(WEFT_TESTS_DIR "/explore_macro/target.cpp");
+  std::string line;
+  for (int n = 1; std::getline(f, line); ++n)
+    if (line.find("co_await weft::sleep(std::chrono::seconds(0));") != std::string::npos)
+      return "target.cpp:" + std::to_string(n) + " in append";
+  ADD_FAILURE() << "append's await not found in target.cpp";
+  return "?";
+}
 
 class ExploreMacro : public weft_test::cli_fixture {
  protected:
@@ -42,7 +59,44 @@ TEST_F(ExploreMacro, AFailureNamesTheExactReplayCommand) {
   EXPECT_NE(again.exit_code, 0) << weft_test::show(again);
   EXPECT_NE(again.out.find("replayed "), std::string::npos) << weft_test::show(again);
   EXPECT_NE(again.out.find("order == \"ab\""), std::string::npos) << weft_test::show(again);
+  EXPECT_NE(again.out.find("a#1: woken by a#0, resumed at " + append_site()), std::string::npos)
+      << "the replayed steps: " << weft_test::show(again);
   EXPECT_NE(again.out.find("1 FAILED TEST"), std::string::npos) << weft_test::show(again);
+}
+
+TEST_F(ExploreMacro, AFailureOfABodyWithoutTraceShowsEachStepWithItsSites) {
+  const cli_result r = target("--gtest_filter=Macro.Race");
+  const std::string site = append_site();
+  // The shrunk run: b's first step before a's (the race), then each resumes at the await.
+  EXPECT_NE(r.out.find("b#0: woken by main#0, started, suspended at " + site + "; ran before a#0"), std::string::npos)
+      << weft_test::show(r);
+  EXPECT_NE(r.out.find("a#0: woken by main#0, started, suspended at " + site + "\n"), std::string::npos)
+      << weft_test::show(r);
+  EXPECT_NE(r.out.find("b#1: woken by b#0, resumed at " + site), std::string::npos) << weft_test::show(r);
+}
+
+TEST_F(ExploreMacro, WeftReportDirGetsTheHtmlReportAndTheTimelineOfAFailure) {
+  const std::filesystem::path out = dir_ / "pictures";
+  const cli_result r = target("--gtest_filter=Macro.Race", "WEFT_REPORT_DIR=" + quoted(out.string()));
+  EXPECT_NE(r.exit_code, 0) << weft_test::show(r);
+  const std::filesystem::path html = out / "Macro.Race.html", json = out / "Macro.Race.trace.json";
+  EXPECT_NE(r.out.find("wrote " + html.string()), std::string::npos) << weft_test::show(r);
+  EXPECT_NE(r.out.find("wrote " + json.string()), std::string::npos) << weft_test::show(r);
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream f(p);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+  };
+  const std::string page = read(html);
+  EXPECT_NE(page.find("b#0 (at its start) ran before a#0 (at its start)"), std::string::npos) << "the race";
+  EXPECT_NE(page.find("--gtest_filter=Macro.Race"), std::string::npos) << "the replay command";
+  EXPECT_EQ(page.find("<script src"), std::string::npos) << "self-contained";
+  const auto trace = nlohmann::json::parse(read(json));
+  std::set<std::string> lanes;
+  for (const auto& e : trace.at("traceEvents"))
+    if (e.at("name") == "thread_name") lanes.insert(e.at("args").at("name").get<std::string>());
+  EXPECT_EQ(lanes, (std::set<std::string>{"main", "a", "b", "callbacks"}));
 }
 
 TEST_F(ExploreMacro, ATokenReplaysItsOwnTestAndSkipsTheOthers) {

@@ -168,6 +168,29 @@ void mark_race(timeline& t, const std::vector<decision>& race) {
       }
 }
 
+std::vector<std::string> step_trace(const timeline& t, weft::duration tick) {
+  std::vector<std::string> out;
+  for (std::size_t j = 0; j < t.steps.size(); ++j) {
+    const timeline_step& s = t.steps[j];
+    if (!t.lanes[s.lane].task) continue;
+    std::string line = detail::at_text(s.at, tick) + " " + s.identity + ": ";
+    if (s.woken_by) {
+      const timeline_step& w = t.steps[*s.woken_by];
+      line += "woken by " + (w.timer ? "a timer due at " + detail::at_text(w.due, tick) : w.identity) + ", ";
+    }
+    line += s.site.empty() ? "started" : "resumed at " + s.site;
+    if (!s.suspended_at.empty()) line += ", suspended at " + s.suspended_at;
+    for (std::size_t k : s.decisions) {
+      const decision& d = t.decisions.decisions[k];
+      if (d.kind == decision_kind::ready) line += "; ran before " + d.displaced + " (a deviation from FIFO)";
+      if (d.kind == decision_kind::cancel) line += "; cancelled at its await (an injected fault)";
+    }
+    if (t.failed_at == j) line += "; the run failed in this step";
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
 std::string chrome_trace(const timeline& t, const timeline_format& f) {
   // Microseconds on the axis: a step is 100 wide, 20 apart, 100 more where
   // virtual time moves. The axis is run order, not time.

@@ -16,7 +16,12 @@
 /// it: WEFT_REPLAY=TOKEN with the test binary and --gtest_filter=Suite.Name.
 /// With WEFT_REPLAY set, a test replays that schedule instead of exploring
 /// and prints its trace; a test the token does not fit (it came from another
-/// test) is skipped with a message.
+/// test) is skipped with a message. A body that logs no trace of its own
+/// (sim::trace) is shown step by step, each step with its sites.
+///
+/// With WEFT_REPORT_DIR set, a failing test (or a replay) also writes the
+/// pictures of its run there (write_run_pictures): Suite.Name.html, a
+/// self-contained report, and Suite.Name.trace.json for Perfetto.
 
 #include <gtest/gtest.h>
 
@@ -55,6 +60,22 @@ inline std::string replay_command(const std::string& token, const std::string& n
   return "WEFT_REPLAY=" + token + " " + binary + " --gtest_filter=" + name;
 }
 
+/// Writes the pictures of a run if $WEFT_REPORT_DIR asks for them; the
+/// lines to add to the test's output.
+inline std::string write_pictures(const test_body& body, const schedule& s, const std::string& name,
+                                  const std::string& token, bool shrunk, const body_options& bopts) {
+  const char* dir = std::getenv("WEFT_REPORT_DIR");
+  if (!dir || !*dir) return {};
+  try {
+    std::string text;
+    for (const auto& path : write_run_pictures(body, s, dir, name, replay_command(token, name), shrunk, bopts))
+      text += "  wrote " + path + "\n";
+    return text;
+  } catch (const std::exception& e) {
+    return std::string("  WEFT_REPORT_DIR: ") + e.what() + "\n";
+  }
+}
+
 }  // namespace detail
 
 /// Explores `body` (or replays $WEFT_REPLAY) and adds a gtest failure if a run failed.
@@ -67,23 +88,29 @@ inline void expect_no_failure(test_body body, const explore_test_options& opts) 
       ADD_FAILURE() << "WEFT_REPLAY is not a schedule token: " << error;
       return;
     }
-    std::string mismatch;
-    const run_result out = replay_run(body_program(std::move(body), opts.body), *s, mismatch);
-    if (!mismatch.empty())
-      GTEST_SKIP() << "WEFT_REPLAY does not fit this test (a token replays the test it came from): " << mismatch;
+    run_result out;
+    try {
+      out = replay(body, token, opts.body);
+    } catch (const std::invalid_argument& e) {
+      GTEST_SKIP() << "WEFT_REPLAY does not fit this test (a token replays the test it came from): " << e.what();
+    }
     std::string text = "replayed " + std::string(token) + ":\n";
     for (const auto& l : out.trace) text += "  " + l + "\n";
+    text += detail::write_pictures(body, *s, name, token, false, opts.body);
     if (!out.failed)
       std::printf("%s  (passes)\n", text.c_str());
     else
       ADD_FAILURE() << text << "  fails: " << out.failed->message();
     return;
   }
-  const report r = explore(std::move(body), opts.explore, opts.body);
+  const report r = explore(body, opts.explore, opts.body);
   if (r.failures || !r.nondeterminism.empty()) {
     report_subject about{name, opts.explore, [&](const std::string& t) { return detail::replay_command(t, name); },
                          std::nullopt};
-    ADD_FAILURE() << format_text(r, about);
+    std::string pictures;
+    if (const auto& f = r.first_failure)
+      pictures = detail::write_pictures(body, f->shrunk, name, encode_token(f->shrunk), true, opts.body);
+    ADD_FAILURE() << format_text(r, about) << pictures;
     return;
   }
   std::printf("[ explored ] %s: %llu schedules (%s, seed %llu), %zu distinct traces\n", name.c_str(),

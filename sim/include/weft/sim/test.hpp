@@ -8,11 +8,13 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <weft/coro.hpp>
 
 #include "weft/sim/explore.hpp"
 #include "weft/sim/run.hpp"
+#include "weft/sim/timeline.hpp"
 
 namespace weft::sim {
 
@@ -50,12 +52,35 @@ class check_failure : public std::logic_error {
 /// virtual clock and the given scheduler.
 program body_program(test_body body, body_options opts = {});
 
-/// Explores `body` under many schedules (see explore_options).
+/// The same, also showing each sim::trace line to `on_line` as it is logged
+/// (what record_timeline needs).
+observed_program body_observed_program(test_body body, body_options opts = {});
+
+/// Explores `body` under many schedules (see explore_options). If the body
+/// logs no trace (it never calls sim::trace), the first failure's shrunk
+/// trace is its step_trace: each task's steps with their sites.
 report explore(test_body body, const explore_options& opts, body_options bopts = {});
 
-/// Replays one schedule token on `body`. Throws std::invalid_argument if the
-/// token is malformed or does not fit the body.
+/// Replays one schedule token on `body`; the trace is the body's own, or its
+/// step_trace if it logs none. Throws std::invalid_argument if the token is
+/// malformed or does not fit the body.
 run_result replay(test_body body, const std::string& token, body_options bopts = {});
+
+/// Replays schedule `s` on `body` step by step: the timeline that
+/// chrome_trace and html_page draw, with the race marked if the run failed.
+/// Throws std::invalid_argument if `s` does not fit the body.
+timeline body_timeline(test_body body, const schedule& s, body_options bopts = {},
+                       weft::duration tick = std::chrono::seconds(1));
+
+/// Writes the pictures of `body`'s run under `s` into directory `dir` (made
+/// if missing): NAME.html (html_page: the failure, the race, the lanes, the
+/// trace, `replay_command`; `shrunk` titles the trace as a shrunk failure's)
+/// and NAME.trace.json (chrome_trace, for Perfetto or chrome://tracing).
+/// Returns the two paths. Throws std::runtime_error if a file cannot be
+/// written, std::invalid_argument if `s` does not fit.
+std::vector<std::string> write_run_pictures(test_body body, const schedule& s, const std::string& dir,
+                                            const std::string& name, const std::string& replay_command,
+                                            bool shrunk, body_options bopts = {});
 
 /// A report on a test body as text (format_text), `name` naming the body; a
 /// failure's replay hint is WEFT_REPLAY=TOKEN.

@@ -81,6 +81,15 @@ timeline record_timeline(const observed_program& prog, const schedule& s, std::s
 /// `race` (what name_race returns for t.decisions).
 void mark_race(timeline& t, const std::vector<decision>& race);
 
+/// The run as text, a line per task step in run order: its virtual time
+/// (in ticks), identity, what woke it, the site it resumed at and the one it
+/// suspended at, and the deviation or fault that concerns it:
+///   "t=0 b#1: woken by b#0, resumed at pool.cpp:40 in acquire, suspended at
+///    pool.cpp:42 in acquire; ran before a#1 (a deviation from FIFO)".
+/// What a failure report shows for a program that logs no trace of its own
+/// (a C++ body that never calls sim::trace).
+std::vector<std::string> step_trace(const timeline& t, weft::duration tick = std::chrono::seconds(1));
+
 /// How timelines are rendered.
 struct timeline_format {
   std::string title;                                ///< what ran (a scenario file)
