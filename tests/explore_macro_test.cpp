@@ -61,6 +61,8 @@ TEST_F(ExploreMacro, AFailureNamesTheExactReplayCommand) {
   EXPECT_NE(again.out.find("order == \"ab\""), std::string::npos) << weft_test::show(again);
   EXPECT_NE(again.out.find("a#1: woken by a#0, resumed at " + append_site()), std::string::npos)
       << "the replayed steps: " << weft_test::show(again);
+  EXPECT_NE(again.out.find("decision: b#0 (at its start) ran before a#0 (at its start)"), std::string::npos)
+      << "the deviation replayed: " << weft_test::show(again);
   EXPECT_NE(again.out.find("1 FAILED TEST"), std::string::npos) << weft_test::show(again);
 }
 

@@ -88,14 +88,17 @@ inline void expect_no_failure(test_body body, const explore_test_options& opts) 
       ADD_FAILURE() << "WEFT_REPLAY is not a schedule token: " << error;
       return;
     }
-    run_result out;
+    timeline t;
     try {
-      out = replay(body, token, opts.body);
+      t = body_timeline(body, *s, opts.body);
     } catch (const std::invalid_argument& e) {
       GTEST_SKIP() << "WEFT_REPLAY does not fit this test (a token replays the test it came from): " << e.what();
     }
+    const run_result& out = t.result;
     std::string text = "replayed " + std::string(token) + ":\n";
-    for (const auto& l : out.trace) text += "  " + l + "\n";
+    for (const auto& l : out.trace.empty() ? step_trace(t) : out.trace) text += "  " + l + "\n";
+    for (const decision& d : t.decisions.decisions)
+      if (d.choice) text += "  decision: " + describe(d) + "\n";
     text += detail::write_pictures(body, *s, name, token, false, opts.body);
     if (!out.failed)
       std::printf("%s  (passes)\n", text.c_str());
