@@ -759,4 +759,66 @@ TEST(EventLoopTest, CustomSchedulerOrdersEqualDeadlineTimers) {
   }
 }
 
+// ---- weft's guards against runaway programs (loop_options) ----
+
+weft::coro<void> forever() {
+  for (;;) co_await weft::sleep(1s);
+}
+
+TEST(EventLoopLimitsTest, MaxTasksRefusesTheTaskPastItAndStopsTheLoop) {
+  weft::virtual_clock clock;
+  weft::event_loop loop({.clock = &clock, .max_tasks = 3});
+  std::vector<std::string> seen;
+  auto main = loop.create_task([&]() -> weft::coro<void> {
+    std::vector<weft::task<void>> keep;
+    keep.push_back(weft::create_task(forever()));
+    keep.push_back(weft::create_task(forever()));  // main and two: the limit
+    try {
+      keep.push_back(weft::create_task(forever()));
+    } catch (const weft::resource_limit_error& e) {
+      seen.push_back(e.what());  // a program may swallow it: the loop does not
+    }
+    co_await weft::sleep(1s);
+    seen.push_back("main went on");
+  }());
+  EXPECT_THROW(loop.run_until_complete(main), weft::resource_limit_error);
+  ASSERT_EQ(seen.size(), 1u) << "the next iteration stops the loop";
+  EXPECT_EQ(seen[0], "more than 3 tasks alive at once (loop_options::max_tasks)");
+  loop.close();
+}
+
+TEST(EventLoopLimitsTest, MaxTasksCountsOnlyTasksAlive) {
+  weft::virtual_clock clock;
+  weft::event_loop loop({.clock = &clock, .max_tasks = 2});
+  auto quick = []() -> weft::coro<int> {
+    co_await weft::sleep(0s);
+    co_return 1;
+  };
+  auto main = loop.create_task([&]() -> weft::coro<int> {
+    int sum = 0;
+    for (int i = 0; i < 100; ++i) sum += co_await weft::create_task(quick());  // main and one at a time
+    co_return sum;
+  }());
+  EXPECT_EQ(loop.run_until_complete(main), 100);
+  loop.close();
+}
+
+TEST(EventLoopLimitsTest, MaxHeapStopsTheLoopOnceTheHeapIsPastIt) {
+  if (weft::heap_in_use() == 0) GTEST_SKIP() << "this C library does not report its heap (no mallinfo2)";
+  weft::virtual_clock clock;
+  weft::event_loop loop({.clock = &clock, .max_heap = 1});
+  int iterations = 0;
+  auto main = loop.create_task([&]() -> weft::coro<void> {
+    for (;; ++iterations) co_await weft::sleep(0s);
+  }());
+  try {
+    loop.run_until_complete(main);
+    ADD_FAILURE() << "the loop did not stop";
+  } catch (const weft::resource_limit_error& e) {
+    EXPECT_EQ(std::string(e.what()), "the heap grew past 1 bytes (loop_options::max_heap)");
+  }
+  EXPECT_EQ(iterations, 1022) << "the heap is read every 1024 iterations (main's first step is the first)";
+  loop.close();
+}
+
 }  // namespace

@@ -1090,4 +1090,41 @@ TEST(FaultTest, FaultsAreOffUnlessAsked) {
   }
 }
 
+// ---- limits of a C++ body's run ----
+
+TEST(BodyLimitsTest, ASpawnStormFailsAsLimitReached) {
+  auto storm = []() -> weft::coro<void> {
+    auto nap = []() -> weft::coro<void> { co_await weft::sleep(1s); };
+    for (;;) (void)weft::create_task(nap());
+    co_return;
+  };
+  const sim::report r = sim::explore(storm, {.runs = 2});
+  ASSERT_TRUE(r.first_failure);
+  EXPECT_EQ(r.first_failure->failed.message(),
+            "limit reached: more than 100000 tasks alive at once (loop_options::max_tasks)");
+  const sim::report small = sim::explore(storm, {.runs = 2}, {.max_tasks = 10});
+  ASSERT_TRUE(small.first_failure);
+  EXPECT_EQ(small.first_failure->failed.message(),
+            "limit reached: more than 10 tasks alive at once (loop_options::max_tasks)");
+}
+
+TEST(BodyLimitsTest, AHeapLimitReachedBesideOtherRunsIsCheckedAlone) {
+  if (weft::heap_in_use() == 0) GTEST_SKIP() << "this C library does not report its heap (no mallinfo2)";
+  // Each run holds 48 MiB across 2048 loop iterations; the limit is 64 MiB
+  // more than the heap holds now. One run alone stays under it; runs side by
+  // side may not, and are then run again alone: no failure whatever the jobs.
+  const std::size_t limit = weft::heap_in_use() + (std::size_t{64} << 20);
+  auto hold = []() -> weft::coro<void> {
+    const std::unique_ptr<char[]> block(new char[std::size_t{48} << 20]);
+    for (int i = 0; i < 2048; ++i) co_await weft::sleep(0s);
+    WEFT_CHECK(block != nullptr);
+  };
+  for (unsigned jobs : {1u, 4u}) {
+    const sim::report r = sim::explore(hold, {.runs = 16, .jobs = jobs}, {.max_heap = limit});
+    EXPECT_EQ(r.failures, 0u) << "jobs " << jobs << ": " << sim::format_report(r, {.runs = 16, .jobs = jobs});
+  }
+  const sim::report over = sim::explore(hold, {.runs = 4, .jobs = 4}, {.max_heap = limit - (std::size_t{32} << 20)});
+  EXPECT_EQ(over.failures, 4u) << "alone, a run past the limit still fails";
+}
+
 }  // namespace

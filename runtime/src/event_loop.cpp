@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "weft/heap.hpp"
 #include "weft/task.hpp"
 
 namespace weft {
@@ -113,7 +114,9 @@ event_loop::event_loop(loop_options opts)
     : clock_(opts.clock ? opts.clock : &own_clock_),
       scheduler_(opts.scheduler && !opts.scheduler->is_fifo() ? opts.scheduler : nullptr),
       anchor_(detail::ref_ptr<detail::loop_anchor>::adopt(new detail::loop_anchor{this})),
-      max_iterations_(opts.max_iterations) {}
+      max_iterations_(opts.max_iterations),
+      max_tasks_(opts.max_tasks),
+      max_heap_(opts.max_heap) {}
 
 event_loop::~event_loop() {
   if (running_) {
@@ -269,6 +272,7 @@ void event_loop::run_once() {
   if (++iterations_ > max_iterations_ && max_iterations_)
     throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
                                 " iterations (loop_options::max_iterations): a livelock?");
+  if (max_tasks_ || max_heap_) check_limits();
   move_due_timers();
   if (ready_.empty() && timers_.empty() && !stopping_)
     throw deadlock_error(
@@ -378,7 +382,19 @@ void event_loop::leave_task(detail::task_base* t) noexcept {
   if (current_task_ == t) current_task_ = nullptr;
 }
 
+void event_loop::refuse_task() {
+  limit_reached_ = "more than " + std::to_string(max_tasks_) + " tasks alive at once (loop_options::max_tasks)";
+  throw resource_limit_error(limit_reached_);
+}
+
+void event_loop::check_limits() {
+  if (limit_reached_.empty() && max_heap_ && iterations_ % 1024 == 0 && heap_in_use() > max_heap_)
+    limit_reached_ = "the heap grew past " + std::to_string(max_heap_) + " bytes (loop_options::max_heap)";
+  if (!limit_reached_.empty()) throw resource_limit_error(limit_reached_);
+}
+
 void event_loop::register_task(detail::task_base* t) noexcept {
+  ++live_tasks_;
   t->registered_ = true;
   t->reg_prev_ = tasks_tail_;
   t->reg_next_ = nullptr;
@@ -388,6 +404,7 @@ void event_loop::register_task(detail::task_base* t) noexcept {
 
 void event_loop::unregister_task(detail::task_base* t) noexcept {
   if (!t->registered_) return;
+  --live_tasks_;
   t->registered_ = false;
   (t->reg_prev_ ? t->reg_prev_->reg_next_ : tasks_head_) = t->reg_next_;
   (t->reg_next_ ? t->reg_next_->reg_prev_ : tasks_tail_) = t->reg_prev_;

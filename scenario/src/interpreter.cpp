@@ -5,9 +5,6 @@
 
 #include "weft/scenario/interpreter.hpp"
 
-#include <malloc.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -29,21 +26,6 @@
 
 namespace weft::scenario {
 namespace impl {
-
-namespace {
-
-/// Bytes of heap in use, as glibc counts them (0 where it cannot tell).
-std::size_t heap_in_use() {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
-  const struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
-#else
-  return 0;
-#endif
-}
-
-}  // namespace
-
 
 namespace {
 
@@ -276,7 +258,7 @@ flow interpreter::count_step(const statement& s) {
   if (result_.end != ending::completed) return stop_run();
   weft::set_current_site(s.where);  // where this task is: the simulator names decisions by it
   if (++steps_ > opts_.max_steps) return end_at_step_limit();
-  if (steps_ % 1024 == 0 && heap_in_use() > opts_.max_memory)
+  if (steps_ % 1024 == 0 && weft::heap_in_use() > opts_.max_memory)
     return limit_reached("the heap grew past " + std::to_string(opts_.max_memory >> 20) + " MiB");
   return flow::next;
 }
@@ -377,13 +359,6 @@ std::optional<weft::time_point> context::deadline(std::string_view field, const 
 }
 
 }  // namespace impl
-
-std::size_t default_max_memory() {
-  std::size_t cap = std::size_t{1} << 30;
-  rlimit as{};
-  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) cap = std::min<std::size_t>(cap, as.rlim_cur / 2);
-  return cap;
-}
 
 execution run(const program& prog, const run_options& opts) { return impl::interpreter(prog, opts).run(); }
 

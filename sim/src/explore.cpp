@@ -4,7 +4,9 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <shared_mutex>
 #include <thread>
 
 #include "weft/sim/delay_bounded.hpp"
@@ -144,18 +146,44 @@ void explore_independent(const program& prog, const explore_options& o, collecto
   for (std::uint64_t i = 0; i < o.runs; ++i)
     if (i % std::max<std::uint64_t>(o.shard_count, 1) == o.shard_index) mine.push_back(i);
   std::atomic<std::size_t> next{0};
+  const unsigned jobs = std::max(1u, o.jobs);
+  // Runs share the process's heap, which memory limits read: a run that
+  // reaches a limit or throws (bad input, a limit of the interpreter) is run
+  // again alone, once every other run has ended, so that what it reports
+  // does not depend on what ran beside it.
+  std::shared_mutex alone;
   auto worker = [&] {
     std::unique_ptr<strategy> base = make_strategy(o);
     with_faults strat(*base, o.faults);
-    for (std::size_t k; (k = next.fetch_add(1)) < mine.size();) {
-      const std::uint64_t i = mine[k];
+    auto run = [&](std::uint64_t i) {
       strat.start_run(i);
       recorded_run r = run_once(prog, strat, o.faults, swarm_seed_of(o, i));
       auto nondet = check_repeat(prog, o, i, r);
-      out.add(i, std::move(r), std::move(nondet));
+      return std::pair(std::move(r), std::move(nondet));
+    };
+    for (std::size_t k; (k = next.fetch_add(1)) < mine.size();) {
+      const std::uint64_t i = mine[k];
+      if (jobs == 1) {
+        auto [r, nondet] = run(i);
+        out.add(i, std::move(r), std::move(nondet));
+        continue;
+      }
+      std::optional<std::pair<recorded_run, std::optional<nondeterministic_run>>> done;
+      {
+        std::shared_lock<std::shared_mutex> beside(alone);
+        try {
+          done = run(i);
+          if (done->first.result.failed && done->first.result.failed->kind == failure_kind::resource_limit) done.reset();
+        } catch (...) {
+        }
+      }
+      if (!done) {
+        std::unique_lock<std::shared_mutex> by_itself(alone);
+        done = run(i);
+      }
+      out.add(i, std::move(done->first), std::move(done->second));
     }
   };
-  const unsigned jobs = std::max(1u, o.jobs);
   if (jobs == 1) return worker();
   // An exception in a worker (bad input found by a run) reaches the caller as
   // it would with one job: the first one is rethrown once every thread stopped.

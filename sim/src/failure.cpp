@@ -19,6 +19,7 @@ std::string failure::message() const {
       return "deadlock: nothing ready, no timer" + (where.empty() ? "" : "; pending: " + joined(where, "; "));
     case failure_kind::step_limit: return "step limit: " + detail;
     case failure_kind::unretrieved: return "task exception never retrieved: " + detail;
+    case failure_kind::resource_limit: return "limit reached: " + detail;
   }
   return detail;
 }

@@ -38,7 +38,11 @@ observed_program body_observed_program(test_body body, body_options opts) {
       ~reset() { current_trace = nullptr; }
     } r;
     weft::virtual_clock clock;
-    weft::event_loop loop({.clock = &clock, .scheduler = &s, .max_iterations = opts.max_iterations});
+    weft::event_loop loop({.clock = &clock,
+                           .scheduler = &s,
+                           .max_iterations = opts.max_iterations,
+                           .max_tasks = opts.max_tasks,
+                           .max_heap = opts.max_heap});
     std::optional<failure> unretrieved;
     loop.set_exception_handler([&](weft::event_loop&, const weft::exception_context& ctx) {
       if (ctx.message.find("never retrieved") != std::string::npos && !unretrieved)
@@ -57,6 +61,8 @@ observed_program body_observed_program(test_body body, body_options opts) {
       out.failed = std::move(f);
     } catch (const weft::iteration_limit_error& e) {
       out.failed = failure{failure_kind::step_limit, e.what(), {}};
+    } catch (const weft::resource_limit_error& e) {
+      out.failed = failure{failure_kind::resource_limit, e.what(), {}};
     } catch (const check_failure& e) {
       out.failed = failure{failure_kind::assertion, e.condition(), {e.where()}};
     } catch (...) {

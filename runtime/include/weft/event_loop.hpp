@@ -153,6 +153,16 @@ struct loop_options {
   /// A livelock guard for tests: run_forever throws iteration_limit_error
   /// after this many iterations (0: no limit).
   std::uint64_t max_iterations = 0;
+  /// A guard for programs under test that spawn without bound: create_task
+  /// throws resource_limit_error while this many tasks are alive (created,
+  /// not done), and so does the loop's next iteration, whatever the program
+  /// did with the first (0: no limit). weft-only.
+  std::size_t max_tasks = 0;
+  /// A guard for programs under test that allocate without bound: the loop
+  /// throws resource_limit_error once heap_in_use() (weft/heap.hpp) exceeds
+  /// this, read every 1024 iterations (0: no limit). The heap is the
+  /// process's: with loops on several threads it counts them all. weft-only.
+  std::size_t max_heap = 0;
 };
 
 /// An asyncio event loop. Single-threaded: use it from the thread that runs it.
@@ -282,6 +292,8 @@ class event_loop {
   void check_closed() const {
     if (closed_) throw std::runtime_error("Event loop is closed");
   }
+  [[noreturn]] void refuse_task();
+  void check_limits();
   detail::task_base* current_task_ptr() const noexcept { return current_task_; }
   void enter_task(detail::task_base* t);
   void leave_task(detail::task_base* t) noexcept;
@@ -366,6 +378,10 @@ class event_loop {
   std::uint64_t task_counter_ = 0;
   std::uint64_t iterations_ = 0;
   std::uint64_t max_iterations_ = 0;
+  std::size_t live_tasks_ = 0;
+  std::size_t max_tasks_ = 0;
+  std::size_t max_heap_ = 0;
+  std::string limit_reached_;  // once a limit is reached, what every later iteration throws
   task_factory task_factory_;
   std::function<void(event_loop&, const exception_context&)> exception_handler_;
   bool running_ = false;

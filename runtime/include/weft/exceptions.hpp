@@ -90,6 +90,14 @@ class iteration_limit_error : public detail::message_error {
   using message_error::message_error;
 };
 
+/// A program went past a limit of loop_options (max_tasks, max_heap): a
+/// guard for programs under test that spawn or allocate without bound. Once
+/// thrown, every later iteration of the loop throws it again. weft-only.
+class resource_limit_error : public detail::message_error {
+ public:
+  using message_error::message_error;
+};
+
 /// Queue.get_nowait() on an empty queue. Mirrors asyncio.QueueEmpty.
 class queue_empty : public detail::message_error {
  public:

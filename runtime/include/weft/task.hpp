@@ -233,6 +233,10 @@ task<T> event_loop::create_task(coro<T> c, task_options opts) {
   // in asyncio; one still running (awaited elsewhere) cannot be taken at all.
   if (c.started() && !c.done())
     throw std::logic_error("create_task: the coroutine is still running (it is being awaited elsewhere)");
+  if (max_tasks_ && live_tasks_ >= max_tasks_) {
+    c.close();  // refused, as TaskGroup.create_task refuses one: not "never awaited"
+    refuse_task();
+  }
   if (task_factory_ && !opts.eager_start) task_factory_(*this, opts);
   auto h = c.release();
   std::optional<std::string> name;

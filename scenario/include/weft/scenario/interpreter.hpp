@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "weft/clock.hpp"
+#include "weft/heap.hpp"
 #include "weft/scheduler.hpp"
 #include "weft/scenario/program.hpp"
 
@@ -28,10 +29,6 @@ inline constexpr weft::duration tick = std::chrono::microseconds(1);
 /// in CPython. Kept well below what a g++ -O0 or AddressSanitizer build's 8 MiB
 /// stack holds while an exception unwinds through every level.
 inline constexpr int max_call_depth = 250;
-
-/// 1 GiB, or half the address space the process may have (RLIMIT_AS) if
-/// that is less, so that a run stops at its own limit before allocation fails.
-std::size_t default_max_memory();
 
 /// How to run a scenario.
 struct run_options {
@@ -50,8 +47,8 @@ struct run_options {
   /// bounds the memory they take.
   std::size_t max_text_bytes = std::size_t{64} << 20;
   /// The process's heap in use (glibc's count, read every 1024 statements)
-  /// before the run is stopped: default_max_memory().
-  std::size_t max_memory = default_max_memory();
+  /// before the run is stopped (weft::default_heap_limit()).
+  std::size_t max_memory = weft::default_heap_limit();
   /// Shown each trace line as it is appended, while the run goes on (a
   /// timeline places a line in the step that logged it); may be empty.
   std::function<void(const std::string& line)> on_line = nullptr;

@@ -15,6 +15,7 @@ enum class failure_kind : std::uint8_t {
   deadlock,     ///< nothing was ready and no timer was pending, with tasks left
   step_limit,   ///< the run did not end within its limit (a livelock?)
   unretrieved,  ///< a task ended with an exception nobody retrieved (opt-in)
+  resource_limit,  ///< too many live tasks or too much heap (body_options)
 };
 
 /// A failed run.

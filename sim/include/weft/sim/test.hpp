@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <weft/coro.hpp>
+#include <weft/heap.hpp>
 
 #include "weft/sim/explore.hpp"
 #include "weft/sim/run.hpp"
@@ -27,6 +28,14 @@ struct body_options {
   bool fail_on_unretrieved = false;
   /// Loop iterations before a run counts as a livelock.
   std::uint64_t max_iterations = 1000000;
+  /// Tasks alive at once before a run fails as "limit reached" (a body that
+  /// spawns without bound): loop_options::max_tasks.
+  std::size_t max_tasks = 100000;
+  /// The process's heap (read every 1024 loop iterations) before a run fails
+  /// as "limit reached": loop_options::max_heap. With explore_options::jobs >
+  /// 1 runs share the heap; a run that reaches the limit there is run again
+  /// alone, so that the report does not depend on jobs.
+  std::size_t max_heap = weft::default_heap_limit();
 };
 
 /// Adds a line to the current run's trace (what replay prints and what

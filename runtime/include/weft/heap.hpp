@@ -1,0 +1,19 @@
+#pragma once
+/// The process's heap, as weft's guards against runaway programs measure it
+/// (loop_options::max_heap, the simulator's and the scenario interpreter's
+/// memory limits). weft-only.
+
+#include <cstddef>
+
+namespace weft {
+
+/// Bytes of heap in use, as glibc counts them (mallinfo2); 0 where the C
+/// library cannot tell, which turns heap limits off.
+std::size_t heap_in_use() noexcept;
+
+/// The default heap limit of weft's tools: 1 GiB, or half the address space
+/// the process may have (RLIMIT_AS) if that is less, so that a run stops at
+/// its own limit before an allocation fails.
+std::size_t default_heap_limit() noexcept;
+
+}  // namespace weft
