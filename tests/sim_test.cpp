@@ -988,11 +988,11 @@ TEST(TokenTest, ReplayThroughTheCppApiRejectsBadTokens) {
 
 TEST(DeterminismTest, SameSeedSameReport) {
   const sim::program prog = bundled("watchdog_three_strikes");
-  for (auto kind : {sim::strategy_kind::random, sim::strategy_kind::pct}) {
+  for (auto kind : {sim::strategy_kind::random, sim::strategy_kind::pct, sim::strategy_kind::coverage}) {
     const auto o = with(kind, 600, 12);
     const sim::report a = sim::explore(prog, o), b = sim::explore(prog, o);
     ASSERT_TRUE(a.first_failure) << describe(a);
-    expect_same_report(a, b, kind == sim::strategy_kind::random ? "random" : "pct");
+    expect_same_report(a, b, sim::strategy_name(kind));
   }
   const sim::report a = sim::explore(prog, dfs(3)), b = sim::explore(prog, dfs(3));
   expect_same_report(a, b, "dfs");
@@ -1001,7 +1001,7 @@ TEST(DeterminismTest, SameSeedSameReport) {
 TEST(DeterminismTest, ReportDoesNotDependOnJobs) {
   for (const char* name : {"watchdog_three_strikes", "cancel_leaks_lock"}) {
     const sim::program prog = bundled(name);
-    for (auto kind : {sim::strategy_kind::random, sim::strategy_kind::pct}) {
+    for (auto kind : {sim::strategy_kind::random, sim::strategy_kind::pct, sim::strategy_kind::coverage}) {
       sim::explore_options o = with(kind, 700, 5);
       o.faults.cancel = std::string(name) == "cancel_leaks_lock";
       o.jobs = 1;

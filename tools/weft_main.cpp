@@ -351,11 +351,11 @@ int main(int argc, char** argv) {
   explore_args ea;
   auto* explore_cmd = app.add_subcommand("explore", "Run each scenario under many schedules; report and shrink failures");
   explore_cmd->add_option("FILE", files, "Scenario files (JSON)")->required()->check(scenario_file_check);
-  explore_cmd->add_option("--strategy", ea.strategy, "random, pct or dfs (delay-bounded)")
-      ->check(CLI::IsMember({"random", "pct", "dfs"}))
+  explore_cmd->add_option("--strategy", ea.strategy, "random, pct, dfs (delay-bounded) or coverage (coverage-guided)")
+      ->check(CLI::IsMember({"random", "pct", "dfs", "coverage"}))
       ->capture_default_str();
   explore_cmd->add_option("--runs", ea.runs, "Schedules to run (dfs: at most)")->check(decimal_u64_check)->check(CLI::Range(1, 100000000))->capture_default_str();
-  explore_cmd->add_option("--seed", ea.seed, "Seed of random and pct")->check(decimal_u64_check)->capture_default_str();
+  explore_cmd->add_option("--seed", ea.seed, "Seed of random, pct and coverage")->check(decimal_u64_check)->capture_default_str();
   explore_cmd->add_option("--depth", ea.depth, "pct: bug depth d")->check(decimal_u64_check)->check(CLI::Range(1, 64))->capture_default_str();
   explore_cmd->add_option("--max-delays", ea.max_delays, "dfs: delay bound K")->check(decimal_u64_check)->check(CLI::Range(0, 1000))->capture_default_str();
   explore_cmd->add_option("--faults", ea.faults, "Faults to inject: cancel, jitter")

@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "exceptions.hpp"
+#include "weft/sim/coverage.hpp"
 #include "interpreter_internal.hpp"
 #include "ops/event.hpp"
 #include "ops/gather.hpp"
@@ -53,6 +54,7 @@ execution interpreter::run() {
   weft::virtual_clock clock;
   weft::event_loop loop({.clock = &clock, .scheduler = opts_.scheduler});
   loop_ = &loop;
+  observer_ = opts_.scheduler && opts_.scheduler->observes_accesses() ? opts_.scheduler : nullptr;
   // "Task exception was never retrieved" and the like are not part of a trace.
   loop.set_exception_handler([](weft::event_loop&, const weft::exception_context&) {});
   auto main = loop.create_task(main_task());
@@ -254,6 +256,14 @@ void interpreter::log(const frame& f, const std::string& text) {
 // ---- the statement loop ----
 
 /// Counts a statement about to run: flow::aborted if the run has ended.
+void interpreter::observe(std::string_view name, bool write, bool primitive) {
+  // The object is the variable (or its primitive), the site the statement the
+  // running task is at (its label): both stable across runs.
+  const weft::detail::task_base* t = weft::detail::loop_access::current_task(*loop_);
+  const std::uint64_t object = weft::sim::stable_hash(name, primitive ? 0x7072696d ^ 0xcbf29ce484222325ULL : 0xcbf29ce484222325ULL);
+  observer_->on_access(object, weft::sim::stable_hash(t ? t->label() : std::string_view("~callback")), write);
+}
+
 flow interpreter::count_step(const statement& s) {
   if (result_.end != ending::completed) return stop_run();
   weft::set_current_site(s.where);  // where this task is: the simulator names decisions by it

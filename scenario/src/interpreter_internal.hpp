@@ -116,12 +116,24 @@ class interpreter {
 
   /// The variable `name` (a local if it starts with "."), or null if unset.
   value* lookup(frame& f, const std::string& name) {
-    auto& scope = name[0] == '.' ? f.locals : globals_;
+    const bool local = name[0] == '.';
+    if (!local && observer_) note_access(name, false, false);
+    auto& scope = local ? f.locals : globals_;
     auto it = scope.find(name);
     return it == scope.end() ? nullptr : &it->second;
   }
   /// Sets the variable `name`.
-  void assign(frame& f, const std::string& name, value v) { (name[0] == '.' ? f.locals : globals_)[name] = std::move(v); }
+  void assign(frame& f, const std::string& name, value v) {
+    const bool local = name[0] == '.';
+    if (!local && observer_) note_access(name, true, false);
+    (local ? f.locals : globals_)[name] = std::move(v);
+  }
+  /// Notes, for a simulator's interleaving coverage (scheduler::on_access),
+  /// an access by the running task at its statement: to global variable
+  /// `name`, or (`primitive`) to the primitive it holds.
+  void note_access(std::string_view name, bool write, bool primitive) {
+    if (observer_) observe(name, write, primitive);
+  }
 
  private:
   /// How main_task's body ended: its value, or the exception it raised.
@@ -134,6 +146,7 @@ class interpreter {
   std::string render_main_end(weft::task<main_end>& main);
   weft::future<void> all_done(const std::vector<weft::any_task>& tasks);
   flow count_step(const statement& s);
+  void observe(std::string_view name, bool write, bool primitive);
   flow stop_run();
   [[noreturn]] void abort_run();
   void freeze(std::string line, ending why);
@@ -153,6 +166,7 @@ class interpreter {
   std::size_t trace_bytes_ = 0;
   std::size_t live_calls_ = 0;
   std::size_t text_bytes_ = 0;
+  weft::scheduler* observer_ = nullptr;  // the scheduler, if it observes accesses
 };
 
 /// One statement being run, as its handler sees it: the interpreter, the
@@ -176,6 +190,9 @@ struct context {
   }
   /// Sets the variable `name`.
   void assign(const std::string& name, value v) const { in.assign(f, name, std::move(v)); }
+  /// Notes a release, set or put (`write`), or an acquire, wait or get that
+  /// returned, of the primitive in variable `name` (interpreter::note_access).
+  void note_primitive(const std::string& name, bool write) const { in.note_access(name, write, true); }
   /// Stores `v` in variable `into`, unless `into` is "" (no such field).
   void store(const std::string& into, value v) const {
     if (!into.empty()) in.assign(f, into, std::move(v));

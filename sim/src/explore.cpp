@@ -9,6 +9,7 @@
 #include <shared_mutex>
 #include <thread>
 
+#include "weft/sim/coverage_guided.hpp"
 #include "weft/sim/delay_bounded.hpp"
 #include "weft/sim/pct.hpp"
 #include "weft/sim/random_walk.hpp"
@@ -17,10 +18,29 @@
 
 namespace weft::sim {
 
+namespace {
+
+/// The coverage strategy outside explore: over a corpus of its own, which
+/// learns from nothing (explore keeps the corpus and feeds it each run).
+class coverage_alone final : public strategy {
+ public:
+  explicit coverage_alone(std::uint64_t seed) : guided_(seed, corpus_) {}
+  void start_run(std::uint64_t i) override { guided_.start_run(i); }
+  std::size_t choose(const choice_point& p) override { return guided_.choose(p); }
+  bool wants_coverage() const override { return true; }
+
+ private:
+  coverage_corpus corpus_;
+  coverage_guided guided_;
+};
+
+}  // namespace
+
 std::unique_ptr<strategy> make_strategy(const explore_options& o) {
   switch (o.strategy) {
     case strategy_kind::pct: return std::make_unique<pct>(o.seed, o.depth, o.pct_steps);
     case strategy_kind::dfs: return std::make_unique<delay_bounded>(o.max_delays);
+    case strategy_kind::coverage: return std::make_unique<coverage_alone>(o.seed);
     case strategy_kind::random: break;
   }
   return std::make_unique<random_walk>(o.seed);
@@ -38,6 +58,7 @@ class with_faults final : public strategy {
   std::size_t choose(const choice_point& p) override { return inner_.choose(p); }
   bool next_run() override { return inner_.next_run(); }
   bool needs_identities() const override { return inner_.needs_identities(); }
+  bool wants_coverage() const override { return inner_.wants_coverage(); }
   bool wants(decision_kind k) const override {
     return k == decision_kind::cancel ? f_.cancel : k == decision_kind::jitter ? f_.jitter : true;
   }
@@ -139,12 +160,14 @@ void explore_dfs(const program& prog, const explore_options& o, collector& out) 
   }
 }
 
-/// Random and PCT: run i depends only on (seed, i), so threads take runs in
-/// any order and the report is the same for every --jobs.
-void explore_independent(const program& prog, const explore_options& o, collector& out) {
-  std::vector<std::uint64_t> mine;
-  for (std::uint64_t i = 0; i < o.runs; ++i)
-    if (i % std::max<std::uint64_t>(o.shard_count, 1) == o.shard_index) mine.push_back(i);
+/// A finished run as the collector takes it.
+using finished_run = std::pair<recorded_run, std::optional<nondeterministic_run>>;
+
+/// Runs `runs` (run indices) on o.jobs threads, each thread with its own
+/// strategy from `make`; `done(i, run)` receives each, from any thread.
+template <class Make, class Done>
+void run_all(const program& prog, const explore_options& o, const std::vector<std::uint64_t>& runs, Make make,
+             Done done) {
   std::atomic<std::size_t> next{0};
   const unsigned jobs = std::max(1u, o.jobs);
   // Runs share the process's heap, which memory limits read: a run that
@@ -153,35 +176,34 @@ void explore_independent(const program& prog, const explore_options& o, collecto
   // does not depend on what ran beside it.
   std::shared_mutex alone;
   auto worker = [&] {
-    std::unique_ptr<strategy> base = make_strategy(o);
+    std::unique_ptr<strategy> base = make();
     with_faults strat(*base, o.faults);
     auto run = [&](std::uint64_t i) {
       strat.start_run(i);
       recorded_run r = run_once(prog, strat, o.faults, swarm_seed_of(o, i));
       auto nondet = check_repeat(prog, o, i, r);
-      return std::pair(std::move(r), std::move(nondet));
+      return finished_run(std::move(r), std::move(nondet));
     };
-    for (std::size_t k; (k = next.fetch_add(1)) < mine.size();) {
-      const std::uint64_t i = mine[k];
+    for (std::size_t k; (k = next.fetch_add(1)) < runs.size();) {
+      const std::uint64_t i = runs[k];
       if (jobs == 1) {
-        auto [r, nondet] = run(i);
-        out.add(i, std::move(r), std::move(nondet));
+        done(i, run(i));
         continue;
       }
-      std::optional<std::pair<recorded_run, std::optional<nondeterministic_run>>> done;
+      std::optional<finished_run> r;
       {
         std::shared_lock<std::shared_mutex> beside(alone);
         try {
-          done = run(i);
-          if (done->first.result.failed && done->first.result.failed->kind == failure_kind::resource_limit) done.reset();
+          r = run(i);
+          if (r->first.result.failed && r->first.result.failed->kind == failure_kind::resource_limit) r.reset();
         } catch (...) {
         }
       }
-      if (!done) {
+      if (!r) {
         std::unique_lock<std::shared_mutex> by_itself(alone);
-        done = run(i);
+        r = run(i);
       }
-      out.add(i, std::move(done->first), std::move(done->second));
+      done(i, std::move(*r));
     }
   };
   if (jobs == 1) return worker();
@@ -193,7 +215,7 @@ void explore_independent(const program& prog, const explore_options& o, collecto
     try {
       worker();
     } catch (...) {
-      next = mine.size();  // the others stop at their next run
+      next = runs.size();  // the others stop at their next run
       std::lock_guard<std::mutex> lock(mu);
       if (!error) error = std::current_exception();
     }
@@ -211,12 +233,48 @@ void explore_independent(const program& prog, const explore_options& o, collecto
   if (error) std::rethrow_exception(error);
 }
 
+/// The run indices of this shard.
+std::vector<std::uint64_t> shard_runs(const explore_options& o, std::uint64_t from, std::uint64_t to) {
+  std::vector<std::uint64_t> mine;
+  for (std::uint64_t i = from; i < to; ++i)
+    if (i % std::max<std::uint64_t>(o.shard_count, 1) == o.shard_index) mine.push_back(i);
+  return mine;
+}
+
+/// Random and PCT: run i depends only on (seed, i), so threads take runs in
+/// any order and the report is the same for every --jobs.
+void explore_independent(const program& prog, const explore_options& o, collector& out) {
+  run_all(prog, o, shard_runs(o, 0, o.runs), [&] { return make_strategy(o); },
+          [&](std::uint64_t i, finished_run r) { out.add(i, std::move(r.first), std::move(r.second)); });
+}
+
+/// Coverage: generation by generation (coverage_guided.hpp); within one,
+/// runs depend only on (seed, i) and the corpus, so threads take them in
+/// any order, and the corpus learns from them in run order.
+void explore_coverage(const program& prog, const explore_options& o, collector& out) {
+  coverage_corpus corpus;
+  for (std::uint64_t from = 0; from < o.runs; from += coverage_corpus::generation) {
+    const std::uint64_t to = std::min(o.runs, from + coverage_corpus::generation);
+    std::vector<std::optional<finished_run>> done(to - from);
+    run_all(prog, o, shard_runs(o, from, to), [&] { return std::make_unique<coverage_guided>(o.seed, corpus); },
+            [&](std::uint64_t i, finished_run r) { done[i - from] = std::move(r); });
+    for (std::uint64_t i = from; i < to; ++i) {
+      if (!done[i - from]) continue;  // another shard's
+      corpus.add(done[i - from]->first);
+      out.add(i, std::move(done[i - from]->first), std::move(done[i - from]->second));
+    }
+    corpus.finish_generation();
+  }
+}
+
 }  // namespace
 
 report explore(const program& prog, const explore_options& opts) {
   collector out(opts);
   if (opts.strategy == strategy_kind::dfs)
     explore_dfs(prog, opts, out);
+  else if (opts.strategy == strategy_kind::coverage)
+    explore_coverage(prog, opts, out);
   else
     explore_independent(prog, opts, out);
   return std::move(out).finish(prog);

@@ -41,13 +41,14 @@ const char* strategy_name(strategy_kind k) noexcept {
   switch (k) {
     case strategy_kind::pct: return "pct";
     case strategy_kind::dfs: return "dfs";
+    case strategy_kind::coverage: return "coverage";
     case strategy_kind::random: break;
   }
   return "random";
 }
 
 std::optional<strategy_kind> strategy_from_name(const std::string& name) noexcept {
-  for (strategy_kind k : {strategy_kind::random, strategy_kind::pct, strategy_kind::dfs})
+  for (strategy_kind k : {strategy_kind::random, strategy_kind::pct, strategy_kind::dfs, strategy_kind::coverage})
     if (name == strategy_name(k)) return k;
   return std::nullopt;
 }

@@ -8,9 +8,11 @@ namespace weft::sim {
 
 recorded_run run_once(const program& prog, strategy& s, const fault_options& faults, std::uint64_t swarm_seed) {
   sim_scheduler sched(s, faults, swarm_seed);
+  if (s.wants_coverage()) sched.record_coverage();
   recorded_run r;
   r.result = prog(sched);
   r.decisions = sched.recorded();
+  if (s.wants_coverage()) r.features = sched.features();
   return r;
 }
 

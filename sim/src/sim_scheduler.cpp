@@ -5,6 +5,7 @@
 #include <weft/event_loop.hpp>
 #include <weft/task.hpp>
 
+#include "weft/sim/coverage.hpp"
 #include "weft/sim/rng.hpp"
 
 namespace weft::sim {
@@ -75,6 +76,69 @@ void sim_scheduler::on_run(const ready_entry& e) {
   log_->steps.push_back(std::move(s));
 }
 
+void sim_scheduler::record_coverage(bool pairs) {
+  coverage_ = true;
+  coverage_pairs_ = pairs;
+  observe_accesses(true);
+  detail::restart_shared_ids();
+}
+
+namespace {
+
+/// A pair of hashes as one feature (ordered: (a, b) is not (b, a)).
+std::uint64_t pair_hash(std::uint64_t a, std::uint64_t b) noexcept {
+  std::uint64_t s = a * 0x9e3779b97f4a7c15ULL + b;
+  return splitmix64(s);
+}
+
+/// The running step, for reads-from pairs as text: "a#1 at /coros/worker/2".
+std::string running_step() {
+  event_loop* l = running_loop_or_null();
+  if (!l) return "(outside the loop)";
+  const any_task t = current_task(*l);
+  if (!t) return "(a callback)";
+  std::string who = t.get_name() + '#' + std::to_string(t.steps() ? t.steps() - 1 : 0);
+  const std::string site = t.site();
+  return site.empty() ? who : who + " at " + site;
+}
+
+/// A ready callback as an ordering pair's element: its task and site.
+std::uint64_t ordering_key(const ready_entry& e) {
+  return stable_hash(e.task_site(), stable_hash(e.task() ? e.task_name() : e.reported_task_name()));
+}
+
+}  // namespace
+
+void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool write) {
+  if (!coverage_) return;
+  if (write) {
+    last_write& w = writes_[object];
+    w.site = site;
+    if (coverage_pairs_) w.who = running_step();
+    return;
+  }
+  const auto it = writes_.find(object);
+  reads_from_features_.push_back(pair_hash(it == writes_.end() ? 0 : it->second.site, site));
+  if (coverage_pairs_) pairs_.push_back({it == writes_.end() ? "(initial)" : it->second.who, running_step()});
+}
+
+std::vector<std::uint64_t> sim_scheduler::features() const {
+  // A pair with how often it occurred, in AFL's buckets (1, 2, 3, 4-7, 8-15,
+  // 16-31, 32-127, 128+): a run that repeats a pair more often than any run
+  // before (a third strike, one more hand-off) shows something new.
+  std::vector<std::uint64_t> pairs = reads_from_features_.empty() ? ordering_features_ : reads_from_features_;
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<std::uint64_t> f;
+  for (std::size_t i = 0, j; i < pairs.size(); i = j) {
+    for (j = i; j < pairs.size() && pairs[j] == pairs[i];) ++j;
+    const std::size_t n = j - i;
+    const std::uint64_t bucket = n < 4 ? n : n < 8 ? 4 : n < 16 ? 5 : n < 32 ? 6 : n < 128 ? 7 : 8;
+    f.push_back(pair_hash(pairs[i], bucket));
+  }
+  std::sort(f.begin(), f.end());
+  return f;
+}
+
 std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::span<const std::string> ids,
                                   std::span<const std::string> sites) {
   std::size_t c = strategy_.choose({kind, options, ids});
@@ -140,6 +204,7 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   const ready_candidates candidates(ready);
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}, &candidates});
   if (c >= ready.size()) c = 0;
+  if (coverage_) ordering_features_.push_back(pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])));
   if (!record_) return c;
   std::string head = candidates.identity(0);
   const std::uint64_t ordinal = heads_[head]++;

@@ -396,6 +396,7 @@ struct loop_access {
   static task_base* current_task(const event_loop& l) noexcept { return l.current_task_ptr(); }
   static task_base* first_task(const event_loop& l) noexcept { return l.first_task(); }
   static void check_closed(const event_loop& l) { l.check_closed(); }
+  static weft::scheduler* scheduler(const event_loop& l) noexcept { return l.scheduler(); }
 };
 }  // namespace detail
 

@@ -83,6 +83,17 @@ class scheduler {
   /// those it chose among (timelines). Default: nothing.
   virtual void on_run(const ready_entry& next) { (void)next; }
 
+  /// A program's access to shared state, as noted by its code (a scenario's
+  /// global variable, a weft::sim::shared<T>, a primitive): `object` names
+  /// what was accessed and `site` where, both as stable hashes (the same in
+  /// every run of the program); `write` if it changed it. Called only if
+  /// observes_accesses(): a simulator's interleaving coverage. Default: nothing.
+  virtual void on_access(std::uint64_t object, std::uint64_t site, bool write) {
+    (void)object, (void)site, (void)write;
+  }
+  /// Whether accesses are to be noted (see on_access).
+  bool observes_accesses() const noexcept { return observes_accesses_; }
+
   /// True for the FIFO policy, which the loop runs without calling pick().
   bool is_fifo() const noexcept { return fifo_; }
   /// Whether the loop calls on_run (off by default: a call per callback).
@@ -91,10 +102,12 @@ class scheduler {
  protected:
   explicit scheduler(bool fifo = false) noexcept : fifo_(fifo) {}
   void observe_runs(bool on) noexcept { observes_runs_ = on; }
+  void observe_accesses(bool on) noexcept { observes_accesses_ = on; }
 
  private:
   bool fifo_;
   bool observes_runs_ = false;
+  bool observes_accesses_ = false;
 };
 
 /// asyncio's order: callbacks run in the order they were scheduled, and timers

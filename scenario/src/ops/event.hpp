@@ -12,7 +12,10 @@ inline weft::event& event_var(const context& c, const std::string& var) { return
 inline void execute(const ops::event& o, context c) { c.assign(o.var, value{primitive::make<weft::event>()}); }
 
 /// event.set().
-inline void execute(const ops::event_set& o, context c) { event_var(c, o.var).set(); }
+inline void execute(const ops::event_set& o, context c) {
+  c.note_primitive(o.var, true);
+  event_var(c, o.var).set();
+}
 
 /// event.clear().
 inline void execute(const ops::event_clear& o, context c) { event_var(c, o.var).clear(); }
@@ -20,6 +23,7 @@ inline void execute(const ops::event_clear& o, context c) { event_var(c, o.var).
 /// await event.wait().
 inline weft::coro<flow> execute(const ops::event_wait& o, context c) {
   co_await event_var(c, o.var).wait();
+  c.note_primitive(o.var, false);
   co_return flow::next;
 }
 

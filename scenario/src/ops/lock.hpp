@@ -38,11 +38,13 @@ inline weft::coro<flow> execute(const ops::acquire& o, context c) {
     co_await sem->acquire();
   else
     co_await lock_var(c, o.var).acquire();
+  c.note_primitive(o.var, false);
   co_return flow::next;
 }
 
 /// lock.release().
 inline void execute(const ops::release& o, context c) {
+  c.note_primitive(o.var, true);
   if (weft::semaphore* sem = semaphore_var(c, o.var))
     sem->release();
   else

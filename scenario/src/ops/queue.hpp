@@ -32,6 +32,7 @@ inline weft::coro<flow> execute(const ops::put& o, context c) {
   } catch (const incomparable& e) {
     c.bad("value", e.what);
   }
+  c.note_primitive(o.var, true);
   co_return flow::next;
 }
 
@@ -47,6 +48,7 @@ inline weft::coro<flow> execute(const ops::get& o, context c) {
   } catch (const incomparable& e) {
     c.bad("var", e.what);
   }
+  c.note_primitive(o.var, false);
   c.store(o.into, std::move(v));
   co_return flow::next;
 }

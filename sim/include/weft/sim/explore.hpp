@@ -19,7 +19,7 @@
 
 namespace weft::sim {
 
-enum class strategy_kind { random, pct, dfs };
+enum class strategy_kind { random, pct, dfs, coverage };
 
 struct explore_options {
   strategy_kind strategy = strategy_kind::random;

@@ -32,9 +32,13 @@ using program = std::function<run_result(weft::scheduler& scheduler)>;
 struct recorded_run {
   run_result result;
   schedule decisions;
+  /// Its interleaving coverage (sim_scheduler::features), if the strategy
+  /// asked for it (strategy::wants_coverage).
+  std::vector<std::uint64_t> features;
 };
 
-/// Runs `prog` once under `s`, recording every decision.
+/// Runs `prog` once under `s`, recording every decision (and the run's
+/// coverage if `s` wants it).
 recorded_run run_once(const program& prog, strategy& s, const fault_options& faults = {},
                       std::uint64_t swarm_seed = 0);
 

@@ -3,6 +3,8 @@
 /// exploration, reports, timelines and the C++ test-body API. Each part also has its own
 /// header.
 
+#include "weft/sim/coverage.hpp"
+#include "weft/sim/coverage_guided.hpp"
 #include "weft/sim/delay_bounded.hpp"
 #include "weft/sim/explore.hpp"
 #include "weft/sim/failure.hpp"

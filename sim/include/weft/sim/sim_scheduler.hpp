@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -86,6 +87,7 @@ class sim_scheduler final : public weft::scheduler {
   time_point timer_deadline(time_point when) override;
 
   void on_run(const ready_entry& next) override;
+  void on_access(std::uint64_t object, std::uint64_t site, bool write) override;
 
   /// The decisions taken so far.
   const schedule& recorded() const noexcept { return recorded_; }
@@ -98,6 +100,23 @@ class sim_scheduler final : public weft::scheduler {
   void note_line(const std::string& text);
   /// What record_steps recorded; null if it was not asked for.
   const step_log* steps() const noexcept { return log_.get(); }
+
+  /// Also collects the run's interleaving coverage (coverage.hpp): its
+  /// reads-from pairs, and the ordering pairs of its ready decisions. With
+  /// `pairs`, each reads-from pair is also kept as text (reads_from()).
+  /// Call before the run.
+  void record_coverage(bool pairs = false);
+  /// The run's features: its reads-from pairs hashed, or, if it noted no
+  /// access, its ordering pairs; sorted, without repeats.
+  std::vector<std::uint64_t> features() const;
+  /// A reads-from pair as text: "a#1 at /coros/worker/2" wrote what
+  /// "b#0 at /coros/worker/0" read ("(initial)" for a read before any write).
+  struct reads_from_pair {
+    std::string write, read;
+    friend bool operator==(const reads_from_pair&, const reads_from_pair&) = default;
+  };
+  /// The reads-from pairs in the order the reads happened (record_coverage(true)).
+  const std::vector<reads_from_pair>& reads_from() const noexcept { return pairs_; }
 
  private:
   std::size_t decide(decision_kind kind, std::size_t options, std::span<const std::string> ids = {},
@@ -123,6 +142,17 @@ class sim_scheduler final : public weft::scheduler {
   // looked up, never iterated.
   std::map<const void*, task_seen> tasks_;
   std::size_t task_count_ = 0;
+  // Coverage (record_coverage): per object its last write's site (and, with
+  // pairs, who wrote it); the hashed pairs as they came.
+  bool coverage_ = false;
+  bool coverage_pairs_ = false;
+  struct last_write {
+    std::uint64_t site;
+    std::string who;
+  };
+  std::unordered_map<std::uint64_t, last_write> writes_;
+  std::vector<std::uint64_t> reads_from_features_, ordering_features_;
+  std::vector<reads_from_pair> pairs_;
 };
 
 }  // namespace weft::sim

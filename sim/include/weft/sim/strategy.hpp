@@ -66,6 +66,8 @@ class strategy {
   /// Whether choose() reads the candidates' identities: then FIFO choices
   /// are recorded with them too.
   virtual bool needs_identities() const { return false; }
+  /// Whether runs under it collect their interleaving coverage (coverage.hpp).
+  virtual bool wants_coverage() const { return false; }
   /// True for a strategy whose every choice is 0 (FIFO): a scheduler that
   /// records nothing need not ask it.
   virtual bool always_first() const { return false; }

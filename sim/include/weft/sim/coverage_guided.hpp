@@ -1,0 +1,76 @@
+#pragma once
+/// The coverage-guided strategy (`--strategy coverage`): greybox fuzzing of
+/// schedules, after RFF (Wolff et al., "Greybox Fuzzing for Concurrency
+/// Testing", ASPLOS 2024). A schedule whose run shows a feature (coverage.hpp)
+/// no earlier run showed joins a corpus; later runs replay a corpus schedule
+/// with a mutation (a decision flipped, a task delayed, two schedules
+/// spliced), choosing schedules whose features are rare. Runs go in
+/// generations: every run of a generation is planned from the corpus as the
+/// previous generation left it, and the corpus learns from a generation's
+/// runs in run order, so the report does not depend on the number of jobs.
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "weft/sim/rng.hpp"
+#include "weft/sim/run.hpp"
+#include "weft/sim/strategy.hpp"
+
+namespace weft::sim {
+
+/// The schedules that showed new features, and how often each feature was seen.
+class coverage_corpus {
+ public:
+  /// Runs per generation (see the file comment).
+  static constexpr std::uint64_t generation = 32;
+
+  /// A kept schedule: every decision of its run, in order, and its features.
+  struct entry {
+    std::vector<decision> plan;
+    std::vector<std::uint64_t> features;
+    double weight = 0;  // the sum of 1/(times seen) over its features: rare ones weigh most
+  };
+
+  /// Learns from a run: counts its features, keeps its schedule if any of
+  /// them is new. Call in run order.
+  void add(const recorded_run& r);
+  /// Ends a generation: recomputes the weights the next one chooses by.
+  void finish_generation();
+
+  const std::vector<entry>& entries() const noexcept { return entries_; }
+  /// Distinct features seen so far.
+  std::size_t features() const noexcept { return seen_.size(); }
+  /// An entry chosen with probability proportional to its weight (entries()
+  /// must not be empty).
+  const entry& choose(rng& r) const;
+
+ private:
+  std::unordered_map<std::uint64_t, std::uint64_t> seen_;  // feature -> runs that showed it
+  std::vector<entry> entries_;
+  std::vector<double> cumulative_;
+};
+
+/// One thread's strategy over a shared corpus, which must not change while
+/// a generation runs.
+class coverage_guided final : public strategy {
+ public:
+  coverage_guided(std::uint64_t seed, const coverage_corpus& corpus) : seed_(seed), corpus_(corpus), rng_(seed) {}
+  void start_run(std::uint64_t run_index) override;
+  std::size_t choose(const choice_point& p) override;
+  bool wants_coverage() const override { return true; }
+
+  /// The decisions this run follows before choosing at random (for tests).
+  const std::vector<decision>& plan() const noexcept { return plan_; }
+
+ private:
+  void mutate(const coverage_corpus::entry& e);
+
+  std::uint64_t seed_;
+  const coverage_corpus& corpus_;
+  rng rng_;
+  std::vector<decision> plan_;
+  std::size_t at_ = 0;  // decisions taken in this run
+};
+
+}  // namespace weft::sim

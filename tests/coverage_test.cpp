@@ -1,0 +1,250 @@
+// Interleaving coverage (weft/sim/coverage.hpp) and the coverage-guided
+// strategy (weft/sim/coverage_guided.hpp): the reads-from pairs a run shows,
+// in scenarios and through weft::sim::shared<T>, the ordering pairs a run
+// without notes falls back to, and how the strategy learns from them.
+// Expected pairs are worked out by hand from the programs below.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include <weft/weft.hpp>
+
+#include "weft/scenario/parse.hpp"
+#include "weft/scenario/sim_program.hpp"
+#include "weft/sim/sim.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace sim = weft::sim;
+using pair = sim::sim_scheduler::reads_from_pair;
+}  // namespace
+
+namespace weft::sim {
+void PrintTo(const sim_scheduler::reads_from_pair& p, std::ostream* os) { *os << "{" << p.write << " -> " << p.read << "}"; }
+}  // namespace weft::sim
+
+namespace {
+
+/// Always the i-th option of a ready decision's list, else the first.
+class pick_at final : public sim::strategy {
+ public:
+  explicit pick_at(std::vector<std::size_t> picks) : picks_(std::move(picks)) {}
+  std::size_t choose(const sim::choice_point& p) override {
+    const std::size_t k = at_++;
+    return k < picks_.size() && picks_[k] < p.options ? picks_[k] : 0;
+  }
+
+ private:
+  std::vector<std::size_t> picks_;
+  std::size_t at_ = 0;
+};
+
+// A lost update: a reads the counter, yields, writes read + 1; b yields once, then does the same.
+const char* lost_update = R"({"coros": {
+  "main": [{"op": "set", "var": "count", "value": 0},
+           {"op": "spawn", "var": "a", "coro": "worker"},
+           {"op": "spawn", "var": "b", "coro": "late"},
+           {"op": "await", "aw": {"task": "a"}},
+           {"op": "await", "aw": {"task": "b"}}],
+  "worker": [{"op": "set", "var": ".seen", "value": "$count"},
+             {"op": "sleep", "d": 0},
+             {"op": "set", "var": "count", "value": "$.seen"},
+             {"op": "add", "var": "count", "value": 1}],
+  "late": [{"op": "sleep", "d": 0}, {"op": "await", "aw": {"coro": "worker"}}]}})";
+
+struct observed {
+  std::vector<pair> pairs;
+  std::vector<std::uint64_t> features;
+};
+
+observed run_scenario(const char* text, std::vector<std::size_t> picks) {
+  const auto prog = weft::scenario::parse(text, "test.json");
+  pick_at strategy(std::move(picks));
+  sim::sim_scheduler sched(strategy, {});
+  sched.record_coverage(true);
+  weft::scenario::sim_program(prog, {})(sched);
+  return {sched.reads_from(), sched.features()};
+}
+
+TEST(CoverageTest, AScenarioShowsWhichWriteEachReadOfAGlobalObserved) {
+  const observed fifo = run_scenario(lost_update, {});
+  // FIFO: a reads 0 (main's set) and writes; b reads after a's add.
+  // `add` reads the counter it adds to; `await` reads the task variable.
+  const std::vector<pair> expected{
+      {"main#0 at /coros/main/1", "main#0 at /coros/main/3"},  // main awaits a: reads `a`
+      {"main#0 at /coros/main/0", "a#0 at /coros/worker/0"},   // a reads main's 0
+      {"a#1 at /coros/worker/2", "a#1 at /coros/worker/3"},    // add reads a's own set
+      {"a#1 at /coros/worker/3", "b#1 at /coros/worker/0"},    // b reads a's 1
+      {"main#0 at /coros/main/2", "main#1 at /coros/main/4"},  // main (its next step) awaits b: reads `b`
+      {"b#2 at /coros/worker/2", "b#2 at /coros/worker/3"},
+  };
+  EXPECT_EQ(fifo.pairs, expected);
+  // b first at the iteration where both are ready: b reads main's 0 too, the lost update.
+  const observed racy = run_scenario(lost_update, {1});
+  EXPECT_NE(std::find(racy.pairs.begin(), racy.pairs.end(), pair{"main#0 at /coros/main/0", "b#1 at /coros/worker/0"}),
+            racy.pairs.end());
+  EXPECT_NE(fifo.features, racy.features) << "the racy run read from a write the FIFO run did not";
+}
+
+TEST(CoverageTest, FeaturesAreTheSameInEveryRunOfOneSchedule) {
+  EXPECT_EQ(run_scenario(lost_update, {1}).features, run_scenario(lost_update, {1}).features);
+  EXPECT_FALSE(run_scenario(lost_update, {}).features.empty());
+}
+
+TEST(CoverageTest, PrimitivesShowWhichTaskWokeWhich) {
+  // Two waiters on a lock held by main; main releases, the first waiter
+  // releases to the second: each acquire reads from the release before it.
+  const char* handoff = R"({"coros": {
+    "main": [{"op": "lock", "var": "l"}, {"op": "acquire", "var": "l"},
+             {"op": "spawn", "var": "x", "coro": "take"}, {"op": "spawn", "var": "y", "coro": "take"},
+             {"op": "sleep", "d": 0}, {"op": "release", "var": "l"},
+             {"op": "await", "aw": {"task": "x"}}, {"op": "await", "aw": {"task": "y"}}],
+    "take": [{"op": "acquire", "var": "l"}, {"op": "release", "var": "l"}]}})";
+  const observed o = run_scenario(handoff, {});
+  // The acquires that returned after waiting, and the release each read from
+  // (other pairs are reads of the variable `l`, written once by main).
+  std::vector<pair> woken;
+  for (const pair& p : o.pairs)
+    if (!p.write.ends_with("/coros/main/0")) woken.push_back(p);
+  const std::vector<pair> expected{
+      {"(initial)", "main#0 at /coros/main/1"},                // main's acquire: no release before
+      {"main#0 at /coros/main/2", "main#1 at /coros/main/6"},  // awaiting x reads `x`
+      {"main#1 at /coros/main/5", "x#1 at /coros/take/0"},     // main's release woke x
+      {"x#1 at /coros/take/1", "y#1 at /coros/take/0"},        // x's release woke y
+      {"main#0 at /coros/main/3", "main#2 at /coros/main/7"}};  // awaiting y reads `y`
+  EXPECT_EQ(woken, expected) << testing::PrintToString(o.pairs);
+}
+
+// ---- C++: shared<T>, and the fallback ----
+
+unsigned read_line = 0, write_line = 0;
+
+weft::coro<void> bump(sim::shared<int>& c) {
+  read_line = __LINE__; const int seen = c.read();
+  co_await weft::sleep(0s);
+  write_line = __LINE__; c.write(seen + 1);
+}
+
+/// Runs `body` once under `strategy`, collecting its coverage.
+std::unique_ptr<sim::sim_scheduler> run_body(sim::test_body body, sim::strategy& strategy) {
+  auto sched = std::make_unique<sim::sim_scheduler>(strategy, sim::fault_options{});
+  sched->record_coverage(true);
+  sim::body_program(std::move(body))(*sched);
+  return sched;
+}
+
+TEST(CoverageTest, SharedValuesShowTheirReadsFrom) {
+  auto body = []() -> weft::coro<void> {
+    sim::shared<int> count{0};
+    auto a = weft::create_task(bump(count), {.name = "a"});
+    auto b = weft::create_task(bump(count), {.name = "b"});
+    co_await a;
+    co_await b;
+  };
+  pick_at fifo_strategy({});
+  const auto sched = run_body(body, fifo_strategy);
+  // a and b both read before either writes: both read the initial value.
+  const std::vector<pair> expected{{"(initial)", "a#0"}, {"(initial)", "b#0"}};
+  EXPECT_EQ(sched->reads_from(), expected);
+  const auto features = sched->features();
+  EXPECT_EQ(features.size(), 1u) << "one pair (no write -> the read line), seen twice";
+  EXPECT_EQ(sim::site_hash({"x/coverage_test.cpp", "", read_line}), sim::site_hash({"coverage_test.cpp", "", read_line}))
+      << "a site is its file's base name and line";
+  EXPECT_NE(sim::site_hash({"coverage_test.cpp", "", read_line}), sim::site_hash({"coverage_test.cpp", "", write_line}));
+}
+
+TEST(CoverageTest, ARunWithoutNotesFallsBackToOrderingPairs) {
+  auto body = []() -> weft::coro<void> {
+    auto nap = []() -> weft::coro<void> { co_await weft::sleep(0s); };
+    auto a = weft::create_task(nap(), {.name = "a"});
+    auto b = weft::create_task(nap(), {.name = "b"});
+    co_await a;
+    co_await b;
+  };
+  pick_at fifo_strategy({}), swapped_strategy({1});
+  const auto fifo = run_body(body, fifo_strategy);
+  const auto swapped = run_body(body, swapped_strategy);
+  EXPECT_TRUE(fifo->reads_from().empty());
+  EXPECT_FALSE(fifo->features().empty()) << "a ran before b, at each decision";
+  EXPECT_NE(fifo->features(), swapped->features()) << "b before a is another ordering";
+}
+
+TEST(CoverageTest, OutsideASimulationASharedValueIsAPlainValue) {
+  sim::shared<std::string> s{"x"};
+  s.write(s.read() + "y");
+  s.update([](std::string& v) { v += "z"; });
+  EXPECT_EQ(s.peek(), "xyz");
+}
+
+// ---- the strategy ----
+
+TEST(CoverageGuidedTest, TheCorpusKeepsOnlyRunsWithANewFeature) {
+  sim::coverage_corpus corpus;
+  sim::recorded_run r;
+  r.features = {1, 2};
+  corpus.add(r);
+  r.features = {2};
+  corpus.add(r);  // nothing new
+  r.features = {2, 3};
+  corpus.add(r);
+  corpus.finish_generation();
+  ASSERT_EQ(corpus.entries().size(), 2u);
+  EXPECT_EQ(corpus.features(), 3u);
+  // Feature 2 was seen three times, 1 and 3 once: weights 1 + 1/3 each.
+  EXPECT_DOUBLE_EQ(corpus.entries()[0].weight, 1.0 + 1.0 / 3);
+  EXPECT_DOUBLE_EQ(corpus.entries()[1].weight, 1.0 + 1.0 / 3);
+}
+
+TEST(CoverageGuidedTest, RunsBeforeTheCorpusHasAnythingAreRandomAndLaterOnesFollowAPlan) {
+  sim::coverage_corpus corpus;
+  sim::coverage_guided g(7, corpus);
+  g.start_run(0);
+  EXPECT_TRUE(g.plan().empty());
+  sim::recorded_run r;
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    sim::decision d;
+    d.options = 3;
+    d.choice = i % 3;
+    d.ordinal = i;
+    r.decisions.decisions.push_back(d);
+  }
+  r.features = {42};
+  corpus.add(r);
+  corpus.finish_generation();
+  std::size_t planned = 0;
+  for (std::uint64_t i = 1; i <= 64; ++i) {
+    g.start_run(i);
+    planned += !g.plan().empty();
+    // A plan is the kept schedule mutated: never longer than it, each choice in range.
+    EXPECT_LE(g.plan().size(), 20u + 20u);
+    for (const auto& d : g.plan()) EXPECT_LT(d.choice, d.options);
+  }
+  EXPECT_GT(planned, 40u) << "most runs mutate the corpus (one in eight is random)";
+  // The same run index plans the same run.
+  g.start_run(5);
+  const auto first = g.plan();
+  g.start_run(5);
+  EXPECT_EQ(g.plan(), first);
+}
+
+TEST(CoverageGuidedTest, FindsTheBundledRacesAndReplaysThem) {
+  for (const char* name : {"lost_update.json", "watchdog_three_strikes.json"}) {
+    const auto prog = weft::scenario::parse_file(std::string(WEFT_CONFORMANCE_DIR "/../examples/scenarios/") + name);
+    sim::explore_options o;
+    o.strategy = sim::strategy_kind::coverage;
+    o.runs = 2000;
+    const sim::report r = sim::explore(weft::scenario::sim_program(prog, {}), o);
+    ASSERT_TRUE(r.first_failure) << name;
+    std::string mismatch;
+    const sim::run_result again =
+        sim::replay_run(weft::scenario::sim_program(prog, {}), r.first_failure->shrunk, mismatch);
+    EXPECT_EQ(mismatch, "") << name;
+    EXPECT_EQ(again.failed, r.first_failure->failed) << name;
+  }
+}
+
+}  // namespace
