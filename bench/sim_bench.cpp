@@ -20,6 +20,8 @@
 #include <memory>
 #include <set>
 #include <sstream>
+
+#include "weft/sim/report_format.hpp"
 #include <string>
 #include <utility>
 #include <vector>
@@ -79,7 +81,7 @@ weft::sim::explore_options options(strategy_kind k) {
   return o;
 }
 
-const char* name_of(strategy_kind k) { return k == strategy_kind::pct ? "pct" : "random"; }
+const char* name_of(strategy_kind k) { return weft::sim::strategy_name(k); }
 
 /// What one exploration found: checked between iterations and variants.
 struct findings {
@@ -193,6 +195,11 @@ bool register_all() {
                                    explore_runs_only, &f, k)
           ->Unit(benchmark::kMillisecond);
   }
+  // The coverage strategy learns from the runs explore feeds it: explore only
+  // (its schedules/s against random's is what collecting coverage costs).
+  for (const auto& f : examples)
+    benchmark::RegisterBenchmark(("explore/coverage/" + f.stem).c_str(), explore_scenario, &f, strategy_kind::coverage)
+        ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("parse_conformance_scenarios", parse_conformance_scenarios)
       ->Unit(benchmark::kMillisecond);
   return true;

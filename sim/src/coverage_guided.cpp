@@ -7,7 +7,11 @@ namespace weft::sim {
 void coverage_corpus::add(const recorded_run& r) {
   bool fresh = false;
   for (std::uint64_t f : r.features) fresh |= seen_[f]++ == 0;
-  if (fresh) entries_.push_back({r.decisions.decisions, r.features, 0});
+  if (!fresh) return;
+  entry e{{}, r.features, 0};
+  e.plan.reserve(r.decisions.decisions.size());
+  for (const decision& d : r.decisions.decisions) e.plan.push_back({d.kind, d.options, d.choice});
+  entries_.push_back(std::move(e));
 }
 
 void coverage_corpus::finish_generation() {
@@ -47,7 +51,7 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
   auto position = [&] { return static_cast<std::size_t>(rng_.below(plan_.size())); };
   // A different option at decision k (the first option too: undoing a deviation).
   auto flip = [&](std::size_t k) {
-    decision& d = plan_[k];
+    coverage_corpus::step& d = plan_[k];
     if (d.options > 1) d.choice = static_cast<std::uint32_t>((d.choice + 1 + rng_.below(d.options - 1)) % d.options);
   };
   const std::uint64_t kind = rng_.below(20);

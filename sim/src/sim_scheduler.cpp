@@ -204,7 +204,9 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   const ready_candidates candidates(ready);
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}, &candidates});
   if (c >= ready.size()) c = 0;
-  if (coverage_) ordering_features_.push_back(pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])));
+  // Ordering pairs are the fallback of a run that notes no access: once one read is noted, not needed.
+  if (coverage_ && reads_from_features_.empty())
+    ordering_features_.push_back(pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])));
   if (!record_) return c;
   std::string head = candidates.identity(0);
   const std::uint64_t ordinal = heads_[head]++;

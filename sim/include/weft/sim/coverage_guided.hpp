@@ -25,9 +25,15 @@ class coverage_corpus {
   /// Runs per generation (see the file comment).
   static constexpr std::uint64_t generation = 32;
 
+  /// A decision as a plan holds it: what a run must meet to follow it, and the choice.
+  struct step {
+    decision_kind kind;
+    std::uint32_t options, choice;
+    friend bool operator==(const step&, const step&) = default;
+  };
   /// A kept schedule: every decision of its run, in order, and its features.
   struct entry {
-    std::vector<decision> plan;
+    std::vector<step> plan;
     std::vector<std::uint64_t> features;
     double weight = 0;  // the sum of 1/(times seen) over its features: rare ones weigh most
   };
@@ -61,7 +67,7 @@ class coverage_guided final : public strategy {
   bool wants_coverage() const override { return true; }
 
   /// The decisions this run follows before choosing at random (for tests).
-  const std::vector<decision>& plan() const noexcept { return plan_; }
+  const std::vector<coverage_corpus::step>& plan() const noexcept { return plan_; }
 
  private:
   void mutate(const coverage_corpus::entry& e);
@@ -69,7 +75,7 @@ class coverage_guided final : public strategy {
   std::uint64_t seed_;
   const coverage_corpus& corpus_;
   rng rng_;
-  std::vector<decision> plan_;
+  std::vector<coverage_corpus::step> plan_;
   std::size_t at_ = 0;  // decisions taken in this run
 };
 
