@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #if __has_include(<fuzzer/FuzzedDataProvider.h>)
 #include <fuzzer/FuzzedDataProvider.h>
@@ -65,6 +66,21 @@ std::string fuzz_replay_command(const std::string& token);
 /// when WEFT_REPLAY is unset (fuzz as usual).
 bool replay_from_environment(const program& prog, weft::duration tick = std::chrono::seconds(1));
 
+/// The run's interleaving coverage (coverage.hpp) as libFuzzer's extra
+/// counters: libFuzzer clears them before each input and keeps an input that
+/// sets a counter no earlier input did, so it learns which inputs reach new
+/// orderings, not only new code. A plain array where libFuzzer is absent.
+inline constexpr std::size_t interleaving_counter_count = 1 << 14;
+#if defined(__linux__)
+__attribute__((section("__libfuzzer_extra_counters")))
+#endif
+inline std::uint8_t interleaving_counters[interleaving_counter_count];
+
+/// Sets the counters of `features` (each feature already carries its count bucket).
+inline void publish_features(const std::vector<std::uint64_t>& features) noexcept {
+  for (std::uint64_t f : features) interleaving_counters[f % interleaving_counter_count] = 1;
+}
+
 #ifdef WEFT_SIM_HAS_FUZZED_DATA_PROVIDER
 /// A strategy whose decisions are fuzzer input: each decision with n options
 /// takes ConsumeIntegralInRange(0, n - 1) of `data` (one byte for n <= 256,
@@ -79,15 +95,19 @@ class fuzzed_strategy final : public strategy {
     return data_.ConsumeIntegralInRange<std::size_t>(0, p.options - 1);
   }
   bool wants(decision_kind) const override { return true; }
+  bool wants_coverage() const override { return true; }
 
  private:
   FuzzedDataProvider& data_;
 };
 
-/// Runs `prog` once with the decisions taken from `data` (fuzzed_strategy).
+/// Runs `prog` once with the decisions taken from `data` (fuzzed_strategy)
+/// and publishes its interleaving coverage to libFuzzer (publish_features).
 inline recorded_run fuzz_run(const program& prog, FuzzedDataProvider& data, const fault_options& faults = {}) {
   fuzzed_strategy s(data);
-  return run_once(prog, s, faults);
+  recorded_run r = run_once(prog, s, faults);
+  publish_features(r.features);
+  return r;
 }
 
 /// The body of WEFT_FUZZ_TARGET's LLVMFuzzerTestOneInput: one run of `body`
