@@ -1,8 +1,8 @@
 // `weft explore` and `weft replay` (tools/weft_main.cpp), run as a user runs them:
-//   weft explore FILE... [--strategy random|pct|dfs] [--runs N] [--seed S] [--depth D]
+//   weft explore FILE... [--strategy random|pct|dfs|coverage] [--runs N] [--seed S] [--depth D]
 //                [--max-delays K] [--faults cancel,jitter] [--jitter TICKS] [--swarm]
 //                [--check-determinism] [--fail-on-unretrieved] [--jobs N] [--shard I/N] [--json] [--stats]
-//   weft replay FILE --schedule TOKEN [--fail-on-unretrieved] [--verbose] [--timeline OUT.json] [--html OUT.html]
+//   weft replay FILE --schedule TOKEN [--fail-on-unretrieved] [--verbose] [--reads-from] [--timeline OUT.json] [--html OUT.html]
 // Exit status: 0 nothing failed, 1 a failure was found (or the replayed run
 // fails), 2 bad input or usage (a token that does not fit included).
 //
@@ -556,6 +556,25 @@ TEST_F(CliExploreTest, CheckDeterminismReportsNothingForDeterministicScenarios) 
   const cli_result c =
       weft({"explore", scenario("cancel_leaks_lock"), "--runs", "300", "--faults", "cancel", "--check-determinism"});
   EXPECT_FALSE(contains(c.out, "nondeterminism")) << show(c);
+}
+
+// ---- replay --reads-from ----
+
+TEST_F(CliExploreTest, ReplayReadsFromShowsTheWriteEachReadObserved) {
+  // lost_update in FIFO order: b's read of the counter (worker/0) sees a's
+  // add (worker/3). Worked out from the scenario: main sets the counter
+  // (main/0), a reads it, yields, sets and adds; b yields, then does the same.
+  const cli_result fifo = weft({"replay", scenario("lost_update"), "--schedule", "w1.AA", "--reads-from"});
+  EXPECT_EQ(fifo.exit_code, 0) << show(fifo);
+  EXPECT_TRUE(contains(fifo.out, "reads-from (7 reads of shared state):\n")) << show(fifo);
+  EXPECT_TRUE(contains(fifo.out, "  a#0 at /coros/worker/0 read what main#0 at /coros/main/0 wrote\n")) << show(fifo);
+  EXPECT_TRUE(contains(fifo.out, "  b#1 at /coros/worker/0 read what a#1 at /coros/worker/3 wrote\n")) << show(fifo);
+  // The race: b reads before a writes, so both read main's 0.
+  const cli_result e = weft({"explore", scenario("lost_update"), "--runs", "50"});
+  const explored lines = parse_explore(e.out);
+  ASSERT_FALSE(lines.token.empty()) << show(e);
+  const cli_result racy = weft({"replay", scenario("lost_update"), "--schedule", lines.token, "--reads-from"});
+  EXPECT_TRUE(contains(racy.out, "  b#1 at /coros/worker/0 read what main#0 at /coros/main/0 wrote\n")) << show(racy);
 }
 
 }  // namespace

@@ -33,8 +33,10 @@
 #include "weft/scenario/interpreter.hpp"
 #include "weft/scenario/parse.hpp"
 #include "weft/sim/explore.hpp"
+#include "weft/sim/replay.hpp"
 #include "weft/sim/report_format.hpp"
 #include "weft/sim/shrink.hpp"
+#include "weft/sim/sim_scheduler.hpp"
 #include "weft/sim/timeline.hpp"
 #include <weft/scenario/sim_program.hpp>
 
@@ -271,7 +273,19 @@ int write_pictures(const std::string& file, const std::string& token, const weft
   }
 }
 
-int replay(const std::string& file, const std::string& token, bool verbose, const std::string& timeline,
+/// `weft replay --reads-from`: the replayed run's reads-from pairs, each read
+/// with the write it observed (interleaving coverage, docs/simulator.md).
+void print_reads_from(const weft::scenario::program& prog, const weft::sim::schedule& s,
+                      weft::scenario::failure_options failures) {
+  weft::sim::replay strat(s);
+  weft::sim::sim_scheduler sched(strat, weft::sim::replay_faults(s, weft::scenario::tick));
+  sched.record_coverage(true);
+  weft::scenario::sim_program(prog, failures)(sched);
+  fmt::print("reads-from ({} reads of shared state):\n", sched.reads_from().size());
+  for (const auto& p : sched.reads_from()) fmt::print("  {} read what {} wrote\n", p.read, p.write);
+}
+
+int replay(const std::string& file, const std::string& token, bool verbose, bool reads_from, const std::string& timeline,
            const std::string& html, weft::scenario::failure_options failures) {
   weft::scenario::program prog;
   try {
@@ -307,6 +321,7 @@ int replay(const std::string& file, const std::string& token, bool verbose, cons
       if (d.choice) fmt::print("  #{} at t={}: {}\n", i, d.at / weft::scenario::tick, weft::sim::describe(d));
     }
   }
+  if (reads_from) print_reads_from(prog, *s, failures);
   if (!timeline.empty() || !html.empty()) {
     const int rc = write_pictures(file, token, prog, *s, out, failures, timeline, html);
     if (rc != exit_ok) return rc;
@@ -375,12 +390,14 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--fail-on-unretrieved", ea.failures.fail_on_unretrieved, unretrieved_help);
 
   std::string file, token, timeline, html;
-  bool verbose = false;
+  bool verbose = false, reads_from = false;
   weft::scenario::failure_options replay_failures;
   auto* replay_cmd = app.add_subcommand("replay", "Replay one schedule of a scenario and print its trace");
   replay_cmd->add_option("FILE", file, "Scenario file (JSON)")->required()->check(scenario_file_check);
   replay_cmd->add_option("--schedule", token, "Schedule token (from weft explore)")->required();
   replay_cmd->add_flag("--verbose", verbose, "Show each decision that differs from FIFO");
+  replay_cmd->add_flag("--reads-from", reads_from,
+                       "Show each read of shared state (a global, a primitive) with the write it observed");
   replay_cmd->add_flag("--fail-on-unretrieved", replay_failures.fail_on_unretrieved, unretrieved_help);
   replay_cmd->add_option("--timeline", timeline,
                          "Write the run as Chrome trace-event JSON (Perfetto, chrome://tracing): a lane per task, "
@@ -402,7 +419,7 @@ int main(int argc, char** argv) {
   const int rc = trace_cmd->parsed()     ? trace(files)
                  : check_cmd->parsed()   ? check(files)
                  : explore_cmd->parsed() ? explore(files, ea)
-                                         : replay(file, token, verbose, timeline, html, replay_failures);
+                                         : replay(file, token, verbose, reads_from, timeline, html, replay_failures);
   // Output that did not reach its destination (a full disk, a closed pipe) is an error.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     fmt::print(stderr, "weft: cannot write the output: {}\n", std::strerror(errno));
