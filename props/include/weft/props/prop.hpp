@@ -56,6 +56,58 @@ auto property(weft::coro<void> (*body)(Args...), prop_options opts) {
 
 }  // namespace weft::props
 
+#ifdef WEFT_PROPS_REGISTRY
+/// Built with WEFT_PROPS_REGISTRY (fuzz/fuzz_combinators), WEFT_PROP does not
+/// define a gtest TEST: it registers its property, which a fuzz target then
+/// checks on a seed and case count of its input's choosing.
+#include <cstdint>
+#include <iostream>
+#include <vector>
+
+namespace weft::props {
+
+/// A registered WEFT_PROP: `check(seed, cases)` runs rapidcheck on it with
+/// that seed for that many cases, prints a failure (shrunk, as rapidcheck
+/// reports it) to stderr and returns false; true if no case failed.
+struct registered_property {
+  std::string name;
+  std::function<bool(std::uint64_t seed, int cases)> check;
+};
+
+/// Every registered property, in registration order.
+inline std::vector<registered_property>& property_registry() {
+  static std::vector<registered_property> all;
+  return all;
+}
+
+template <class P>
+bool register_property(std::string name, P prop) {
+  property_registry().push_back({name, [name, prop](std::uint64_t seed, int cases) {
+    rc::detail::TestParams params;
+    params.seed = seed;
+    params.maxSuccess = cases;
+    rc::detail::TestMetadata metadata;
+    metadata.id = metadata.description = name;
+    const rc::detail::TestResult result = rc::detail::checkTestable(prop, metadata, params);
+    if (!result.template is<rc::detail::FailureResult>()) return true;
+    rc::detail::printResultMessage(result, std::cerr);
+    std::cerr << std::endl;
+    return false;
+  }});
+  return true;
+}
+
+}  // namespace weft::props
+
+#define WEFT_PROP(Suite, Name, ArgList) WEFT_PROP_WITH(Suite, Name, {}, ArgList)
+#define WEFT_PROP_WITH(Suite, Name, Options, ArgList)                                                \
+  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList;                                      \
+  [[maybe_unused]] static const bool weft_prop_registered_##Suite##_##Name =                         \
+      ::weft::props::register_property(#Suite "." #Name,                                              \
+                                       ::weft::props::property(&weft_prop_##Suite##_##Name,          \
+                                                               ::weft::props::prop_options Options)); \
+  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList
+#else
 /// Defines a gtest TEST checking a rapidcheck property whose body is a
 /// coroutine taking the generated arguments (see the file comment).
 #define WEFT_PROP(Suite, Name, ArgList) WEFT_PROP_WITH(Suite, Name, {}, ArgList)
@@ -69,3 +121,4 @@ auto property(weft::coro<void> (*body)(Args...), prop_options opts) {
                                                      ::weft::props::prop_options Options));        \
   }                                                                                                 \
   static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList
+#endif
