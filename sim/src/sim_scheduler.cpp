@@ -160,18 +160,27 @@ void sim_scheduler::record_pick(const ready_candidates& candidates, std::span<co
 }
 
 void sim_scheduler::order_due(std::span<due_timer> due) {
-  // Timers due at the same instant: choose which goes first, then among the rest.
+  // Timers due at the same instant: choose which goes first, then among the
+  // rest (in scheduling order), until one is left.
+  std::vector<due_timer> placed;
   for (std::size_t i = 0; i < due.size();) {
     std::size_t j = i + 1;
     while (j < due.size() && due[j].when == due[i].when) ++j;
-    for (std::size_t k = i; k + 1 < j; ++k) {
-      std::size_t c = decide(decision_kind::timer, j - k);
-      if (log_ && record_) {
-        log_->decisions.back().sequence = due[k + c].sequence;
-        log_->decisions.back().displaced = due[k].sequence;
+    if (j - i > 1) {
+      timers_left_.fill(j - i);
+      placed.clear();
+      for (std::size_t k = i; k + 1 < j; ++k) {
+        const std::size_t c = decide(decision_kind::timer, j - k);
+        const std::size_t at = timers_left_.select(c);
+        if (log_ && record_) {
+          log_->decisions.back().sequence = due[i + at].sequence;
+          log_->decisions.back().displaced = due[i + timers_left_.select(0)].sequence;
+        }
+        placed.push_back(due[i + at]);
+        timers_left_.remove(at);
       }
-      std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k), due.begin() + static_cast<std::ptrdiff_t>(k + c),
-                  due.begin() + static_cast<std::ptrdiff_t>(k + c + 1));
+      placed.push_back(due[i + timers_left_.select(0)]);
+      std::copy(placed.begin(), placed.end(), due.begin() + static_cast<std::ptrdiff_t>(i));
     }
     i = j;
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "weft/scheduler.hpp"
+#include "weft/sim/present_positions.hpp"
 #include "weft/sim/ready_batch.hpp"
 #include "weft/sim/schedule.hpp"
 #include "weft/sim/strategy.hpp"
@@ -115,6 +116,7 @@ class sim_scheduler final : public weft::scheduler {
   bool first_only_;  // a strategy that always takes option 0, nothing recorded: ask nobody
   schedule recorded_;
   ready_batch batch_;  // the iteration's ready callbacks, across its decisions
+  present_positions timers_left_;  // order_due: the equal-deadline timers not placed yet
   std::uint64_t ordinals_[4] = {};
   std::map<std::string, std::uint64_t> heads_;
   struct task_seen {
