@@ -292,8 +292,11 @@ void event_loop::run_once() {
     std::size_t i = remaining == 1 ? 0 : scheduler_->pick(std::span<const ready_entry>(batch_.data() + head, remaining));
     if (i >= remaining) throw std::logic_error("scheduler::pick returned an index out of range");
     if (i) {
+      // One memmove, not std::rotate's element-by-element loop.
       const auto first = batch_.begin() + static_cast<std::ptrdiff_t>(head);
-      std::rotate(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
+      const ready_entry chosen = first[static_cast<std::ptrdiff_t>(i)];
+      std::copy_backward(first, first + static_cast<std::ptrdiff_t>(i), first + static_cast<std::ptrdiff_t>(i) + 1);
+      *first = chosen;
     }
     if (scheduler_->observes_runs()) scheduler_->on_run(batch_[head]);
     run_node(batch_[head].node());
@@ -388,7 +391,7 @@ void event_loop::refuse_task() {
 }
 
 void event_loop::check_limits() {
-  if (limit_reached_.empty() && max_heap_ && iterations_ % 1024 == 0 && heap_in_use() > max_heap_)
+  if (limit_reached_.empty() && max_heap_ && iterations_ % 1024 == 0 && heap_exceeds(max_heap_))
     limit_reached_ = "the heap grew past " + std::to_string(max_heap_) + " bytes (loop_options::max_heap)";
   if (!limit_reached_.empty()) throw resource_limit_error(limit_reached_);
 }

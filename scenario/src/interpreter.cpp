@@ -268,7 +268,7 @@ flow interpreter::count_step(const statement& s) {
   if (result_.end != ending::completed) return stop_run();
   weft::set_current_site(s.where);  // where this task is: the simulator names decisions by it
   if (++steps_ > opts_.max_steps) return end_at_step_limit();
-  if (steps_ % 1024 == 0 && weft::heap_in_use() > opts_.max_memory)
+  if (steps_ % 1024 == 0 && weft::heap_exceeds(opts_.max_memory))
     return limit_reached("the heap grew past " + std::to_string(opts_.max_memory >> 20) + " MiB");
   return flow::next;
 }

@@ -12,50 +12,76 @@ void pct::start_run(std::uint64_t run_index) {
   std::uint64_t s = seed_ ^ (0x2545f4914f6cdd1dULL * (run_index + 1));
   rng_ = rng(splitmix64(s));
   step_ = 0;
+  batch_ = 0;  // its iterators point into the priorities cleared below
   priorities_.clear();
   change_points_.clear();
   for (unsigned i = 0; i + 1 < depth_; ++i) change_points_.push_back(1 + rng_.below(steps_));
   std::sort(change_points_.begin(), change_points_.end());
 }
 
-std::uint64_t pct::priority_of(std::string_view task) {
+pct::priorities::iterator pct::priority_of(std::string_view task) {
   // A task's priority is per task, not per step. Callbacks with no task of
   // their own, and the tasks asyncio makes for a combinator ("~..."), share
   // one priority, as one thread.
   if (task.empty() || task[0] == '~') task = "~callback";
   auto it = priorities_.find(task);
-  if (it != priorities_.end()) return it->second;
+  if (it != priorities_.end()) return it;
   // Initial priorities are distinct and above every change-point priority
   // (0 .. depth-2): depth + a random draw, ties broken by arrival.
   std::uint64_t p = depth_ + (rng_.below(1u << 20) << 20) + priorities_.size();
-  priorities_.emplace(std::string(task), p);
-  return p;
+  return priorities_.emplace(std::string(task), p).first;
+}
+
+namespace {
+
+/// Heap order: the higher priority first, then the earlier position (FIFO).
+bool below(const std::pair<std::uint64_t, std::size_t>& a, const std::pair<std::uint64_t, std::size_t>& b) {
+  return a.first < b.first || (a.first == b.first && a.second > b.second);
+}
+
+}  // namespace
+
+void pct::start_batch(const choice_point& p) {
+  // Names are read once per batch, in FIFO order (which draws the
+  // priorities of new names in that order).
+  const ready_candidates& c = *p.ready;
+  batch_ = c.batch();
+  priority_at_.assign(c.position(c.size() - 1) + 1, priorities_.end());
+  for (std::size_t i = 0; i < c.size(); ++i) priority_at_[c.position(i)] = priority_of(c.task_name(i));
+  rank(p);
+}
+
+void pct::rank(const choice_point& p) {
+  const ready_candidates& c = *p.ready;
+  heap_.clear();
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const std::size_t at = c.position(i);
+    heap_.emplace_back(priority_at_[at]->second, at);
+  }
+  std::make_heap(heap_.begin(), heap_.end(), below);
 }
 
 std::size_t pct::highest(const choice_point& p) {
-  std::size_t best = 0;
-  std::uint64_t best_priority = 0;
-  for (std::size_t i = 0; i < p.ready->size(); ++i) {
-    std::uint64_t pr = priority_of(p.ready->task_name(i));
-    if (i == 0 || pr > best_priority) {
-      best = i;
-      best_priority = pr;
-    }
+  // Positions chosen since the heap was made have left the batch.
+  while (p.ready->index_at(heap_.front().second) == p.ready->size()) {
+    std::pop_heap(heap_.begin(), heap_.end(), below);
+    heap_.pop_back();
   }
-  return best;
+  return heap_.front().second;
 }
 
 std::size_t pct::choose(const choice_point& p) {
   if (p.kind != decision_kind::ready || !p.ready) return static_cast<std::size_t>(rng_.below(p.options));
   ++step_;
+  if (p.ready->batch() == 0 || p.ready->batch() != batch_) start_batch(p);
   // At the i-th change point the task about to run drops to priority depth-2-i,
-  // below every initial priority.
+  // below every initial priority: every candidate of its name moves.
   for (std::size_t i = 0; i < change_points_.size(); ++i)
     if (change_points_[i] == step_) {
-      const std::string task = p.ready->task_name(highest(p));
-      priorities_[task.empty() || task[0] == '~' ? std::string("~callback") : task] = depth_ - 2 - i;
+      priority_at_[highest(p)]->second = depth_ - 2 - i;
+      rank(p);
     }
-  return highest(p);
+  return p.ready->index_at(highest(p));
 }
 
 }  // namespace weft::sim

@@ -6,7 +6,7 @@ namespace weft::sim {
 
 replay::replay(schedule s) : s_(std::move(s)) {
   for (std::size_t i = 0; i < s_.decisions.size(); ++i)
-    if (s_.decisions[i].choice != 0) pending_.push_back(i);
+    if (s_.decisions[i].choice != 0) pending_[static_cast<int>(s_.decisions[i].kind)].push_back(i);
 }
 
 std::size_t replay::choose(const choice_point& p) {
@@ -14,42 +14,49 @@ std::size_t replay::choose(const choice_point& p) {
   const bool ready = p.kind == decision_kind::ready && p.ready;
   const std::string first = ready ? p.ready->identity(0) : std::string();
   std::uint64_t head = ready ? heads_[first]++ : 0;
-  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
-    const decision& d = s_.decisions[*it];
-    if (d.kind != p.kind) continue;
-    if (p.kind == decision_kind::ready) {
-      // Deviations apply in order: only the first pending one may match.
-      if (!ready || first != d.displaced || head != d.ordinal) return 0;
-      if (d.chosen.empty()) {  // a choice by index (the shrinker's lowered choices)
-        pending_.erase(it);
-        return d.choice < p.options ? d.choice : 0;
-      }
-      const std::size_t c = p.ready->find(d.chosen);
-      if (c == p.ready->size()) {
-        if (mismatch_.empty())
-          mismatch_ = "when " + d.displaced + " was next, " + d.chosen + " was not ready (the program changed?)";
-        return 0;
-      }
-      pending_.erase(it);
-      return c;
+  // Deviations of a kind apply in order: only the first pending one may match.
+  std::size_t& next = next_[static_cast<int>(p.kind)];
+  const std::vector<std::size_t>& pending = pending_[static_cast<int>(p.kind)];
+  if (next == pending.size()) return 0;
+  const decision& d = s_.decisions[pending[next]];
+  if (p.kind == decision_kind::ready) {
+    if (!ready || first != d.displaced || head != d.ordinal) return 0;
+    if (d.chosen.empty()) {  // a choice by index (the shrinker's lowered choices)
+      ++next;
+      return d.choice < p.options ? d.choice : 0;
     }
-    if (p.kind == decision_kind::cancel) {
-      if (p.identities.empty() || p.identities[0] != d.chosen) return 0;
-      pending_.erase(it);
-      return 1;
+    const std::size_t c = p.ready->find(d.chosen);
+    if (c == p.ready->size()) {
+      if (mismatch_.empty())
+        mismatch_ = "when " + d.displaced + " was next, " + d.chosen + " was not ready (the program changed?)";
+      return 0;
     }
-    // Timer order and jitter: by their order among decisions of their kind.
-    if (d.ordinal != ordinal) return 0;
-    pending_.erase(it);
-    return d.choice < p.options ? d.choice : 0;
+    ++next;
+    return c;
   }
-  return 0;
+  if (p.kind == decision_kind::cancel) {
+    if (p.identities.empty() || p.identities[0] != d.chosen) return 0;
+    ++next;
+    return 1;
+  }
+  // Timer order and jitter: by their order among decisions of their kind.
+  if (d.ordinal != ordinal) return 0;
+  ++next;
+  return d.choice < p.options ? d.choice : 0;
 }
 
 std::string replay::mismatch() const {
   if (!mismatch_.empty()) return mismatch_;
-  if (pending_.empty()) return {};
-  const decision& d = s_.decisions[pending_.front()];
+  // The earliest deviation not applied, of any kind.
+  const decision* first = nullptr;
+  std::size_t first_index = s_.decisions.size();
+  for (int k = 0; k < 4; ++k)
+    if (next_[k] < pending_[k].size() && pending_[k][next_[k]] < first_index) {
+      first_index = pending_[k][next_[k]];
+      first = &s_.decisions[first_index];
+    }
+  if (!first) return {};
+  const decision& d = *first;
   if (d.kind == decision_kind::ready) return "the run never reached " + d.displaced + " (the program changed?)";
   if (d.kind == decision_kind::cancel) return "the run never suspended " + d.chosen + " (the program changed?)";
   return "the run had fewer timer decisions than the token (the program changed?)";

@@ -1,6 +1,7 @@
 #include "weft/sim/sim_scheduler.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <weft/event_loop.hpp>
 #include <weft/task.hpp>
@@ -152,30 +153,25 @@ std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::
   return c;
 }
 
-namespace {
-
-/// What identifies a callback with no task of its own: the task whose
-/// completion it reports ("~done(NAME)"), or nothing ("~callback").
-std::string taskless_base(const ready_entry& e) {
-  std::string task = e.reported_task_name();
-  return task.empty() ? std::string("~callback") : "~done(" + task + ")";
-}
-
-}  // namespace
-
 std::string ready_candidates::identity(std::size_t i) const {
   if (!named_.empty()) return named_[i];
   const ready_entry& e = ready_[i];
   if (e.task()) return e.task_name() + '#' + std::to_string(e.task_steps());
   const std::string base = taskless_base(e);
   std::size_t rank = 0;
-  for (std::size_t j = 0; j < i; ++j)
-    if (!ready_[j].task() && taskless_base(ready_[j]) == base) ++rank;
+  if (batch_) {
+    rank = batch_->taskless_rank(i);
+  } else {
+    for (std::size_t j = 0; j < i; ++j)
+      if (!ready_[j].task() && taskless_base(ready_[j]) == base) ++rank;
+  }
   return base + '#' + std::to_string(rank);
 }
 
 std::size_t ready_candidates::find(const std::string& id) const {
   if (!named_.empty()) return static_cast<std::size_t>(std::find(named_.begin(), named_.end(), id) - named_.begin());
+  if (batch_)
+    if (std::optional<std::size_t> i = batch_->find(id)) return *i;
   const auto hash = id.rfind('#');
   if (hash == std::string::npos) return size();
   const std::string_view base = std::string_view(id).substr(0, hash);
@@ -199,15 +195,22 @@ std::string ready_candidates::task_name(std::size_t i) const {
 
 std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   if (first_only_) return 0;
-  // Identities are built for the record only: the first candidate's (its
-  // ordinal) and the chosen one's.
-  const ready_candidates candidates(ready);
+  batch_.observe(ready);
+  const ready_candidates candidates(ready, &batch_);
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}, &candidates});
   if (c >= ready.size()) c = 0;
   // Ordering pairs are the fallback of a run that notes no access: once one read is noted, not needed.
   if (coverage_ && reads_from_features_.empty())
     ordering_features_.push_back(pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])));
-  if (!record_) return c;
+  if (record_) record_pick(candidates, ready, c);
+  batch_.chose(c);
+  return c;
+}
+
+void sim_scheduler::record_pick(const ready_candidates& candidates, std::span<const ready_entry> ready,
+                                std::size_t c) {
+  // Identities are built for the record only: the first candidate's (its
+  // ordinal) and the chosen one's.
   std::string head = candidates.identity(0);
   const std::uint64_t ordinal = heads_[head]++;
   if (c || strategy_.needs_identities()) {
@@ -221,22 +224,30 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
     log_->decisions.back().sequence = ready[c].sequence();
     log_->decisions.back().displaced = ready[0].sequence();
   }
-  return c;
 }
 
 void sim_scheduler::order_due(std::span<due_timer> due) {
-  // Timers due at the same instant: choose which goes first, then among the rest.
+  // Timers due at the same instant: choose which goes first, then among the
+  // rest (in scheduling order), until one is left.
+  std::vector<due_timer> placed;
   for (std::size_t i = 0; i < due.size();) {
     std::size_t j = i + 1;
     while (j < due.size() && due[j].when == due[i].when) ++j;
-    for (std::size_t k = i; k + 1 < j; ++k) {
-      std::size_t c = decide(decision_kind::timer, j - k);
-      if (log_ && record_) {
-        log_->decisions.back().sequence = due[k + c].sequence;
-        log_->decisions.back().displaced = due[k].sequence;
+    if (j - i > 1) {
+      timers_left_.fill(j - i);
+      placed.clear();
+      for (std::size_t k = i; k + 1 < j; ++k) {
+        const std::size_t c = decide(decision_kind::timer, j - k);
+        const std::size_t at = timers_left_.select(c);
+        if (log_ && record_) {
+          log_->decisions.back().sequence = due[i + at].sequence;
+          log_->decisions.back().displaced = due[i + timers_left_.select(0)].sequence;
+        }
+        placed.push_back(due[i + at]);
+        timers_left_.remove(at);
       }
-      std::rotate(due.begin() + static_cast<std::ptrdiff_t>(k), due.begin() + static_cast<std::ptrdiff_t>(k + c),
-                  due.begin() + static_cast<std::ptrdiff_t>(k + c + 1));
+      placed.push_back(due[i + timers_left_.select(0)]);
+      std::copy(placed.begin(), placed.end(), due.begin() + static_cast<std::ptrdiff_t>(i));
     }
     i = j;
   }

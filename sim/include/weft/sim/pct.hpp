@@ -27,7 +27,10 @@ class pct : public strategy {
   std::size_t choose(const choice_point& p) override;
 
  private:
-  std::uint64_t priority_of(std::string_view task);
+  using priorities = std::map<std::string, std::uint64_t, std::less<>>;
+  priorities::iterator priority_of(std::string_view task);
+  void start_batch(const choice_point& p);
+  void rank(const choice_point& p);
   std::size_t highest(const choice_point& p);
   std::uint64_t seed_;
   rng rng_;
@@ -35,7 +38,13 @@ class pct : public strategy {
   std::uint64_t steps_;
   std::uint64_t step_ = 0;
   std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-2-i
-  std::map<std::string, std::uint64_t, std::less<>> priorities_;  // by task name (ordered: deterministic)
+  priorities priorities_;  // by task name (ordered: deterministic)
+  // The batch of ready callbacks being decided (ready_candidates::batch):
+  // each position's priority, and a heap of (priority, position), so that a
+  // decision does not read every candidate.
+  std::uint64_t batch_ = 0;
+  std::vector<priorities::iterator> priority_at_;  // by position
+  std::vector<std::pair<std::uint64_t, std::size_t>> heap_;
 };
 
 }  // namespace weft::sim

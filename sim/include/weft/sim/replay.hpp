@@ -27,7 +27,10 @@ class replay : public strategy {
 
  private:
   schedule s_;
-  std::vector<std::size_t> pending_;  // indices of deviations not applied yet, in order
+  // Per kind (decision_kind as an index), the indices of its deviations in
+  // order, and how many of them have applied.
+  std::vector<std::size_t> pending_[4];
+  std::size_t next_[4] = {};
   std::map<decision_kind, std::uint64_t> seen_;  // decisions met so far, per kind
   std::map<std::string, std::uint64_t> heads_;
   std::string mismatch_;

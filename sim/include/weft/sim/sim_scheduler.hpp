@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "weft/scheduler.hpp"
+#include "weft/sim/present_positions.hpp"
+#include "weft/sim/ready_batch.hpp"
 #include "weft/sim/schedule.hpp"
 #include "weft/sim/strategy.hpp"
 
@@ -121,6 +123,7 @@ class sim_scheduler final : public weft::scheduler {
  private:
   std::size_t decide(decision_kind kind, std::size_t options, std::span<const std::string> ids = {},
                      std::span<const std::string> sites = {});
+  void record_pick(const ready_candidates& candidates, std::span<const ready_entry> ready, std::size_t c);
   bool fault_site_enabled(const std::string& task) const;
   void record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal, std::string chosen,
               std::string displaced, std::string chosen_site, std::string displaced_site);
@@ -131,6 +134,8 @@ class sim_scheduler final : public weft::scheduler {
   bool record_;
   bool first_only_;  // a strategy that always takes option 0, nothing recorded: ask nobody
   schedule recorded_;
+  ready_batch batch_;  // the iteration's ready callbacks, across its decisions
+  present_positions timers_left_;  // order_due: the equal-deadline timers not placed yet
   std::uint64_t ordinals_[4] = {};
   std::map<std::string, std::uint64_t> heads_;
   struct task_seen {

@@ -11,6 +11,7 @@
 
 #include <weft/scheduler.hpp>
 
+#include "weft/sim/ready_batch.hpp"
 #include "weft/sim/schedule.hpp"
 
 namespace weft::sim {
@@ -20,7 +21,10 @@ namespace weft::sim {
 /// costs the same whatever the number of ready callbacks.
 class ready_candidates {
  public:
-  explicit ready_candidates(std::span<const ready_entry> ready) noexcept : ready_(ready) {}
+  /// The loop's candidates; `batch`, if given, has observed them (see
+  /// ready_batch) and answers what would otherwise scan them all.
+  explicit ready_candidates(std::span<const ready_entry> ready, ready_batch* batch = nullptr) noexcept
+      : ready_(ready), batch_(batch) {}
   /// Candidates known by their identities only (a strategy's unit test, a
   /// strategy that drives another): their sites are "".
   explicit ready_candidates(std::span<const std::string> identities) noexcept : named_(identities) {}
@@ -37,9 +41,26 @@ class ready_candidates {
   /// Where candidate i's task is (ready_entry::task_site), or "".
   std::string site(std::size_t i) const { return named_.empty() ? ready_[i].task_site() : std::string(); }
 
+  /// The loop's ready decisions come in batches: one loop iteration's
+  /// callbacks, each decision's candidates being the previous one's minus
+  /// the one chosen there, in the same order. Equal non-zero batch() values
+  /// mean the same batch; 0 means unknown (each decision stands alone). A
+  /// strategy may keep state per batch, by position, rather than read every
+  /// candidate at every decision.
+  std::uint64_t batch() const noexcept { return batch_ ? batch_->id() : 0; }
+  /// Candidate i's position in its batch: its index at the batch's first
+  /// decision (i itself when batch() is 0).
+  std::size_t position(std::size_t i) const { return batch_ ? batch_->position(i) : i; }
+  /// The index now of the candidate at `position` of this batch, or size()
+  /// if it has run.
+  std::size_t index_at(std::size_t position) const {
+    return batch_ ? batch_->index_at(position) : position < size() ? position : size();
+  }
+
  private:
   std::span<const ready_entry> ready_;
   std::span<const std::string> named_;
+  ready_batch* batch_ = nullptr;
 };
 
 /// What a strategy sees at a decision: its kind, the number of options, and
