@@ -6,9 +6,14 @@ namespace weft::sim {
 
 void coverage_corpus::add(const recorded_run& r) {
   bool fresh = false;
-  for (std::uint64_t f : r.features) fresh |= seen_[f]++ == 0;
+  std::vector<std::uint32_t> focus;
+  for (std::size_t i = 0; i < r.features.size(); ++i)
+    if (seen_[r.features[i]]++ == 0) {
+      fresh = true;
+      if (i < r.feature_at.size()) focus.push_back(r.feature_at[i]);
+    }
   if (!fresh) return;
-  entry e{{}, r.features, 0};
+  entry e{{}, r.features, std::move(focus), 0};
   e.plan.reserve(r.decisions.decisions.size());
   for (const decision& d : r.decisions.decisions) e.plan.push_back({d.kind, d.options, d.choice});
   entries_.push_back(std::move(e));
@@ -26,6 +31,12 @@ void coverage_corpus::finish_generation() {
 }
 
 const coverage_corpus::entry& coverage_corpus::choose(rng& r) const {
+  // Half the time one of the newest few: the frontier, where a chain of new
+  // pairs grows one link at a time.
+  if (r.chance(1, 2)) {
+    const std::size_t n = std::min<std::size_t>(entries_.size(), 4);
+    return entries_[entries_.size() - 1 - static_cast<std::size_t>(r.below(n))];
+  }
   if (cumulative_.size() != entries_.size() || cumulative_.back() <= 0)
     return entries_[static_cast<std::size_t>(r.below(entries_.size()))];
   // 53 random bits as a fraction of the total weight.
@@ -48,7 +59,15 @@ void coverage_guided::start_run(std::uint64_t run_index) {
 void coverage_guided::mutate(const coverage_corpus::entry& e) {
   plan_ = e.plan;
   if (plan_.empty()) return;
-  auto position = [&] { return static_cast<std::size_t>(rng_.below(plan_.size())); };
+  // Half the time at (or just after) a decision where the schedule showed
+  // something new, else anywhere.
+  auto position = [&] {
+    if (!e.focus.empty() && rng_.chance(1, 2)) {
+      const std::size_t at = e.focus[static_cast<std::size_t>(rng_.below(e.focus.size()))] + rng_.below(3);
+      return std::min(at, plan_.size() - 1);
+    }
+    return static_cast<std::size_t>(rng_.below(plan_.size()));
+  };
   // A different option at decision k (the first option too: undoing a deviation).
   auto flip = [&](std::size_t k) {
     coverage_corpus::step& d = plan_[k];

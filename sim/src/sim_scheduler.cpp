@@ -119,24 +119,25 @@ void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool wri
     return;
   }
   const auto it = writes_.find(object);
-  reads_from_features_.push_back(pair_hash(it == writes_.end() ? 0 : it->second.site, site));
+  reads_from_features_.push_back({pair_hash(it == writes_.end() ? 0 : it->second.site, site),
+                                  static_cast<std::uint32_t>(recorded_.decisions.size())});
   if (coverage_pairs_) pairs_.push_back({it == writes_.end() ? "(initial)" : it->second.who, running_step()});
 }
 
-std::vector<std::uint64_t> sim_scheduler::features() const {
+std::vector<sim_scheduler::feature> sim_scheduler::features() const {
   // A pair with how often it occurred, in AFL's buckets (1, 2, 3, 4-7, 8-15,
   // 16-31, 32-127, 128+): a run that repeats a pair more often than any run
   // before (a third strike, one more hand-off) shows something new.
-  std::vector<std::uint64_t> pairs = reads_from_features_.empty() ? ordering_features_ : reads_from_features_;
-  std::sort(pairs.begin(), pairs.end());
-  std::vector<std::uint64_t> f;
+  std::vector<feature> pairs = reads_from_features_.empty() ? ordering_features_ : reads_from_features_;
+  std::stable_sort(pairs.begin(), pairs.end(), [](const feature& a, const feature& b) { return a.hash < b.hash; });
+  std::vector<feature> f;
   for (std::size_t i = 0, j; i < pairs.size(); i = j) {
-    for (j = i; j < pairs.size() && pairs[j] == pairs[i];) ++j;
+    for (j = i; j < pairs.size() && pairs[j].hash == pairs[i].hash;) ++j;
     const std::size_t n = j - i;
     const std::uint64_t bucket = n < 4 ? n : n < 8 ? 4 : n < 16 ? 5 : n < 32 ? 6 : n < 128 ? 7 : 8;
-    f.push_back(pair_hash(pairs[i], bucket));
+    f.push_back({pair_hash(pairs[i].hash, bucket), pairs[j - 1].at});
   }
-  std::sort(f.begin(), f.end());
+  std::sort(f.begin(), f.end(), [](const feature& a, const feature& b) { return a.hash < b.hash; });
   return f;
 }
 
@@ -201,7 +202,8 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   if (c >= ready.size()) c = 0;
   // Ordering pairs are the fallback of a run that notes no access: once one read is noted, not needed.
   if (coverage_ && reads_from_features_.empty())
-    ordering_features_.push_back(pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])));
+    ordering_features_.push_back({pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])),
+                                  static_cast<std::uint32_t>(recorded_.decisions.size())});
   if (record_) record_pick(candidates, ready, c);
   batch_.chose(c);
   return c;

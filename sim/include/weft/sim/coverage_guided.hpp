@@ -35,6 +35,9 @@ class coverage_corpus {
   struct entry {
     std::vector<step> plan;
     std::vector<std::uint64_t> features;
+    /// Where its new features arose (decisions taken before each): what made
+    /// it interesting is just before there, so mutations go there most.
+    std::vector<std::uint32_t> focus;
     double weight = 0;  // the sum of 1/(times seen) over its features: rare ones weigh most
   };
 

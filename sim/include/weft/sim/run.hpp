@@ -32,9 +32,11 @@ using program = std::function<run_result(weft::scheduler& scheduler)>;
 struct recorded_run {
   run_result result;
   schedule decisions;
-  /// Its interleaving coverage (sim_scheduler::features), if the strategy
-  /// asked for it (strategy::wants_coverage).
+  /// Its interleaving coverage (sim_scheduler::features: hashes), if the
+  /// strategy asked for it (strategy::wants_coverage), and per feature the
+  /// number of decisions taken before it arose.
   std::vector<std::uint64_t> features;
+  std::vector<std::uint32_t> feature_at;
 };
 
 /// Runs `prog` once under `s`, recording every decision (and the run's

@@ -108,9 +108,16 @@ class sim_scheduler final : public weft::scheduler {
   /// `pairs`, each reads-from pair is also kept as text (reads_from()).
   /// Call before the run.
   void record_coverage(bool pairs = false);
-  /// The run's features: its reads-from pairs hashed, or, if it noted no
-  /// access, its ordering pairs; sorted, without repeats.
-  std::vector<std::uint64_t> features() const;
+  /// A feature and where in the run it arose: the number of decisions taken
+  /// before its pair occurred (the last time, for a count bucket above 1).
+  struct feature {
+    std::uint64_t hash;
+    std::uint32_t at;
+  };
+  /// The run's features: its reads-from pairs, each with how often it
+  /// occurred (bucketed), hashed; or, if it noted no access, its ordering
+  /// pairs likewise. Sorted by hash, without repeats.
+  std::vector<feature> features() const;
   /// A reads-from pair as text: "a#1 at /coros/worker/2" wrote what
   /// "b#0 at /coros/worker/0" read ("(initial)" for a read before any write).
   struct reads_from_pair {
@@ -156,7 +163,7 @@ class sim_scheduler final : public weft::scheduler {
     std::string who;
   };
   std::unordered_map<std::uint64_t, last_write> writes_;
-  std::vector<std::uint64_t> reads_from_features_, ordering_features_;
+  std::vector<feature> reads_from_features_, ordering_features_;  // unbucketed, in the order they occurred
   std::vector<reads_from_pair> pairs_;
 };
 
