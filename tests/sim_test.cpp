@@ -1109,7 +1109,7 @@ TEST(BodyLimitsTest, ASpawnStormFailsAsLimitReached) {
 }
 
 TEST(BodyLimitsTest, AHeapLimitReachedBesideOtherRunsIsCheckedAlone) {
-  if (weft::heap_in_use() == 0) GTEST_SKIP() << "this C library does not report its heap (no mallinfo2)";
+  if (weft::heap_in_use() == 0) GTEST_SKIP() << "the allocator does not report its heap (no mallinfo2, or a sanitizer's allocator)";
   // Each run holds 48 MiB across 2048 loop iterations; the limit is 64 MiB
   // more than the heap holds now. One run alone stays under it; runs side by
   // side may not, and are then run again alone: no failure whatever the jobs.
