@@ -549,9 +549,9 @@ struct race_case {
 // The hard races (issue #15) were measured over seeds 0..19 with --runs 20000
 // (bench/strategies/run.py; median / max): draft_through_five_relays random 638 /
 // 5,098; failure_detector_same_period random 658.5 / 2,040; old_worker_rejects_invoices
-// random 955 / 5,475, PCT 37.5 / 238, DFS K = 1 (65 schedules, found at 55);
+// random 955 / 5,475, PCT 37.5 / 238, DFS K = 1 (65 schedules, found at the 55th);
 // lock_handoff_empty_batches random 759 / 4,069, PCT 690.5 / 3,896, DFS K = 4 (71,800
-// schedules, found at 67,056: too many for a test); spinlock_check_then_act random
+// schedules, found at the 67,057th: too many for a test); spinlock_check_then_act random
 // 1,010 / 5,675; pulse_event_missed random 772.5 / 3,463, PCT 6.5 / 30. Their budgets
 // are those maxima plus 14 to 26% (PCT on the pulse: 30 plus 20). A budget of several
 // thousand runs takes a quarter to half a second a seed, so these check seeds 0 and 1
