@@ -182,7 +182,7 @@ STATUS = re.compile(r"^#(\d+)\s")
 
 def libfuzzer_target(directory, path):
     for name in (f"fuzz_race_{path.stem}", f"fuzz_{path.stem}"):
-        exe = Path(directory) / name
+        exe = Path(directory).resolve() / name
         if exe.is_file() and os.access(exe, os.X_OK):
             return exe
     return None
@@ -192,12 +192,12 @@ def run_libfuzzer(exe, args):
     """Executions to the first crash, per seed (libFuzzer's own count)."""
     cell = Cell()
     t0 = time.monotonic()
-    scratch = Path(args.scratch)
+    scratch = Path(args.scratch).resolve()
     scratch.mkdir(parents=True, exist_ok=True)
     for seed in range(args.libfuzzer_seeds):
         cmd = [str(exe), f"-seed={seed}", f"-runs={args.libfuzzer_runs}", "-print_final_stats=1",
                f"-artifact_prefix={scratch}/", "-close_fd_mask=1"]
-        p = subprocess.run(cmd, capture_output=True, text=True, cwd=scratch)
+        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=scratch)
         out = p.stderr
         crashed = p.returncode != 0 and ("ERROR: libFuzzer" in out or "weft fuzz: the run failed" in out)
         if not crashed:
