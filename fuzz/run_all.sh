@@ -31,7 +31,8 @@ targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   for f in "$build"/fuzz/fuzz_*; do
     name=$(basename "$f")
-    [[ -x $f && ! -d $f && $name != *_replay ]] && targets+=("$name")
+    # fuzz_race_*: the benchmark's race fuzzers (WEFT_FUZZ_RACES), which crash by design.
+    [[ -x $f && ! -d $f && $name != *_replay && $name != fuzz_race_* ]] && targets+=("$name")
   done
 fi
 if [[ ${#targets[@]} -eq 0 ]]; then

@@ -528,12 +528,15 @@ TEST(FifoScheduleTest, ReplayingTheEmptyTokenIsTheFifoRun) {
 struct race_case {
   const char* name;
   const char* failure;            // how its failing runs end (the start of outcome::failure)
-  std::uint64_t random_budget;    // random finds it within this many runs, for each of seeds 0..4
-  std::uint64_t pct_budget;       // PCT (default depth 3) likewise
-  std::uint64_t dfs_k;            // the smallest delay bound whose exhaustive search finds it
-  std::uint64_t dfs_budget;       // that search is exhausted within this many runs
+  std::uint64_t random_budget;    // random finds it within this many runs, for each of seeds 0..seeds-1
+  std::uint64_t pct_budget;       // PCT (default depth 3) likewise; 0: PCT is not relied on (see below)
+  std::uint64_t dfs_k;            // the smallest delay bound whose exhaustive search finds it; 0: none a test can afford
+  std::uint64_t dfs_budget;       // that search (with dfs_k = 0: the clean_k search) is exhausted within this many runs
   std::size_t shrunk_changes;     // at most this many deviations (faults included) once shrunk
   bool cancel_faults;             // it needs injected cancellations (--faults cancel)
+  std::size_t shrunk_min = 0;     // at least this many once shrunk (0: exactly shrunk_changes, or 1 fault)
+  std::uint64_t seeds = 5;        // the random and PCT budgets are checked for seeds 0..seeds-1
+  std::uint64_t clean_k = 0;      // with dfs_k = 0: the exhaustive search with this bound finds nothing
 };
 
 // Budgets: runs-to-first-failure measured for seeds 0..9 (weft explore --json), then
@@ -543,12 +546,35 @@ struct race_case {
 // DFS needs K = 3 (765 schedules). cancel_leaks_lock fails 1 run in ~12 with
 // --faults cancel (max 31 random, 27 PCT).
 //
+// The hard races (issue #15) were measured over seeds 0..19 with --runs 20000
+// (bench/strategies/run.py; median / max): draft_through_five_relays random 638 /
+// 5,098; failure_detector_same_period random 658.5 / 2,040; old_worker_rejects_invoices
+// random 955 / 5,475, PCT 37.5 / 238, DFS K = 1 (65 schedules, found at the 55th);
+// lock_handoff_empty_batches random 759 / 4,069, PCT 690.5 / 3,896, DFS K = 4 (71,800
+// schedules, found at the 67,057th: too many for a test); spinlock_check_then_act random
+// 1,010 / 5,675; pulse_event_missed random 772.5 / 3,463, PCT 6.5 / 30. Their budgets
+// are those maxima plus 14 to 26% (PCT on the pulse: 30 plus 20). A budget of several
+// thousand runs takes a quarter to half a second a seed, so these check seeds 0 and 1
+// only (the benchmark covers 0..19).
+// PCT is not relied on where it misses for some of the 20 seeds within 20,000 runs
+// (pct_budget 0): the relays need six task names ranked in one exact order, the
+// detector to be both first and last among the same tasks, the spin lock's victim to
+// lose races whose winner alternates. Where DFS needs more schedules than a test can
+// run (dfs_k 0), the test checks that the exhausted search with clean_k delays finds
+// nothing: the race needs more delays than that (those searches run 3,420, 1,209,
+// 8,095, 2,903 and 3,527 schedules; dfs_budget is that plus a little).
+//
 // Shrunk sizes: every two-task race needs one deviation, the watchdog exactly three
 // (one per round: it is never first in FIFO order). cancel_leaks_lock needs only one
 // injected cancel of the lock holder, but the shrinker keeps a failure only if its
 // message is identical, and a deadlock's message names the pending tasks: from a run
 // where b went first and was cancelled it cannot reach "a cancelled" (a deadlock
-// naming the other task), so it may stop at two changes.
+// naming the other task), so it may stop at two changes. Of the hard races, the relays
+// shrink to 6 (five first steps in pipeline order, then the publish before the
+// rollback), the shipper and the pulse to 4 (one per batch or idle round), the spin
+// lock to 10 (the races Alice loses). The shrinker is greedy: the detector's timer and
+// callback decisions shrink to 10 (random, seed 1), and the old worker's one necessary
+// deviation to 3 (random) or 2 (PCT), others around it kept.
 const race_case races[] = {
     {"lost_update", "assertion failed: count == 2 (was 1)", 50, 50, 1, 10, 1, false},
     {"check_then_act", "assertion failed: opens == 1 (was 2)", 50, 50, 1, 10, 1, false},
@@ -559,6 +585,15 @@ const race_case races[] = {
     {"watchdog_three_strikes", "exception escaping main: ServiceKilled(no progress in three rounds)", 2000, 100, 3,
      1000, 3, false},
     {"cancel_leaks_lock", "deadlock: nothing ready, no timer; pending: main at ", 300, 300, 1, 10, 2, true},
+    {"draft_through_five_relays", "assertion failed: slot5 == v1 (was draft)", 6000, 0, 0, 3500, 6, false, 6, 2, 4},
+    {"failure_detector_same_period", "exception escaping main: MemberDeclaredDead(no heartbeat at three checks)", 2500, 0,
+     0, 1300, 10, false, 3, 2, 2},
+    {"old_worker_rejects_invoices", "assertion failed: invoices_lost == 0 (was 1)", 6500, 300, 1, 100, 3, false, 1, 2},
+    {"lock_handoff_empty_batches", "exception escaping main: SourceDeclaredDead(four empty batches in a row)", 5000,
+     4500, 0, 8500, 4, false, 4, 2, 3},
+    {"spinlock_check_then_act", "assertion failed: bookings == 1 (was 2)", 6500, 0, 0, 3000, 10, false, 10, 2, 4},
+    {"pulse_event_missed", "exception escaping main: SchedulerStalled(no worker ran in four rounds)", 4000, 50, 0, 3600,
+     4, false, 4, 2, 2},
 };
 
 void PrintTo(const race_case& c, std::ostream* os) { *os << c.name; }
@@ -587,7 +622,7 @@ TEST_P(RaceTest, PassesUnderFifo) {
 TEST_P(RaceTest, RandomFindsItWithinItsBudget) {
   const race_case& c = GetParam();
   const sim::program prog = bundled(c.name);
-  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+  for (std::uint64_t seed = 0; seed < c.seeds; ++seed) {
     const sim::report r = sim::explore(prog, opts(with(sim::strategy_kind::random, c.random_budget, seed)));
     ASSERT_TRUE(r.first_failure) << "seed " << seed << ": " << describe(r);
     EXPECT_TRUE(starts_with(r.first_failure->failed.message(), c.failure)) << r.first_failure->failed.message();
@@ -596,8 +631,9 @@ TEST_P(RaceTest, RandomFindsItWithinItsBudget) {
 
 TEST_P(RaceTest, PctFindsItWithinItsBudget) {
   const race_case& c = GetParam();
+  if (c.pct_budget == 0) return;  // not relied on (see races[])
   const sim::program prog = bundled(c.name);
-  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+  for (std::uint64_t seed = 0; seed < c.seeds; ++seed) {
     const sim::report r = sim::explore(prog, opts(with(sim::strategy_kind::pct, c.pct_budget, seed)));
     ASSERT_TRUE(r.first_failure) << "seed " << seed << ": " << describe(r);
     EXPECT_TRUE(starts_with(r.first_failure->failed.message(), c.failure)) << r.first_failure->failed.message();
@@ -607,6 +643,15 @@ TEST_P(RaceTest, PctFindsItWithinItsBudget) {
 TEST_P(RaceTest, DfsFindsItWithItsDelayBoundAndNotWithOneLess) {
   const race_case& c = GetParam();
   const sim::program prog = bundled(c.name);
+  if (c.dfs_k == 0) {
+    // It needs more delays than a test can search: the smaller bound finds nothing.
+    const sim::report clean = sim::explore(prog, opts(dfs(c.clean_k)));
+    EXPECT_TRUE(clean.exhausted) << describe(clean);
+    EXPECT_LE(clean.runs, c.dfs_budget);
+    EXPECT_GT(clean.runs, 1u);
+    EXPECT_EQ(clean.failures, 0u) << "K = " << c.clean_k << " finds it: " << describe(clean);
+    return;
+  }
   const sim::report found = sim::explore(prog, opts(dfs(c.dfs_k)));
   EXPECT_TRUE(found.exhausted) << describe(found);
   EXPECT_LE(found.runs, c.dfs_budget);
@@ -621,6 +666,7 @@ TEST_P(RaceTest, ShrinkingKeepsTheFailureAndNeverGrowsIt) {
   const race_case& c = GetParam();
   const sim::program prog = bundled(c.name);
   for (auto kind : {sim::strategy_kind::random, sim::strategy_kind::pct}) {
+    if (kind == sim::strategy_kind::pct && c.pct_budget == 0) continue;
     const sim::report r = sim::explore(prog, opts(with(kind, std::max(c.random_budget, c.pct_budget), 1)));
     ASSERT_TRUE(r.first_failure) << describe(r);
     const auto& f = *r.first_failure;
@@ -628,7 +674,8 @@ TEST_P(RaceTest, ShrinkingKeepsTheFailureAndNeverGrowsIt) {
     EXPECT_LE(f.shrunk.faults(), f.found.faults());
     EXPECT_LE(f.shrunk.delays(), f.found.delays());
     EXPECT_LE(f.shrunk.deviations(), c.shrunk_changes) << describe(r);
-    EXPECT_GE(f.shrunk.deviations(), c.cancel_faults ? 1u : c.shrunk_changes) << describe(r);
+    EXPECT_GE(f.shrunk.deviations(), c.shrunk_min ? c.shrunk_min : c.cancel_faults ? 1u : c.shrunk_changes)
+        << describe(r);
     EXPECT_EQ(f.shrunk.faults(), c.cancel_faults ? 1u : 0u) << describe(r);
     EXPECT_FALSE(f.race.empty()) << "the race is named";
     // The shrunk schedule still fails, the same way, with the trace reported.

@@ -3,8 +3,8 @@
 # that runs the target on files and directories, any compiler) whose run over
 # the target's corpus is a ctest test with label `fuzz`.
 #
-#   weft_add_fuzzer(NAME SOURCES src... [LIBS lib...] [EMBED file...] [CORPUS dir])
-#   weft_add_scenario_fuzzer(NAME FILE [CORPUS dir])
+#   weft_add_fuzzer(NAME SOURCES src... [LIBS lib...] [EMBED file...] [CORPUS dir] [NO_REPLAY])
+#   weft_add_scenario_fuzzer(NAME FILE [CORPUS dir] [NO_REPLAY] [NO_FAULTS])
 #   weft_embed_files(HEADER out.hpp FILES file...)
 
 # libFuzzer's FuzzedDataProvider.h (header-only, standard C++): clang finds it
@@ -57,16 +57,23 @@ ${entries}};
 ")
 endfunction()
 
+# NO_REPLAY: the libFuzzer binary only (nothing is built without WEFT_FUZZ).
 function(weft_add_fuzzer name)
-  cmake_parse_arguments(ARG "" "CORPUS" "SOURCES;LIBS;EMBED" ${ARGN})
+  cmake_parse_arguments(ARG "NO_REPLAY" "CORPUS" "SOURCES;LIBS;EMBED;DEFINES" ${ARGN})
+  set(variants "")
+  if(NOT ARG_NO_REPLAY)
+    list(APPEND variants ${name}_replay)
+  endif()
+  if(WEFT_FUZZ)
+    list(APPEND variants ${name})
+  endif()
+  if(NOT variants)
+    return()
+  endif()
   set(header "")
   if(ARG_EMBED)
     set(header ${CMAKE_CURRENT_BINARY_DIR}/embedded/${name}.hpp)
     weft_embed_files(HEADER ${header} FILES ${ARG_EMBED})
-  endif()
-  set(variants ${name}_replay)
-  if(WEFT_FUZZ)
-    list(APPEND variants ${name})
   endif()
   foreach(target IN LISTS variants)
     add_executable(${target} ${ARG_SOURCES})
@@ -78,27 +85,39 @@ function(weft_add_fuzzer name)
     if(header)
       target_compile_definitions(${target} PRIVATE WEFT_FUZZ_EMBEDDED_HEADER="${header}")
     endif()
+    if(ARG_DEFINES)
+      target_compile_definitions(${target} PRIVATE ${ARG_DEFINES})
+    endif()
   endforeach()
-  target_sources(${name}_replay PRIVATE ${WEFT_FUZZ_DIR}/common/plain_driver.cpp)
+  if(NOT ARG_NO_REPLAY)
+    target_sources(${name}_replay PRIVATE ${WEFT_FUZZ_DIR}/common/plain_driver.cpp)
+  endif()
   if(WEFT_FUZZ)
     # The target's own code is instrumented even when CMAKE_CXX_FLAGS is not.
     target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
     target_link_libraries(${name} PRIVATE ${WEFT_FUZZ_ENGINE})
   endif()
-  if(ARG_CORPUS AND (WEFT_BUILD_TESTS OR WEFT_FUZZ))
+  if(ARG_CORPUS AND NOT ARG_NO_REPLAY AND (WEFT_BUILD_TESTS OR WEFT_FUZZ))
     add_test(NAME fuzz.${name} COMMAND ${name}_replay ${ARG_CORPUS})
     set_tests_properties(fuzz.${name} PROPERTIES LABELS fuzz)
   endif()
 endfunction()
 
 # A schedule fuzzer for one scenario FILE: its input bytes are the run's
-# decisions (reorderings and injected cancellations); a failing run prints
+# decisions (reorderings and injected cancellations; with NO_FAULTS
+# reorderings only, as `weft explore` without --faults); a failing run prints
 # the trace and `weft replay FILE --schedule TOKEN`. The file is embedded.
 function(weft_add_scenario_fuzzer name file)
-  cmake_parse_arguments(ARG "" "CORPUS" "" ${ARGN})
+  cmake_parse_arguments(ARG "NO_REPLAY;NO_FAULTS" "CORPUS" "" ${ARGN})
   set(extra "")
   if(ARG_CORPUS)
-    set(extra CORPUS ${ARG_CORPUS})
+    list(APPEND extra CORPUS ${ARG_CORPUS})
+  endif()
+  if(ARG_NO_REPLAY)
+    list(APPEND extra NO_REPLAY)
+  endif()
+  if(ARG_NO_FAULTS)
+    list(APPEND extra DEFINES WEFT_FUZZ_NO_FAULTS=1)
   endif()
   weft_add_fuzzer(${name} SOURCES ${WEFT_FUZZ_DIR}/common/scenario_target.cpp
     LIBS weft::scenario weft::sim EMBED ${file} ${extra})

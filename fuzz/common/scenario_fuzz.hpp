@@ -28,6 +28,13 @@ inline weft::sim::fault_options scenario_faults() {
   return f;
 }
 
+// Reorderings only, as `weft explore` without --faults.
+inline weft::sim::fault_options no_faults() {
+  weft::sim::fault_options f;
+  f.tick = weft::scenario::tick;
+  return f;
+}
+
 // The scenario parsed once per process (parsing is not what is fuzzed here).
 // An embedded file that does not parse is a build mistake: abort.
 inline const weft::scenario::program& parsed(const embedded_file& f) {
@@ -47,9 +54,9 @@ inline const weft::scenario::program& parsed(const embedded_file& f) {
 // One run of `f` with the decisions taken from `data`. A failing run (a failed
 // assert, main raising, a deadlock, the step limit) is a finding: it prints
 // the trace and `weft replay FILE --schedule TOKEN`, then aborts.
-inline void fuzz_scenario_schedule(const embedded_file& f, FuzzedDataProvider& data) {
+inline void fuzz_scenario_schedule(const embedded_file& f, FuzzedDataProvider& data,
+                                   const weft::sim::fault_options& faults = scenario_faults()) {
   const weft::sim::program prog = weft::scenario::sim_program(parsed(f));
-  const auto faults = scenario_faults();
   const weft::sim::recorded_run run = weft::sim::fuzz_run(prog, data, faults);
   if (!run.result.failed) return;
   std::fprintf(stderr, "weft fuzz: scenario %.*s\n", static_cast<int>(f.path.size()), f.path.data());
