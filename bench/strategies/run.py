@@ -54,7 +54,7 @@ STRATEGIES = [
     Strategy("random", prefix_stable=True, jobs_ok=True),
     Strategy("pct", prefix_stable=True, jobs_ok=True),
     Strategy("dfs", seeded=False, prefix_stable=True),
-    Strategy("coverage"),
+    Strategy("coverage", prefix_stable=True, jobs_ok=True),  # generations depend only on earlier runs
 ]
 
 
