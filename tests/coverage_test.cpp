@@ -200,9 +200,10 @@ TEST(CoverageGuidedTest, TheCorpusKeepsOnlyRunsWithANewFeature) {
   corpus.finish_generation();
   ASSERT_EQ(corpus.entries().size(), 2u);
   EXPECT_EQ(corpus.features(), 3u);
-  // Feature 2 was seen three times, 1 and 3 once: weights 1 + 1/3 each.
-  EXPECT_DOUBLE_EQ(corpus.entries()[0].weight, 1.0 + 1.0 / 3);
-  EXPECT_DOUBLE_EQ(corpus.entries()[1].weight, 1.0 + 1.0 / 3);
+  // Feature 2 was seen three times, 1 and 3 once: weights (1 + 1/3) * 2^32 each.
+  const std::uint64_t one = std::uint64_t{1} << 32;
+  EXPECT_EQ(corpus.entries()[0].weight, one + one / 3);
+  EXPECT_EQ(corpus.entries()[1].weight, one + one / 3);
 }
 
 TEST(CoverageGuidedTest, RunsBeforeTheCorpusHasAnythingAreRandomAndLaterOnesFollowAPlan) {

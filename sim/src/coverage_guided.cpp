@@ -21,10 +21,10 @@ void coverage_corpus::add(const recorded_run& r) {
 
 void coverage_corpus::finish_generation() {
   cumulative_.clear();
-  double total = 0;
+  std::uint64_t total = 0;
   for (entry& e : entries_) {
     e.weight = 0;
-    for (std::uint64_t f : e.features) e.weight += 1.0 / static_cast<double>(seen_.at(f));
+    for (std::uint64_t f : e.features) e.weight += (std::uint64_t{1} << 32) / seen_.at(f);
     total += e.weight;
     cumulative_.push_back(total);
   }
@@ -37,10 +37,9 @@ const coverage_corpus::entry& coverage_corpus::choose(rng& r) const {
     const std::size_t n = std::min<std::size_t>(entries_.size(), 4);
     return entries_[entries_.size() - 1 - static_cast<std::size_t>(r.below(n))];
   }
-  if (cumulative_.size() != entries_.size() || cumulative_.back() <= 0)
+  if (cumulative_.size() != entries_.size() || cumulative_.back() == 0)
     return entries_[static_cast<std::size_t>(r.below(entries_.size()))];
-  // 53 random bits as a fraction of the total weight.
-  const double x = static_cast<double>(r.next() >> 11) * 0x1.0p-53 * cumulative_.back();
+  const std::uint64_t x = r.below(cumulative_.back());
   const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), x);
   return entries_[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative_.begin()), entries_.size() - 1)];
 }

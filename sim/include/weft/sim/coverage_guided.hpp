@@ -38,7 +38,9 @@ class coverage_corpus {
     /// Where its new features arose (decisions taken before each): what made
     /// it interesting is just before there, so mutations go there most.
     std::vector<std::uint32_t> focus;
-    double weight = 0;  // the sum of 1/(times seen) over its features: rare ones weigh most
+    /// The sum over its features of 2^32 / (runs that showed it): rare ones
+    /// weigh most. In integers, so that choices are the same on every machine.
+    std::uint64_t weight = 0;
   };
 
   /// Learns from a run: counts its features, keeps its schedule if any of
@@ -57,7 +59,7 @@ class coverage_corpus {
  private:
   std::unordered_map<std::uint64_t, std::uint64_t> seen_;  // feature -> runs that showed it
   std::vector<entry> entries_;
-  std::vector<double> cumulative_;
+  std::vector<std::uint64_t> cumulative_;
 };
 
 /// One thread's strategy over a shared corpus, which must not change while
