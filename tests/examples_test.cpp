@@ -31,11 +31,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every example; ExampleTest.MatchesCpython compares each with its CPython twin.
-constexpr std::array<std::string_view, 11> kExamples = {
+constexpr std::array<std::string_view, 13> kExamples = {
     "tutorial_2_1_coroutine_sleep", "tutorial_2_1_never_awaited", "tutorial_2_2_tasks",
     "tutorial_2_3_task_group", "tutorial_2_3_2_wait", "tutorial_2_4_1_timeout",
     "tutorial_2_4_2_timeout_reschedule", "tutorial_2_4_3_wait_for",
     "tutorial_2_5_1_cancel", "tutorial_3_1_eager_task_factory",
+    "tutorial_3_3_1_to_thread", "tutorial_3_3_2_run_coroutine_threadsafe",
     "shield_demo",  // not from the tutorial: its 2.5.2 has fragments only
 };
 

@@ -68,7 +68,8 @@ std::size_t generated_strategy::choose(const sim::choice_point& p) {
   };
   switch (p.kind) {
     case sim::decision_kind::ready:
-    case sim::decision_kind::timer: return take(ordering_, seen_ordering_);
+    case sim::decision_kind::timer:
+    case sim::decision_kind::thread: return take(ordering_, seen_ordering_);
     case sim::decision_kind::cancel: return take(cancels_, seen_cancels_);
     case sim::decision_kind::jitter: return take(jitters_, seen_jitters_);
   }

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "weft/executor.hpp"
 #include "weft/heap.hpp"
 #include "weft/task.hpp"
 
@@ -116,7 +117,10 @@ event_loop::event_loop(loop_options opts)
       anchor_(detail::ref_ptr<detail::loop_anchor>::adopt(new detail::loop_anchor{this})),
       max_iterations_(opts.max_iterations),
       max_tasks_(opts.max_tasks),
-      max_heap_(opts.max_heap) {}
+      max_heap_(opts.max_heap),
+      inbox_(std::make_shared<detail::thread_inbox>()),
+      thread_wait_limit_(opts.thread_wait_limit),
+      debug_(opts.debug) {}
 
 event_loop::~event_loop() {
   if (running_) {
@@ -126,6 +130,10 @@ event_loop::~event_loop() {
   if (!closed_) close();
   // Whatever was scheduled or added after close can never run either.
   discard_unrunnable();
+  // The default executor's threads end before the loop does (its destructor
+  // joins them); a shutdown still under way is waited for too.
+  default_executor_.reset();
+  if (executor_shutdown_thread_.joinable()) executor_shutdown_thread_.join();
   anchor_->loop = nullptr;
   while (free_nodes_) delete std::exchange(free_nodes_, free_nodes_->next_free);
 }
@@ -264,8 +272,21 @@ void event_loop::move_due_timers() {
 }
 
 void event_loop::wait_for_work() {
-  // The selector's timeout: block until the earliest timer is due.
-  clock_->wait_until(timers_.front().when);
+  // The selector's timeout: block until the earliest timer is due, or until
+  // another thread posts. A virtual clock first waits for the executor jobs
+  // not blocked on the loop: threads take no virtual time (under a simulator
+  // it decided that already).
+  const time_point deadline = timers_.front().when;
+  if (clock_->sleeps()) {
+    const time_point now = clock_->now();
+    if (deadline > now) inbox_->wait(deadline - now);
+    return;
+  }
+  if (!controls_threads() && runnable_job()) {
+    inbox_->wait(std::nullopt);
+    return;
+  }
+  clock_->wait_until(deadline);
 }
 
 void event_loop::run_once() {
@@ -273,10 +294,19 @@ void event_loop::run_once() {
     throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
                                 " iterations (loop_options::max_iterations): a livelock?");
   if (max_tasks_ || max_heap_) check_limits();
+  if (threads_pending()) [[unlikely]]
+    take_thread_work();
   move_due_timers();
-  if (ready_.empty() && timers_.empty() && !stopping_)
-    throw deadlock_error(
-        "event loop deadlock: no callback is ready, no timer is scheduled, and the loop was not stopped");
+  if (ready_.empty() && timers_.empty() && !stopping_) {
+    if (!waits_for_threads())
+      throw deadlock_error(
+          "event loop deadlock: no callback is ready, no timer is scheduled, no other thread is working for the "
+          "loop, and the loop was not stopped");
+    // What arrives is taken on the next iteration; under a simulator, that
+    // iteration picks a job whose work may have arrived already.
+    if (!(controls_threads() && runnable_job())) inbox_->wait(std::nullopt);
+    return;
+  }
   std::size_t ntodo = ready_.size();
   if (!scheduler_) {
     for (std::size_t i = 0; i < ntodo; ++i) run_node(ready_.pop_front());
@@ -316,6 +346,7 @@ void event_loop::run_forever() {
     }
   } g{*this};
   running_ = true;
+  thread_id_ = std::this_thread::get_id();
   detail::running_loop_slot() = this;
   while (true) {
     run_once();
@@ -327,11 +358,17 @@ void event_loop::close() {
   if (running_) throw std::runtime_error("Cannot close a running event loop");
   if (closed_) return;
   closed_ = true;
+  // Other threads' posts are refused from now on; what they posted is
+  // dropped here, on the loop's thread, with the jobs' results.
+  inbox_->close();
+  jobs_.clear();
   // Callbacks and timers go first (they hold tasks), then the pending tasks,
   // then what is left that can never run.
   discard_queued();
   drop_pending_tasks();
   discard_unrunnable();
+  // BaseEventLoop.close: executor.shutdown(wait=False).
+  if (default_executor_) std::exchange(default_executor_, nullptr)->shutdown(false);
 }
 
 void event_loop::discard_queued() noexcept {

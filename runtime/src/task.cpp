@@ -399,7 +399,7 @@ void shutdown_run_loop(event_loop& loop) {
   try {
     cancel_all_tasks(loop);
     loop.run_until_complete(shutdown_step());  // loop.shutdown_asyncgens()
-    loop.run_until_complete(shutdown_step());  // loop.shutdown_default_executor()
+    loop.run_until_complete(loop.shutdown_default_executor(std::chrono::seconds(300)));  // THREAD_JOIN_TIMEOUT
   } catch (...) {
     loop.call_exception_handler({"error while shutting down the loop of weft::run", std::current_exception(), {}});
   }

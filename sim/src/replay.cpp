@@ -39,7 +39,7 @@ std::size_t replay::choose(const choice_point& p) {
     ++next;
     return 1;
   }
-  // Timer order and jitter: by their order among decisions of their kind.
+  // Timer order, jitter and threads: by their order among decisions of their kind.
   if (d.ordinal != ordinal) return 0;
   ++next;
   return d.choice < p.options ? d.choice : 0;
@@ -50,7 +50,7 @@ std::string replay::mismatch() const {
   // The earliest deviation not applied, of any kind.
   const decision* first = nullptr;
   std::size_t first_index = s_.decisions.size();
-  for (int k = 0; k < 4; ++k)
+  for (int k = 0; k < decision_kinds; ++k)
     if (next_[k] < pending_[k].size() && pending_[k][next_[k]] < first_index) {
       first_index = pending_[k][next_[k]];
       first = &s_.decisions[first_index];
@@ -59,6 +59,8 @@ std::string replay::mismatch() const {
   const decision& d = *first;
   if (d.kind == decision_kind::ready) return "the run never reached " + d.displaced + " (the program changed?)";
   if (d.kind == decision_kind::cancel) return "the run never suspended " + d.chosen + " (the program changed?)";
+  if (d.kind == decision_kind::thread)
+    return "the run had fewer thread decisions than the token (the program changed?)";
   return "the run had fewer timer decisions than the token (the program changed?)";
 }
 

@@ -33,6 +33,11 @@ std::string describe(const decision& d) {
     case decision_kind::cancel: return "an injected cancel of " + d.chosen + place(d.chosen, d.chosen_site);
     case decision_kind::jitter:
       return "timer " + std::to_string(d.ordinal) + " fired " + std::to_string(d.choice) + " tick(s) late";
+    case decision_kind::thread:
+      return d.chosen == "none" ? "thread decision " + std::to_string(d.ordinal) + ": no thread's work arrived yet, though " +
+                                      d.displaced + " could have sent its next"
+                                : "thread decision " + std::to_string(d.ordinal) + ": " + d.chosen +
+                                      " sent its next before " + d.displaced;
   }
   return "?";
 }

@@ -130,7 +130,7 @@ std::optional<schedule> decode_token(const std::string& token, std::string& erro
   for (std::uint64_t i = 0; r.ok && i < n; ++i) {
     decision d;
     std::uint64_t kind = r.varint();
-    if (kind > static_cast<std::uint64_t>(decision_kind::jitter)) r.ok = false;
+    if (kind >= static_cast<std::uint64_t>(decision_kinds)) r.ok = false;
     d.kind = static_cast<decision_kind>(kind);
     d.choice = static_cast<std::uint32_t>(r.varint());
     d.options = static_cast<std::uint32_t>(r.varint());

@@ -16,7 +16,9 @@ sim_scheduler::sim_scheduler(strategy& s, fault_options faults, std::uint64_t sw
       faults_(faults),
       swarm_seed_(swarm_seed),
       record_(record),
-      first_only_(s.always_first() && !record && !s.needs_identities()) {}
+      first_only_(s.always_first() && !record && !s.needs_identities()) {
+  control_threads(true);
+}
 
 void sim_scheduler::record(decision_kind kind, std::size_t options, std::size_t c, std::uint64_t ordinal,
                            std::string chosen, std::string displaced, std::string chosen_site,
@@ -275,6 +277,18 @@ void sim_scheduler::on_suspend(any_task& task) {
   std::string site(task.site());
   if (decide(decision_kind::cancel, 2, std::span<const std::string>(&id, 1), std::span<const std::string>(&site, 1)))
     task.cancel();
+}
+
+std::size_t sim_scheduler::pick_thread(std::span<const std::uint64_t> jobs, bool may_defer) {
+  // Options: each job (oldest first), then "none yet" if the loop may go on without one.
+  const std::size_t options = jobs.size() + (may_defer ? 1 : 0);
+  if (options < 2) return 0;
+  std::vector<std::string> ids;
+  if (record_) {
+    for (std::uint64_t j : jobs) ids.push_back("thread#" + std::to_string(j));
+    if (may_defer) ids.emplace_back("none");
+  }
+  return decide(decision_kind::thread, options, ids);
 }
 
 time_point sim_scheduler::timer_deadline(time_point when) {

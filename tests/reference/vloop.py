@@ -12,7 +12,12 @@ changes to CPython"):
   2. timers with equal deadlines fire in scheduling order;
   3. asyncio.run's shutdown cancels leftover tasks in creation order, and an
      aborting TaskGroup cancels its children in the order they joined it
-     (CPython iterates sets for both).
+     (CPython iterates sets for both);
+  4. threads take no virtual time: while work handed to an executor
+     (run_in_executor, to_thread) is under way, the selector blocks for real
+     until a thread posts instead of moving the clock (weft's virtual clock
+     does the same); and a loop with `keep_waiting` set (weft's work_guard)
+     blocks for other threads' posts when it has nothing to do.
 """
 import asyncio
 import asyncio.runners
@@ -30,6 +35,8 @@ class _VirtualSelector(selectors.DefaultSelector):
 
     def select(self, timeout=None):
         loop = self._loop_ref()
+        if timeout != 0 and (loop._in_flight or (timeout is None and loop.keep_waiting)):
+            return super().select(None)  # until a thread writes to the self-pipe
         if timeout is None:
             raise RuntimeError("deadlock: nothing ready and no timer")
         loop._vtime += timeout
@@ -61,6 +68,8 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         import weakref
         self._vtime = 0.0
         self._created = []
+        self._in_flight = 0
+        self.keep_waiting = False
         super().__init__(_VirtualSelector(weakref.ref(self)))
 
     def time(self):
@@ -73,6 +82,23 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
         heapq.heappush(self._scheduled, timer)
         timer._scheduled = True
         return timer
+
+    def run_in_executor(self, executor, func, *args):
+        fut = super().run_in_executor(executor, func, *args)
+        self._in_flight += 1
+
+        def landed(_):
+            self._in_flight -= 1
+        fut.add_done_callback(landed)
+        return fut
+
+    async def shutdown_default_executor(self, timeout=None):
+        # Its thread joins the executor's: work under way too.
+        self._in_flight += 1
+        try:
+            await super().shutdown_default_executor(timeout)
+        finally:
+            self._in_flight -= 1
 
     def create_task(self, coro, **kw):
         t = super().create_task(coro, **kw)

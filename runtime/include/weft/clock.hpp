@@ -37,6 +37,11 @@ class clock {
   /// Called when nothing is ready and the earliest timer is due at `deadline`:
   /// returns once now() >= deadline (sleeping, or jumping for virtual time).
   virtual void wait_until(time_point deadline) = 0;
+  /// Whether wait_until blocks for real time. A loop whose clock sleeps
+  /// waits on its wakeup instead, so that other threads' work interrupts
+  /// the wait; one whose clock jumps first waits for the threads it runs
+  /// work on (they take no virtual time). Default: true.
+  virtual bool sleeps() const noexcept { return true; }
 };
 
 /// Real monotonic time (std::chrono::steady_clock); wait_until sleeps.
@@ -56,6 +61,7 @@ class virtual_clock final : public clock {
   void wait_until(time_point deadline) override {
     if (deadline > now_) now_ = deadline;
   }
+  bool sleeps() const noexcept override { return false; }
   /// Moves time forward by `d`; due timers run on the next iteration. Time
   /// never goes back: a negative `d` throws std::invalid_argument (as Trio's
   /// MockClock.jump raises ValueError).

@@ -5,7 +5,9 @@
 /// exactly the callbacks ready at that moment run; callbacks they schedule run
 /// on the next iteration.
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -13,6 +15,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "weft/clock.hpp"
@@ -21,10 +24,12 @@
 #include "weft/detail/future_base.hpp"
 #include "weft/detail/ref_ptr.hpp"
 #include "weft/detail/small_function.hpp"
+#include "weft/detail/thread_inbox.hpp"
 
 namespace weft {
 
 class event_loop;
+class executor;
 class any_task;
 struct task_options;
 template <class T>
@@ -163,10 +168,49 @@ struct loop_options {
   /// this, read every 1024 iterations (0: no limit). The heap is the
   /// process's: with loops on several threads it counts them all. weft-only.
   std::size_t max_heap = 0;
+  /// Under a scheduler that orders thread completions (the simulator): how
+  /// long the loop waits for the executor job it picked to post, wait or end
+  /// before it gives up with std::runtime_error (a thread that waits for the
+  /// loop other than through weft's threadsafe API would hang it). weft-only.
+  duration thread_wait_limit = std::chrono::seconds(60);
+  /// asyncio's debug mode (loop.set_debug): on, a loop method called from a
+  /// thread other than the one running the loop throws std::runtime_error
+  /// naming the method. On by default in builds without NDEBUG.
+#ifdef NDEBUG
+  bool debug = false;
+#else
+  bool debug = true;
+#endif
 };
 
-/// An asyncio event loop. Single-threaded: use it from the thread that runs it.
-/// The member templates that take or return tasks are defined in task.hpp.
+/// Keeps an event loop waiting for other threads (asio's work guard): while
+/// one exists, a loop with nothing ready and no timer waits for threadsafe
+/// work instead of failing with deadlock_error, as an asyncio loop waits in
+/// its selector. Movable; may be released on any thread.
+class work_guard {
+ public:
+  work_guard() noexcept = default;
+  work_guard(work_guard&& o) noexcept : inbox_(std::move(o.inbox_)) {}
+  work_guard& operator=(work_guard o) noexcept {
+    std::swap(inbox_, o.inbox_);
+    return *this;
+  }
+  ~work_guard() { reset(); }
+  /// Releases the loop (it may now report a deadlock).
+  void reset() noexcept;
+  explicit operator bool() const noexcept { return inbox_ != nullptr; }
+
+ private:
+  friend class event_loop;
+  explicit work_guard(std::shared_ptr<detail::thread_inbox> inbox) noexcept;
+  std::shared_ptr<detail::thread_inbox> inbox_;
+};
+
+/// An asyncio event loop. Single-threaded: use it from the thread that runs it;
+/// other threads hand it work only through call_soon_threadsafe,
+/// run_coroutine_threadsafe and the futures of run_in_executor (docs/threads.md).
+/// The member templates that take or return tasks are defined in task.hpp,
+/// run_in_executor in run_in_executor.hpp.
 class event_loop {
  public:
   event_loop() : event_loop(loop_options{}) {}
@@ -180,8 +224,44 @@ class event_loop {
   /// loop.call_soon(callback): runs `f()` on a later iteration, in FIFO order.
   template <class F>
   handle call_soon(F&& f) {
+    check_thread("call_soon");
     return handle(push_ready(wrap(std::forward<F>(f)), nullptr, nullptr));
   }
+  /// loop.call_soon_threadsafe(callback): the one method any thread may call.
+  /// Queues `f()` to run on the loop, in the order this thread queued its
+  /// callbacks, and wakes the loop if it waits. Returns nothing (a callback
+  /// that may have to be skipped checks a flag of its own). Throws
+  /// std::runtime_error if the loop is closed.
+  template <class F>
+  void call_soon_threadsafe(F&& f) {
+    // From the loop's own thread, as call_soon (asyncio appends to the same queue).
+    if (detail::running_loop_slot() == this) {
+      call_soon(std::forward<F>(f));
+      return;
+    }
+    detail::thread_item item;
+    item.fn.emplace(wrap(std::forward<F>(f)));
+    item.job = inbox_->job_of_this_thread();
+    if (!inbox_->post(std::move(item))) throw std::runtime_error("Event loop is closed");
+  }
+  /// loop.run_in_executor(executor, fn): runs `fn()` on `ex` (null: the
+  /// default executor, a thread_pool_executor made at first use) and returns
+  /// a future of its result, or of what it threw. Cancelling the future
+  /// before `fn` starts keeps it from running. Defined in run_in_executor.hpp.
+  template <class F>
+  auto run_in_executor(executor* ex, F&& fn);
+  /// loop.set_default_executor(executor).
+  void set_default_executor(std::shared_ptr<executor> ex);
+  /// loop.shutdown_default_executor(timeout): shuts the default executor
+  /// down in a new thread and waits for it (at most `timeout`: past it, a
+  /// RuntimeWarning is reported and the threads are left to end); later
+  /// run_in_executor(nullptr, ...) calls throw std::runtime_error.
+  coro<void> shutdown_default_executor(std::optional<duration> timeout = std::nullopt);
+  /// Keeps the loop waiting for other threads while the guard lives.
+  work_guard make_work_guard() { return work_guard(inbox_); }
+  /// loop.set_debug(on) / loop.get_debug(): see loop_options::debug.
+  void set_debug(bool on) noexcept { debug_ = on; }
+  bool get_debug() const noexcept { return debug_; }
   /// loop.call_later(delay, callback): runs `f()` once `delay` has passed.
   template <class F>
   timer_handle call_later(duration delay, F&& f) {
@@ -190,6 +270,7 @@ class event_loop {
   /// loop.call_at(when, callback): runs `f()` at loop time `when`.
   template <class F>
   timer_handle call_at(time_point when, F&& f) {
+    check_thread("call_at");
     return timer_handle(push_timer(when, wrap(std::forward<F>(f))));
   }
   /// loop.time(): the current time of this loop's clock.
@@ -292,6 +373,26 @@ class event_loop {
   void check_closed() const {
     if (closed_) throw std::runtime_error("Event loop is closed");
   }
+  /// Debug mode: a method called from a thread other than the loop's fails.
+  void check_thread(const char* method) const {
+    if (debug_ && running_ && std::this_thread::get_id() != thread_id_) [[unlikely]]
+      foreign_thread(method);
+  }
+  [[noreturn]] void foreign_thread(const char* method) const;
+  // Threads (thread_work.cpp). An executor job, or a wait for another
+  // thread's result (wrap_future), is registered with the function that
+  // delivers its result on the loop; other threads only post its number.
+  std::uint64_t begin_job(detail::callback_fn finish, bool controlled);
+  executor& default_executor();
+  bool threads_pending() const noexcept { return inbox_->pending() || !jobs_.empty(); }
+  void take_thread_work();
+  void accept(detail::thread_item& item);
+  void deliver_job_event(std::size_t job_index);
+  bool waits_for_threads() noexcept;
+  /// An executor job not waiting on a concurrent_future: its next event will come.
+  bool runnable_job() noexcept;
+  bool controls_threads() const noexcept;
+  const std::shared_ptr<detail::thread_inbox>& inbox() const noexcept { return inbox_; }
   [[noreturn]] void refuse_task();
   void check_limits();
   detail::task_base* current_task_ptr() const noexcept { return current_task_; }
@@ -384,6 +485,25 @@ class event_loop {
   std::string limit_reached_;  // once a limit is reached, what every later iteration throws
   task_factory task_factory_;
   std::function<void(event_loop&, const exception_context&)> exception_handler_;
+  // Threads: what they post, the jobs whose results the loop waits for, in
+  // order of their numbers (the loop's thread only), the default executor.
+  struct thread_job {
+    std::uint64_t id;
+    detail::callback_fn finish;  // delivers the result on the loop
+    std::deque<detail::thread_item> events;     // under a simulator: what it sent, not yet delivered
+    std::shared_ptr<detail::concurrent_state_base> blocked_on;  // it waits on this
+    bool controlled;  // an executor job (a simulator decides when its events arrive)
+  };
+  std::shared_ptr<detail::thread_inbox> inbox_;
+  std::vector<thread_job> jobs_;
+  std::vector<detail::thread_item> inbound_;
+  std::uint64_t job_counter_ = 0;
+  std::shared_ptr<executor> default_executor_;
+  std::thread executor_shutdown_thread_;
+  std::thread::id thread_id_;
+  duration thread_wait_limit_;
+  bool executor_shutdown_called_ = false;
+  bool debug_;
   bool running_ = false;
   bool stopping_ = false;
   bool closed_ = false;
@@ -397,6 +517,13 @@ struct loop_access {
   static task_base* first_task(const event_loop& l) noexcept { return l.first_task(); }
   static void check_closed(const event_loop& l) { l.check_closed(); }
   static weft::scheduler* scheduler(const event_loop& l) noexcept { return l.scheduler(); }
+  static const std::shared_ptr<thread_inbox>& inbox(const event_loop& l) noexcept { return l.inbox(); }
+  template <class F>
+  static std::uint64_t begin_job(event_loop& l, F&& finish, bool controlled) {
+    return l.begin_job(callback_fn(event_loop::wrap(std::forward<F>(finish))), controlled);
+  }
+  static executor& default_executor(event_loop& l) { return l.default_executor(); }
+  static void check_thread(const event_loop& l, const char* method) { l.check_thread(method); }
 };
 }  // namespace detail
 

@@ -91,6 +91,20 @@ class scheduler {
   virtual void on_access(std::uint64_t object, std::uint64_t site, bool write) {
     (void)object, (void)site, (void)write;
   }
+  /// Threads: picks which executor job's next event reaches the loop now (a
+  /// callback the job posted, its wait on a concurrent_future, or its end),
+  /// among `jobs` (their numbers in this loop, oldest first; the loop waits
+  /// for the one picked), or returns jobs.size() for none yet, allowed only
+  /// if `may_defer` (the loop has other work). Called once per iteration
+  /// while jobs are in flight, only if controls_threads(). Default: 0, the
+  /// oldest job at once: threads take no time.
+  virtual std::size_t pick_thread(std::span<const std::uint64_t> jobs, bool may_defer) {
+    (void)jobs, (void)may_defer;
+    return 0;
+  }
+  /// Whether this scheduler decides when thread work reaches the loop
+  /// (pick_thread); otherwise it arrives when the threads post it.
+  bool controls_threads() const noexcept { return controls_threads_; }
   /// Whether accesses are to be noted (see on_access).
   bool observes_accesses() const noexcept { return observes_accesses_; }
 
@@ -103,11 +117,13 @@ class scheduler {
   explicit scheduler(bool fifo = false) noexcept : fifo_(fifo) {}
   void observe_runs(bool on) noexcept { observes_runs_ = on; }
   void observe_accesses(bool on) noexcept { observes_accesses_ = on; }
+  void control_threads(bool on) noexcept { controls_threads_ = on; }
 
  private:
   bool fifo_;
   bool observes_runs_ = false;
   bool observes_accesses_ = false;
+  bool controls_threads_ = false;
 };
 
 /// asyncio's order: callbacks run in the order they were scheduled, and timers

@@ -227,6 +227,7 @@ class task : public detail::typed_future<T, any_task> {
 
 template <class T>
 task<T> event_loop::create_task(coro<T> c, task_options opts) {
+  check_thread("create_task");
   check_closed();
   if (!c) throw std::logic_error("create_task: empty coroutine object");
   // A coroutine that already ran makes a task that fails on its first step, as

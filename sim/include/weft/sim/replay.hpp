@@ -29,8 +29,8 @@ class replay : public strategy {
   schedule s_;
   // Per kind (decision_kind as an index), the indices of its deviations in
   // order, and how many of them have applied.
-  std::vector<std::size_t> pending_[4];
-  std::size_t next_[4] = {};
+  std::vector<std::size_t> pending_[decision_kinds];
+  std::size_t next_[decision_kinds] = {};
   std::map<decision_kind, std::uint64_t> seen_;  // decisions met so far, per kind
   std::map<std::string, std::uint64_t> heads_;
   std::string mismatch_;

@@ -18,8 +18,10 @@ enum class decision_kind : std::uint8_t {
   timer,   ///< which of the timers due at the same instant goes first (0 = scheduling order)
   cancel,  ///< fault: cancel a task where it just suspended (0 = no, 1 = yes)
   jitter,  ///< fault: how many ticks late a timer fires (0 = on time)
-  // Thread completions (to_thread, call_soon_threadsafe) will be decisions too.
+  thread,  ///< which executor job's next event reaches the loop (0 = the oldest job's, at once; the last option, when offered: none yet)
 };
+/// How many decision kinds there are.
+inline constexpr int decision_kinds = 5;
 
 /// One decision taken in a run.
 struct decision {

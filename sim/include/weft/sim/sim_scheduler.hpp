@@ -86,6 +86,7 @@ class sim_scheduler final : public weft::scheduler {
   std::size_t pick(std::span<const ready_entry> ready) override;
   void order_due(std::span<due_timer> due) override;
   void on_suspend(any_task& task) override;
+  std::size_t pick_thread(std::span<const std::uint64_t> jobs, bool may_defer) override;
   time_point timer_deadline(time_point when) override;
 
   void on_run(const ready_entry& next) override;
@@ -143,7 +144,7 @@ class sim_scheduler final : public weft::scheduler {
   schedule recorded_;
   ready_batch batch_;  // the iteration's ready callbacks, across its decisions
   present_positions timers_left_;  // order_due: the equal-deadline timers not placed yet
-  std::uint64_t ordinals_[4] = {};
+  std::uint64_t ordinals_[decision_kinds] = {};
   std::map<std::string, std::uint64_t> heads_;
   struct task_seen {
     std::uint64_t steps;
