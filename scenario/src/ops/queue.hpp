@@ -26,7 +26,12 @@ inline weft::coro<flow> execute(const ops::put& o, context c) {
   auto& q = queue_var(c, o.var);
   try {
     if (o.nowait)
-      std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
+      std::visit(
+          [&](auto& qq) {
+            if (qq.full()) c.note_refusal(o.var);  // before the throw
+            qq.put_nowait(std::move(item));
+          },
+          q);
     else
       co_await std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
   } catch (const incomparable& e) {
@@ -42,7 +47,12 @@ inline weft::coro<flow> execute(const ops::get& o, context c) {
   value v;
   try {
     if (o.nowait)
-      v = std::visit([&](auto& qq) { return qq.get_nowait(); }, q);
+      v = std::visit(
+          [&](auto& qq) {
+            if (qq.empty()) c.note_refusal(o.var);  // before the throw
+            return qq.get_nowait();
+          },
+          q);
     else
       v = co_await std::visit([&](auto& qq) { return qq.get(); }, q);
   } catch (const incomparable& e) {
