@@ -256,7 +256,7 @@ void explore_coverage(const program& prog, const explore_options& o, collector& 
   for (std::uint64_t from = 0; from < o.runs; from += coverage_corpus::generation) {
     const std::uint64_t to = std::min(o.runs, from + coverage_corpus::generation);
     std::vector<std::optional<finished_run>> done(to - from);
-    run_all(prog, o, shard_runs(o, from, to), [&] { return std::make_unique<coverage_guided>(o.seed, corpus); },
+    run_all(prog, o, shard_runs(o, from, to), [&] { return std::make_unique<coverage_guided>(o.seed, corpus, o.depth, o.pct_steps); },
             [&](std::uint64_t i, finished_run r) { done[i - from] = std::move(r); });
     for (std::uint64_t i = from; i < to; ++i) {
       if (!done[i - from]) continue;  // another shard's
