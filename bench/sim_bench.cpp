@@ -5,8 +5,9 @@
 //   are schedules. A failing scenario also pays for shrinking its first
 //   failure and naming the race, which explore always does.
 // - explore_runs_only/STRATEGY/SCENARIO: the same 256 runs as explore's loop
-//   runs them (strategy, recording sim_scheduler, failure and trace counts),
-//   without the shrinking.
+//   runs them (strategy, a sim_scheduler that records nothing, as explore's
+//   random and pct runs until one fails; failure and trace counts), without
+//   the shrinking or the recorded rerun of the first failure.
 // - fan_out/CONFIG/LEAVES: one run of a fan-out whose LEAVES tasks are all
 //   ready at once (the tree of tests/scenarios/fan_out_32768.json, generated
 //   for 2^10 and 2^15 leaves): trace is the production FIFO loop (as `weft
@@ -37,6 +38,7 @@
 #include <weft/scenario/interpreter.hpp>
 #include <weft/scenario/parse.hpp>
 #include <weft/sim/explore.hpp>
+#include <weft/sim/sim_scheduler.hpp>
 
 #include <weft/scenario/sim_program.hpp>
 #include "support.hpp"
@@ -149,9 +151,10 @@ void explore_runs_only(benchmark::State& state, const scenario_file* f, strategy
     std::set<std::uint64_t> traces;
     for (std::uint64_t i = 0; i < opts.runs; ++i) {
       strat->start_run(i);
-      const weft::sim::recorded_run r = weft::sim::run_once(prog, *strat, opts.faults);
-      traces.insert(weft::sim::trace_hash(r.result.trace));
-      if (r.result.failed) ++found.failures;
+      weft::sim::sim_scheduler sched(*strat, opts.faults, 0, /*record=*/false);
+      const weft::sim::run_result r = prog(sched);
+      traces.insert(weft::sim::trace_hash(r.trace));
+      if (r.failed) ++found.failures;
     }
     found.distinct_traces = traces.size();
     schedules += opts.runs;

@@ -134,6 +134,18 @@ class interpreter {
   void note_access(std::string_view name, bool write, bool primitive) {
     if (observer_) observe(name, write, primitive);
   }
+  /// Notes that the running task found the primitive in variable `name`
+  /// unable to serve it at once (a get_nowait on an empty queue, a
+  /// put_nowait on a full one): a read of a state no write made, so that
+  /// the coverage strategy tells a refusal at this statement from a success.
+  /// Refusals of one primitive are a read and a write of a state of their
+  /// own, so that each reads from the one before (a third miss after two).
+  void note_refusal(const std::string& name) {
+    if (!observer_) return;
+    const std::string refused = name + "\x01refused";
+    observe(refused, false, true);
+    observe(refused, true, true);
+  }
 
  private:
   /// How main_task's body ended: its value, or the exception it raised.
@@ -193,6 +205,8 @@ struct context {
   /// Notes a release, set or put (`write`), or an acquire, wait or get that
   /// returned, of the primitive in variable `name` (interpreter::note_access).
   void note_primitive(const std::string& name, bool write) const { in.note_access(name, write, true); }
+  /// Notes a nowait operation the primitive in `name` refused (interpreter::note_refusal).
+  void note_refusal(const std::string& name) const { in.note_refusal(name); }
   /// Stores `v` in variable `into`, unless `into` is "" (no such field).
   void store(const std::string& into, value v) const {
     if (!into.empty()) in.assign(f, into, std::move(v));

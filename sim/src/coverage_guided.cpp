@@ -49,9 +49,20 @@ void coverage_guided::start_run(std::uint64_t run_index) {
   rng_ = rng(splitmix64(s));
   plan_.clear();
   at_ = 0;
-  // One run in eight (and every run before the corpus has anything) is a
-  // plain random walk: new ground besides the mutations.
-  if (corpus_.entries().empty() || rng_.chance(1, 8)) return;
+  // A fresh run (half the runs, and every run before the corpus has
+  // anything) is new ground besides the mutations: half of them a random
+  // walk, half a PCT run, whose priorities find in a few runs the bugs where
+  // one task must keep running before the others, which a random walk meets
+  // once in hundreds. The runs before the corpus has anything are all PCT's:
+  // with the same seed, the first generation is exactly PCT's first runs.
+  // A mutated run chooses past its plan as the random walk does.
+  pct_.start_run(run_index);
+  pct_run_ = corpus_.entries().empty();
+  if (pct_run_) return;
+  if (rng_.chance(1, 2)) {
+    pct_run_ = rng_.chance(1, 2);
+    return;
+  }
   mutate(corpus_.choose(rng_));
 }
 
@@ -99,6 +110,7 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
 
 std::size_t coverage_guided::choose(const choice_point& p) {
   const std::size_t k = at_++;
+  if (pct_run_) return pct_.choose(p);
   // Follow the plan while the run still fits it (same kind and options at
   // the same position); then choose as the random walk does.
   if (k < plan_.size() && plan_[k].kind == p.kind && plan_[k].options == p.options) return plan_[k].choice;

@@ -163,11 +163,28 @@ void explore_dfs(const program& prog, const explore_options& o, collector& out) 
 /// A finished run as the collector takes it.
 using finished_run = std::pair<recorded_run, std::optional<nondeterministic_run>>;
 
+/// Runs `prog` once under `s` without recording its decisions (run_once
+/// records them): building each decision's identities is a large part of a
+/// run. The report needs the decisions of its first failure only, and a
+/// random or PCT run is the same run again from (seed, index).
+recorded_run run_unrecorded(const program& prog, strategy& s, const fault_options& faults,
+                            std::uint64_t swarm_seed) {
+  sim_scheduler sched(s, faults, swarm_seed, /*record=*/false);
+  recorded_run r;
+  r.result = prog(sched);
+  return r;
+}
+
 /// Runs `runs` (run indices) on o.jobs threads, each thread with its own
 /// strategy from `make`; `done(i, run)` receives each, from any thread.
+/// With `lazy`, a run is recorded only if it fails before every failing run
+/// seen so far (it is run again, recording): runs whose decisions nobody
+/// reads record nothing. Only for strategies whose run i depends on i alone.
 template <class Make, class Done>
 void run_all(const program& prog, const explore_options& o, const std::vector<std::uint64_t>& runs, Make make,
-             Done done) {
+             Done done, bool lazy = false) {
+  lazy = lazy && !o.check_determinism;  // the check replays every failure and a sample of the rest
+  std::atomic<std::uint64_t> earliest_failure{~std::uint64_t{0}};
   std::atomic<std::size_t> next{0};
   const unsigned jobs = std::max(1u, o.jobs);
   // Runs share the process's heap, which memory limits read: a run that
@@ -180,6 +197,18 @@ void run_all(const program& prog, const explore_options& o, const std::vector<st
     with_faults strat(*base, o.faults);
     auto run = [&](std::uint64_t i) {
       strat.start_run(i);
+      if (lazy) {
+        recorded_run r = run_unrecorded(prog, strat, o.faults, swarm_seed_of(o, i));
+        if (!r.result.failed) return finished_run(std::move(r), std::nullopt);
+        std::uint64_t seen = earliest_failure.load();
+        if (i > seen) return finished_run(std::move(r), std::nullopt);  // not the first failure: its decisions are not read
+        // A limit reached beside other runs may pass when run alone (below):
+        // only a failure that stands moves the bar.
+        if (r.result.failed->kind != failure_kind::resource_limit)
+          while (i < seen && !earliest_failure.compare_exchange_weak(seen, i)) {
+          }
+        strat.start_run(i);
+      }
       recorded_run r = run_once(prog, strat, o.faults, swarm_seed_of(o, i));
       auto nondet = check_repeat(prog, o, i, r);
       return finished_run(std::move(r), std::move(nondet));
@@ -244,8 +273,9 @@ std::vector<std::uint64_t> shard_runs(const explore_options& o, std::uint64_t fr
 /// Random and PCT: run i depends only on (seed, i), so threads take runs in
 /// any order and the report is the same for every --jobs.
 void explore_independent(const program& prog, const explore_options& o, collector& out) {
-  run_all(prog, o, shard_runs(o, 0, o.runs), [&] { return make_strategy(o); },
-          [&](std::uint64_t i, finished_run r) { out.add(i, std::move(r.first), std::move(r.second)); });
+  run_all(
+      prog, o, shard_runs(o, 0, o.runs), [&] { return make_strategy(o); },
+      [&](std::uint64_t i, finished_run r) { out.add(i, std::move(r.first), std::move(r.second)); }, /*lazy=*/true);
 }
 
 /// Coverage: generation by generation (coverage_guided.hpp); within one,
@@ -256,7 +286,7 @@ void explore_coverage(const program& prog, const explore_options& o, collector& 
   for (std::uint64_t from = 0; from < o.runs; from += coverage_corpus::generation) {
     const std::uint64_t to = std::min(o.runs, from + coverage_corpus::generation);
     std::vector<std::optional<finished_run>> done(to - from);
-    run_all(prog, o, shard_runs(o, from, to), [&] { return std::make_unique<coverage_guided>(o.seed, corpus); },
+    run_all(prog, o, shard_runs(o, from, to), [&] { return std::make_unique<coverage_guided>(o.seed, corpus, o.depth, o.pct_steps); },
             [&](std::uint64_t i, finished_run r) { done[i - from] = std::move(r); });
     for (std::uint64_t i = from; i < to; ++i) {
       if (!done[i - from]) continue;  // another shard's

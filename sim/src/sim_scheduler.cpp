@@ -114,14 +114,33 @@ std::uint64_t ordering_key(const ready_entry& e) {
 
 void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool write) {
   if (!coverage_) return;
+  // A value's provenance: the site of the write that started its chain of
+  // reads-from hops (a write by a task that had read nothing), and the number
+  // of writes along it; a task's writes extend the chain of the last write it
+  // read. A pair is a feature with its write's provenance, so that a value
+  // relayed one task further than before (a draft copied down a pipeline in
+  // order, not just each copy made) is something new.
+  // Tasks by name, not address: an address may be reused, differently on
+  // another thread.
+  event_loop* l = running_loop_or_null();
+  const weft::detail::task_base* t = l ? weft::detail::loop_access::current_task(*l) : nullptr;
+  const std::uint64_t task = t ? stable_hash(t->get_name()) : 0;
   if (write) {
     last_write& w = writes_[object];
     w.site = site;
+    const auto r = read_from_.find(task);
+    if (r == read_from_.end() || r->second.hops == 0)
+      w.from = {site, 1};
+    else
+      w.from = {r->second.origin, std::min<std::uint32_t>(r->second.hops + 1, 8)};
     if (coverage_pairs_) w.who = running_step();
     return;
   }
   const auto it = writes_.find(object);
-  reads_from_features_.push_back({pair_hash(it == writes_.end() ? 0 : it->second.site, site),
+  const provenance from = it == writes_.end() ? provenance{} : it->second.from;
+  read_from_[task] = from;
+  reads_from_features_.push_back({pair_hash(pair_hash(it == writes_.end() ? 0 : it->second.site, site),
+                                            pair_hash(from.origin, from.hops)),
                                   static_cast<std::uint32_t>(recorded_.decisions.size())});
   if (coverage_pairs_) pairs_.push_back({it == writes_.end() ? "(initial)" : it->second.who, running_step()});
 }

@@ -22,7 +22,10 @@ inline void execute(const ops::event_clear& o, context c) { event_var(c, o.var).
 
 /// await event.wait().
 inline weft::coro<flow> execute(const ops::event_wait& o, context c) {
-  co_await event_var(c, o.var).wait();
+  // A cancellation comes back as a value, not a throw (coro::caught): a task
+  // left waiting when main ends is cancelled there in every run.
+  auto waiting = event_var(c, o.var).wait();  // named: g++ 12 mishandles temporaries in co_await operands
+  if (std::exception_ptr e = (co_await waiting.caught()).exception()) co_return weft::raising{std::move(e)};
   c.note_primitive(o.var, false);
   co_return flow::next;
 }

@@ -34,10 +34,10 @@ inline void execute(const ops::semaphore& o, context c) {  // Semaphore(-1) rais
 
 /// await lock.acquire().
 inline weft::coro<flow> execute(const ops::acquire& o, context c) {
-  if (weft::semaphore* sem = semaphore_var(c, o.var))
-    co_await sem->acquire();
-  else
-    co_await lock_var(c, o.var).acquire();
+  // A cancellation as a value, not a throw (see event_wait).
+  weft::semaphore* sem = semaphore_var(c, o.var);
+  auto acquiring = sem ? sem->acquire() : lock_var(c, o.var).acquire();
+  if (std::exception_ptr e = (co_await acquiring.caught()).exception()) co_return weft::raising{std::move(e)};
   c.note_primitive(o.var, false);
   co_return flow::next;
 }

@@ -20,15 +20,32 @@ inline void execute(const ops::queue& o, context c) {
   c.assign(o.var, value{std::move(q)});
 }
 
+/// What a put or get that waited raised: a cancellation as a value, not a
+/// throw (see event_wait); anything else (a priority queue's incomparable
+/// items) thrown as before.
+inline weft::raising raised_by_wait(std::exception_ptr e) {
+  if (!weft::exception_is<weft::cancelled_error>(e)) std::rethrow_exception(e);
+  return {std::move(e)};
+}
+
 /// await queue.put(value), or queue.put_nowait(value).
 inline weft::coro<flow> execute(const ops::put& o, context c) {
   value item = c.eval("value", o.value);
   auto& q = queue_var(c, o.var);
   try {
-    if (o.nowait)
+    if (o.nowait) {
+      // A refusal is raised as a value, not thrown: a C++ throw costs more than
+      // the rest of a scenario's step (a scenario cannot shut a queue down, so
+      // full is QueueFull).
+      if (std::visit([](auto& qq) { return qq.full(); }, q)) {
+        c.note_refusal(o.var);
+        co_return weft::raising{std::make_exception_ptr(weft::queue_full())};
+      }
       std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
-    else
-      co_await std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
+    } else {
+      auto putting = std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
+      if (std::exception_ptr e = (co_await putting.caught()).exception()) co_return raised_by_wait(std::move(e));
+    }
   } catch (const incomparable& e) {
     c.bad("value", e.what);
   }
@@ -41,10 +58,18 @@ inline weft::coro<flow> execute(const ops::get& o, context c) {
   auto& q = queue_var(c, o.var);
   value v;
   try {
-    if (o.nowait)
+    if (o.nowait) {
+      if (std::visit([](auto& qq) { return qq.empty(); }, q)) {  // QueueEmpty, as a value (see put)
+        c.note_refusal(o.var);
+        co_return weft::raising{std::make_exception_ptr(weft::queue_empty())};
+      }
       v = std::visit([&](auto& qq) { return qq.get_nowait(); }, q);
-    else
-      v = co_await std::visit([&](auto& qq) { return qq.get(); }, q);
+    } else {
+      auto getting = std::visit([&](auto& qq) { return qq.get(); }, q);
+      auto got = co_await getting.caught();
+      if (!got.has_value()) co_return raised_by_wait(got.exception());
+      v = std::move(got.value());
+    }
   } catch (const incomparable& e) {
     c.bad("var", e.what);
   }

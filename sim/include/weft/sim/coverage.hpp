@@ -2,7 +2,9 @@
 /// Interleaving coverage: what a run did with shared state that another run
 /// may not have. A read observes the last write to its object before it; the
 /// pair (the write's site, the read's site) is a reads-from pair, and the
-/// hashed pairs of a run are its features (docs/simulator.md, "Coverage").
+/// hashed pairs of a run, each with its write's provenance (where the
+/// value's chain of reads-from hops began, and its length), are its
+/// features (docs/simulator.md, "Coverage").
 /// The scenario interpreter notes every access to a global variable and to a
 /// primitive (a release, set or put is a write; an acquire, wait or get that
 /// returns is a read). C++ code notes its own with weft::sim::shared<T> or

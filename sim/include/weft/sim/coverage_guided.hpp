@@ -4,7 +4,8 @@
 /// Testing", ASPLOS 2024). A schedule whose run shows a feature (coverage.hpp)
 /// no earlier run showed joins a corpus; later runs replay a corpus schedule
 /// with a mutation (a decision flipped, a task delayed, two schedules
-/// spliced), choosing schedules whose features are rare. Runs go in
+/// spliced), choosing schedules whose features are rare; half the runs are
+/// fresh, a random walk or a PCT run (the first generation all PCT's). Runs go in
 /// generations: every run of a generation is planned from the corpus as the
 /// previous generation left it, and the corpus learns from a generation's
 /// runs in run order, so the report does not depend on the number of jobs.
@@ -13,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "weft/sim/pct.hpp"
 #include "weft/sim/rng.hpp"
 #include "weft/sim/run.hpp"
 #include "weft/sim/strategy.hpp"
@@ -66,7 +68,9 @@ class coverage_corpus {
 /// a generation runs.
 class coverage_guided final : public strategy {
  public:
-  coverage_guided(std::uint64_t seed, const coverage_corpus& corpus) : seed_(seed), corpus_(corpus), rng_(seed) {}
+  /// `depth` and `steps` are those of the PCT runs it draws (pct.hpp).
+  coverage_guided(std::uint64_t seed, const coverage_corpus& corpus, unsigned depth = 3, std::uint64_t steps = 64)
+      : seed_(seed), corpus_(corpus), rng_(seed), pct_(seed, depth, steps) {}
   void start_run(std::uint64_t run_index) override;
   std::size_t choose(const choice_point& p) override;
   bool wants_coverage() const override { return true; }
@@ -82,6 +86,8 @@ class coverage_guided final : public strategy {
   rng rng_;
   std::vector<coverage_corpus::step> plan_;
   std::size_t at_ = 0;  // decisions taken in this run
+  pct pct_;              // the PCT runs' choices (a PCT run has no plan)
+  bool pct_run_ = false;  // this run is a PCT run
 };
 
 }  // namespace weft::sim

@@ -159,11 +159,19 @@ class sim_scheduler final : public weft::scheduler {
   // pairs, who wrote it); the hashed pairs as they came.
   bool coverage_ = false;
   bool coverage_pairs_ = false;
+  struct provenance {
+    std::uint64_t origin = 0;  // the site of the chain's first write
+    std::uint32_t hops = 0;    // its writes, up to 8
+  };
   struct last_write {
     std::uint64_t site;
     std::string who;
+    provenance from;  // where the value came from (see on_access)
   };
   std::unordered_map<std::uint64_t, last_write> writes_;
+  // Per task (by its name's hash; only looked up, never iterated): the
+  // provenance of the last write it read, which its next writes extend.
+  std::unordered_map<std::uint64_t, provenance> read_from_;
   std::vector<feature> reads_from_features_, ordering_features_;  // unbucketed, in the order they occurred
   std::vector<reads_from_pair> pairs_;
 };
