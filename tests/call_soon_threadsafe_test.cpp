@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -106,8 +107,10 @@ TEST(CallSoonThreadsafeTest, DebugModeNamesTheMethodCalledFromAnotherThread) {
   loop.set_debug(true);
   auto guard = loop.make_work_guard();
   std::string call_soon_error, call_later_error, create_task_error;
+  std::promise<void> running;
+  loop.call_soon([&] { running.set_value(); });
   std::thread other([&] {
-    while (!loop.is_running()) std::this_thread::yield();
+    running.get_future().wait();
     try {
       loop.call_soon([] {});
     } catch (const std::runtime_error& e) {

@@ -342,11 +342,12 @@ void event_loop::run_forever() {
     ~guard() {
       l.stopping_ = false;
       l.running_ = false;
+      l.thread_id_.store(std::thread::id(), std::memory_order_relaxed);
       detail::running_loop_slot() = nullptr;
     }
   } g{*this};
   running_ = true;
-  thread_id_ = std::this_thread::get_id();
+  thread_id_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   detail::running_loop_slot() = this;
   while (true) {
     run_once();

@@ -44,7 +44,10 @@ void thread_inbox::wake() {
 
 void thread_inbox::drain(std::vector<thread_item>& out) {
   std::lock_guard lock(m_);
-  for (thread_item& i : items_) out.push_back(std::move(i));
+  if (out.empty())
+    out.swap(items_);  // the posters get the loop's spare capacity back
+  else
+    for (thread_item& i : items_) out.push_back(std::move(i));
   items_.clear();
   woken_ = false;
   pending_.store(false, std::memory_order_relaxed);

@@ -260,8 +260,8 @@ class event_loop {
   /// Keeps the loop waiting for other threads while the guard lives.
   work_guard make_work_guard() { return work_guard(inbox_); }
   /// loop.set_debug(on) / loop.get_debug(): see loop_options::debug.
-  void set_debug(bool on) noexcept { debug_ = on; }
-  bool get_debug() const noexcept { return debug_; }
+  void set_debug(bool on) noexcept { debug_.store(on, std::memory_order_relaxed); }
+  bool get_debug() const noexcept { return debug_.load(std::memory_order_relaxed); }
   /// loop.call_later(delay, callback): runs `f()` once `delay` has passed.
   template <class F>
   timer_handle call_later(duration delay, F&& f) {
@@ -375,8 +375,10 @@ class event_loop {
   }
   /// Debug mode: a method called from a thread other than the loop's fails.
   void check_thread(const char* method) const {
-    if (debug_ && running_ && std::this_thread::get_id() != thread_id_) [[unlikely]]
-      foreign_thread(method);
+    if (debug_.load(std::memory_order_relaxed)) [[unlikely]] {
+      const std::thread::id owner = thread_id_.load(std::memory_order_relaxed);
+      if (owner != std::thread::id() && owner != std::this_thread::get_id()) foreign_thread(method);
+    }
   }
   [[noreturn]] void foreign_thread(const char* method) const;
   // Threads (thread_work.cpp). An executor job, or a wait for another
@@ -500,10 +502,11 @@ class event_loop {
   std::uint64_t job_counter_ = 0;
   std::shared_ptr<executor> default_executor_;
   std::thread executor_shutdown_thread_;
-  std::thread::id thread_id_;
+  // Read by other threads (debug mode's check): the running thread, or none.
+  std::atomic<std::thread::id> thread_id_{};
   duration thread_wait_limit_;
   bool executor_shutdown_called_ = false;
-  bool debug_;
+  std::atomic<bool> debug_;
   bool running_ = false;
   bool stopping_ = false;
   bool closed_ = false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the threads benchmark (README.md here) and prints its table.
 
-    python3 bench/threads/run.py [--build-dir build/release] [--rounds 5] [--smoke]
+    python3 bench/peers/threads/run.py [--build-dir build/release] [--rounds 5] [--smoke]
 
 Builds weft_threads_bench and asio_threads_bench in the build directory, runs
 them and CPython 3.13's asyncio (PYENV_VERSION=3.13.0) once per round, rounds
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = HERE.parent.parent.parent
 WORKLOADS = ("T1", "T2")
 SIZES = {"T1": 1_000_000, "T2": 20_000}
 SMOKE = {"T1": 2000, "T2": 200}
@@ -28,8 +28,8 @@ LINE = re.compile(r"(\S+) (T[12]) ([0-9]+) ([0-9]+\.[0-9]{2})$")
 
 def commands(build, sizes):
     args = [f"{w}={sizes[w]}" for w in WORKLOADS]
-    peers = {"weft": [str(build / "bench/threads/weft_threads_bench"), *args]}
-    asio = build / "bench/threads/asio_threads_bench"
+    peers = {"weft": [str(build / "bench/peers/threads/weft_threads_bench"), *args]}
+    asio = build / "bench/peers/threads/asio_threads_bench"
     if asio.exists():
         peers["asio"] = [str(asio), *args]
     else:
