@@ -21,6 +21,7 @@ thread_inbox::job_tag& thread_inbox::current_job() noexcept {
 
 void thread_inbox::signal() noexcept {
   if (!sleeping_) return;
+  sleeping_ = false;  // one write wakes it: later posters need not make a system call
   const std::uint64_t one = 1;
   // An eventfd's counter only saturates after 2^64 - 2 writes: it cannot fail here.
   [[maybe_unused]] ssize_t n = ::write(fd_, &one, sizeof one);
