@@ -40,7 +40,7 @@ struct loop_access;
 
 /// One scheduled callback (asyncio.Handle / TimerHandle). Pooled by the loop and
 /// shared with the handles returned to users through a reference count.
-struct callback_node {
+struct callback_node : pooled {
   enum class where : std::uint8_t { idle, ready, timer };
   callback_fn fn;
   ref_ptr<future_base> arg;    // what fn receives (the done future), or null
