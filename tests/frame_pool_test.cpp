@@ -191,4 +191,29 @@ TEST(FramePoolTest, FramesAndTasksOfAFinishedRunAreIdle) {
   }).join();
 }
 
+TEST(FramePoolTest, ALoopGivesBackABurstOfTimersOnceIdle) {
+  WEFT_SKIP_WITHOUT_POOL();
+  resource_scope rs;
+  std::thread([&] {
+    weft::event_loop loop;
+    std::size_t peak = 0;
+    {
+      std::vector<weft::timer_handle> hs;
+      for (int i = 0; i < 100000; ++i) hs.push_back(loop.call_later(std::chrono::hours(1), [] {}));
+      peak = weft::frame_pool_statistics().live_blocks;
+      EXPECT_GE(peak, 100000u);
+      for (auto& h : hs) h.cancel();
+    }
+    for (int i = 0; i < 3; ++i) {
+      loop.call_soon([&loop] { loop.stop(); });
+      loop.run_forever();
+    }
+    // The loop keeps 1024 idle nodes; the pool keeps its idle reserve.
+    EXPECT_LE(weft::frame_pool_statistics().live_blocks, 1100u);
+    EXPECT_LE(rs.r.outstanding, frame_pool::max_idle_chunks + 2);
+    loop.close();
+  }).join();
+  EXPECT_EQ(rs.r.outstanding, 0u);
+}
+
 }  // namespace

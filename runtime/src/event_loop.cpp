@@ -132,9 +132,10 @@ event_loop::~event_loop() {
 
 detail::callback_node* event_loop::new_node() {
   detail::callback_node* n = free_nodes_;
-  if (n) [[likely]]
+  if (n) [[likely]] {
     free_nodes_ = n->next_free;
-  else
+    --free_count_;
+  } else
     n = allocate_node();
   n->refs = 1;  // the loop's
   n->cancelled = false;
@@ -164,6 +165,29 @@ void event_loop::unqueue(detail::callback_node* n) noexcept {
 void event_loop::recycle(detail::callback_node* n) noexcept {
   n->next_free = free_nodes_;
   free_nodes_ = n;
+  ++free_count_;
+}
+
+// A burst (a million timers scheduled, then fired or cancelled) leaves its
+// nodes on the free list and its capacity in the timer heap: past 4096 idle
+// nodes that are also half of all nodes, keep 1024 and give the rest back to
+// the frame pool (whose own idle policy returns the chunks). O(all nodes),
+// and the next trim needs 3000 more idle nodes: amortised O(1) per node.
+void event_loop::trim_idle_nodes() noexcept {
+  constexpr std::size_t keep = 1024;
+  constexpr std::uint32_t doomed = UINT32_MAX;  // refs of a node being freed (free nodes have 0)
+  detail::callback_node* n = free_nodes_;
+  for (std::size_t i = 1; i < keep && n; ++i) n = n->next_free;
+  if (!n) return;
+  for (detail::callback_node* d = std::exchange(n->next_free, nullptr); d; d = d->next_free) d->refs = doomed;
+  free_count_ = keep;
+  std::erase_if(all_nodes_, [](detail::callback_node* x) {
+    if (x->refs != doomed) return false;
+    delete x;
+    return true;
+  });
+  all_nodes_.shrink_to_fit();
+  if (timers_.capacity() > 4 * timers_.size()) timers_.shrink_to_fit();
 }
 
 void event_loop::drop_held(detail::callback_node* n) noexcept {
@@ -273,6 +297,8 @@ void event_loop::run_once() {
     throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
                                 " iterations (loop_options::max_iterations): a livelock?");
   if (max_tasks_ || max_heap_) check_limits();
+  if (free_count_ > 4096 && 2 * free_count_ > all_nodes_.size()) [[unlikely]]
+    trim_idle_nodes();
   move_due_timers();
   if (ready_.empty() && timers_.empty() && !stopping_)
     throw deadlock_error(

@@ -269,7 +269,10 @@ frame_pool_stats frame_pool_statistics() noexcept {
   if (p == &detail::frame_pool_unborn || p == &detail::dead_pool) return s;
   s.chunks = p->chunk_count;
   s.empty_chunks = p->total_empty;
-  for (detail::frame_chunk* k = p->chunks; k; k = k->next) s.live_blocks += k->live;
+  for (detail::frame_chunk* k = p->chunks; k; k = k->next) {
+    s.live_blocks += k->live;
+    s.live_bytes += std::size_t{k->live} * k->cls * detail::frame_pool::granule;
+  }
   return s;
 }
 

@@ -59,6 +59,7 @@ struct frame_pool_stats {
   std::size_t chunks = 0;        // chunks this thread's pool owns
   std::size_t empty_chunks = 0;  // of which no block is out
   std::size_t live_blocks = 0;   // blocks out (allocated, not returned here)
+  std::size_t live_bytes = 0;    // their sizes, as the pool rounds them
 };
 frame_pool_stats frame_pool_statistics() noexcept;
 
@@ -89,7 +90,7 @@ struct frame_free_block {
 /// One thread's pool; also the global pool that threads whose pool died use
 /// under the mutex, and the sentinels (no blocks, owns no chunk).
 struct frame_pool_state {
-  static constexpr std::size_t classes = 32;
+  static constexpr std::size_t classes = 64;
   frame_free_block* heads[classes] = {};
   std::uint32_t empty[classes] = {};       // empty chunks of class c
   frame_chunk* carving[classes] = {};      // a chunk with blocks left to carve
@@ -106,8 +107,8 @@ constinit inline thread_local frame_pool_state* frame_pool_current = &frame_pool
 
 class frame_pool {
  public:
-  static constexpr std::size_t granule = 32;
-  static constexpr std::size_t classes = frame_pool_state::classes;  // pooled sizes up to 992 bytes
+  static constexpr std::size_t granule = 16;
+  static constexpr std::size_t classes = frame_pool_state::classes;  // pooled sizes up to 1008 bytes
   static constexpr std::size_t chunk_size = 64 * 1024;
   static constexpr std::size_t header_size = sizeof(frame_chunk);
   static constexpr std::size_t max_idle_chunks = 32;
