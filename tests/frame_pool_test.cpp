@@ -210,7 +210,7 @@ TEST(FramePoolTest, ALoopGivesBackABurstOfTimersOnceIdle) {
     }
     // The loop keeps 1024 idle nodes; the pool keeps its idle reserve.
     EXPECT_LE(weft::frame_pool_statistics().live_blocks, 1100u);
-    EXPECT_LE(rs.r.outstanding, frame_pool::max_idle_chunks + 2);
+    EXPECT_LE(rs.r.outstanding, frame_pool::max_idle_chunks + 4);  // + the kept nodes' chunks
     loop.close();
   }).join();
   EXPECT_EQ(rs.r.outstanding, 0u);

@@ -174,15 +174,18 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
 // the frame pool (whose own idle policy returns the chunks). O(all nodes),
 // and the next trim needs 3000 more idle nodes: amortised O(1) per node.
 void event_loop::trim_idle_nodes() noexcept {
+  // One pass over all_nodes_, in allocation order (which is memory order), not
+  // along the free list (freed in whatever order: a cache miss per node).
+  // Only free nodes have no reference.
   constexpr std::size_t keep = 1024;
-  constexpr std::uint32_t doomed = UINT32_MAX;  // refs of a node being freed (free nodes have 0)
-  detail::callback_node* n = free_nodes_;
-  for (std::size_t i = 1; i < keep && n; ++i) n = n->next_free;
-  if (!n) return;
-  for (detail::callback_node* d = std::exchange(n->next_free, nullptr); d; d = d->next_free) d->refs = doomed;
-  free_count_ = keep;
-  std::erase_if(all_nodes_, [](detail::callback_node* x) {
-    if (x->refs != doomed) return false;
+  free_nodes_ = nullptr;
+  free_count_ = 0;
+  std::erase_if(all_nodes_, [this](detail::callback_node* x) {
+    if (x->refs != 0) return false;
+    if (free_count_ < keep) {
+      recycle(x);
+      return false;
+    }
     delete x;
     return true;
   });

@@ -21,7 +21,6 @@ using chunk = frame_chunk;
 using block = frame_free_block;
 using state = frame_pool_state;
 constexpr std::size_t chunk_size = frame_pool::chunk_size;
-constexpr std::uint32_t doomed = UINT32_MAX;  // `live` of a chunk trim() is releasing
 
 // Guards: the global pool, every pool's `remote` list, orphaned chunks, and
 // every write of a chunk's `owner`. Taken only off the hot path.
@@ -59,24 +58,6 @@ void os_release(void* p) noexcept {
 #endif
 }
 
-chunk* new_chunk(state* owner, std::size_t c) {
-  std::pmr::memory_resource* r = chunk_resource.load(std::memory_order_acquire);
-  void* mem = r ? r->allocate(chunk_size, chunk_size) : os_allocate();
-  auto* k = ::new (mem) chunk;
-  k->owner.store(owner, std::memory_order_relaxed);
-  k->resource = r;
-  k->cls = static_cast<std::uint32_t>(c);
-  k->capacity = static_cast<std::uint32_t>((chunk_size - frame_pool::header_size) / (c * frame_pool::granule));
-  k->next = owner->chunks;
-  if (owner->chunks) owner->chunks->prev = k;
-  owner->chunks = k;
-  ++owner->chunk_count;
-  // A chunk with no block out is empty; carving its first block un-empties it.
-  ++owner->empty[c];
-  ++owner->total_empty;
-  return k;
-}
-
 void free_chunk_memory(chunk* k) noexcept {
   std::pmr::memory_resource* r = k->resource;
   k->~chunk();
@@ -86,27 +67,63 @@ void free_chunk_memory(chunk* k) noexcept {
     os_release(k);
 }
 
-void unlink(state* p, chunk* k) noexcept {
+void link_avail(state* p, chunk* k) noexcept {
+  chunk*& head = p->avail[k->cls];
+  k->avail_prev = nullptr;
+  k->avail_next = head;
+  if (head) head->avail_prev = k;
+  head = k;
+  k->in_avail = true;
+}
+
+void unlink_avail(state* p, chunk* k) noexcept {
+  if (k->avail_prev)
+    k->avail_prev->avail_next = k->avail_next;
+  else
+    p->avail[k->cls] = k->avail_next;
+  if (k->avail_next) k->avail_next->avail_prev = k->avail_prev;
+  k->avail_prev = k->avail_next = nullptr;
+  k->in_avail = false;
+}
+
+chunk* new_chunk(state* owner, std::size_t c) {
+  std::pmr::memory_resource* r = chunk_resource.load(std::memory_order_acquire);
+  void* mem = r ? r->allocate(chunk_size, chunk_size) : os_allocate();
+  auto* k = ::new (mem) chunk;
+  k->owner.store(owner, std::memory_order_relaxed);
+  k->resource = r;
+  k->cls = static_cast<std::uint8_t>(c);
+  k->capacity = static_cast<std::uint16_t>((chunk_size - frame_pool::header_size) / (c * frame_pool::granule));
+  k->next = owner->chunks;
+  if (owner->chunks) owner->chunks->prev = k;
+  owner->chunks = k;
+  ++owner->chunk_count;
+  ++owner->total_empty;  // no block out yet
+  link_avail(owner, k);
+  return k;
+}
+
+// Releases k, an empty chunk of p.
+void release(state* p, chunk* k) noexcept {
+  if (k->in_avail) unlink_avail(p, k);
   if (k->prev)
     k->prev->next = k->next;
   else
     p->chunks = k->next;
   if (k->next) k->next->prev = k->prev;
-  k->prev = k->next = nullptr;
   --p->chunk_count;
-  if (p->carving[k->cls] == k) p->carving[k->cls] = nullptr;
+  --p->total_empty;
+  free_chunk_memory(k);
 }
 
 // A block comes back to its owner p (p's thread, or under the mutex for the
-// global pool).
+// global pool): what frame_pool::deallocate does inline.
 void give_back(state* p, block* b) noexcept {
   chunk* k = frame_pool::chunk_of(b);
-  b->next = p->heads[k->cls];
-  p->heads[k->cls] = b;
-  if (--k->live == 0) {
-    ++p->empty[k->cls];
-    ++p->total_empty;
-  }
+  b->next = k->free;
+  k->free = b;
+  if (!k->in_avail) link_avail(p, k);
+  if (--k->live == 0) frame_pool::became_empty(p, k);
 }
 
 // Takes the blocks other threads freed into p; p's thread only.
@@ -121,27 +138,25 @@ void drain_remote(state* p) noexcept {
   while (list) give_back(p, std::exchange(list, list->next));
 }
 
-void* carve(state* p, std::size_t c) {
-  chunk* k = p->carving[c];
-  if (!k || k->carved == k->capacity) p->carving[c] = k = new_chunk(p, c);
-  void* b = reinterpret_cast<char*>(k) + frame_pool::header_size + std::size_t{k->carved++} * c * frame_pool::granule;
-  if (k->live++ == 0) {
-    --p->empty[c];
-    --p->total_empty;
-  }
-  return b;
-}
-
+// A block of class c from p: a free one of a chunk with room, else a new one
+// carved, from a new chunk if none has room. Full chunks leave the list.
 void* pop_or_carve(state* p, std::size_t c) {
-  if (block* b = p->heads[c]) {
-    p->heads[c] = b->next;
-    if (frame_pool::chunk_of(b)->live++ == 0) {
-      --p->empty[c];
-      --p->total_empty;
+  for (;;) {
+    chunk* k = p->avail[c];
+    if (!k) k = new_chunk(p, c);
+    void* b;
+    if (block* f = k->free) {
+      k->free = f->next;
+      b = f;
+    } else if (k->carved < k->capacity) {
+      b = reinterpret_cast<char*>(k) + frame_pool::header_size + std::size_t{k->carved++} * c * frame_pool::granule;
+    } else {
+      unlink_avail(p, k);
+      continue;
     }
+    if (k->live++ == 0) --p->total_empty;
     return b;
   }
-  return carve(p, c);
 }
 
 // Thread exit: release p's empty chunks, orphan the rest (each is released
@@ -155,7 +170,8 @@ void retire(state* p) noexcept {
   }
   for (chunk* k = p->chunks; k;) {
     chunk* n = k->next;
-    k->prev = k->next = nullptr;
+    k->prev = k->next = k->avail_prev = k->avail_next = nullptr;
+    k->in_avail = false;
     if (k->live == 0)
       free_chunk_memory(k);
     else
@@ -186,11 +202,8 @@ void* frame_pool::allocate_slow(std::size_t c) {
     std::lock_guard lock(pool_mutex);
     return pop_or_carve(&global_pool, c);
   }
-  if (p->has_remote.load(std::memory_order_relaxed)) {
-    drain_remote(p);
-    if (p->heads[c]) return pop_or_carve(p, c);
-  }
-  return carve(p, c);
+  if (p->has_remote.load(std::memory_order_relaxed)) drain_remote(p);
+  return pop_or_carve(p, c);
 }
 
 void frame_pool::deallocate_remote(frame_chunk* k, void* ptr) noexcept {
@@ -211,39 +224,10 @@ void frame_pool::deallocate_remote(frame_chunk* k, void* ptr) noexcept {
   }
 }
 
-std::size_t frame_pool::trim(frame_pool_state* p, std::size_t keep) noexcept {
-  if (p->total_empty <= keep) return 0;
-  std::size_t excess = p->total_empty - keep;
-  bool touched[classes] = {};
-  std::size_t n = 0;
-  for (chunk* k = p->chunks; k && n < excess; k = k->next)
-    if (k->live == 0) {
-      k->live = doomed;
-      touched[k->cls] = true;
-      ++n;
-    }
-  // Unlink the doomed chunks' blocks from the free lists: one walk per class
-  // touched, paid for by the (at least keep_idle_chunks) chunks released.
-  for (std::size_t c = 0; c < classes; ++c)
-    if (touched[c]) {
-      for (block** pp = &p->heads[c]; *pp;) {
-        if (chunk_of(*pp)->live == doomed)
-          *pp = (*pp)->next;
-        else
-          pp = &(*pp)->next;
-      }
-    }
-  for (chunk* k = p->chunks; k;) {
-    chunk* next = k->next;
-    if (k->live == doomed) {
-      --p->empty[k->cls];
-      --p->total_empty;
-      unlink(p, k);
-      free_chunk_memory(k);
-    }
-    k = next;
-  }
-  return n;
+void frame_pool::make_available(frame_pool_state* p, frame_chunk* k) noexcept { link_avail(p, k); }
+
+void frame_pool::became_empty(frame_pool_state* p, frame_chunk* k) noexcept {
+  if (++p->total_empty > max_idle_chunks) release(p, k);
 }
 
 }  // namespace detail
@@ -259,7 +243,16 @@ std::size_t trim_frame_pool() noexcept {
   detail::frame_pool_state* p = detail::frame_pool_current;
   if (p == &detail::frame_pool_unborn || p == &detail::dead_pool) return 0;
   if (p->has_remote.load(std::memory_order_relaxed)) detail::drain_remote(p);
-  return detail::frame_pool::trim(p, 0);
+  std::size_t n = 0;
+  for (detail::frame_chunk* k = p->chunks; k;) {
+    detail::frame_chunk* next = k->next;
+    if (k->live == 0) {
+      detail::release(p, k);
+      ++n;
+    }
+    k = next;
+  }
+  return n;
 #endif
 }
 

@@ -10,18 +10,23 @@
 /// the heap fragmented, and blocks taken from it one by one after that
 /// scatter across it (issue #17 measured gather 4x slower after such a burst).
 ///
-/// Ownership: each thread has its own pool (free lists, no lock). A chunk
+/// Ownership: each thread has its own pool (no lock). A chunk
 /// belongs to the pool that carved it; a block freed on its owner's thread goes
-/// back to the owner's free list, a block freed on another thread is handed to
+/// back to its chunk's free list, a block freed on another thread is handed to
 /// the owner under a process-wide mutex (rare: run_coroutine_threadsafe). When
 /// a thread exits, its pool's chunks that still have blocks out are orphaned
 /// and released when their last block comes back, on whatever thread.
 ///
+/// Each chunk keeps its own free list (as mimalloc's pages do), and a pool
+/// allocates from the chunks of a class that have room, so releasing a chunk
+/// costs O(1) whatever the number of free blocks elsewhere.
+///
 /// Idle policy: a chunk whose blocks are all free is "empty". A pool keeps up
-/// to `max_idle_chunks` empty chunks (2 MiB) for reuse; when a free makes one
-/// more, it releases empty chunks until `keep_idle_chunks` (1 MiB) remain, so a burst's peak is returned once the burst is over while a
-/// steady loop never returns and re-maps its working set. `trim_frame_pool()`
-/// releases every empty chunk of the calling thread's pool now.
+/// to `max_idle_chunks` empty chunks (2 MiB) for reuse; a free that empties
+/// one more releases it at once. So a burst's peak is returned as the burst
+/// drains, while a loop whose working set fits in 2 MiB never returns and
+/// re-maps it. `trim_frame_pool()` releases every empty chunk of the calling
+/// thread's pool now.
 ///
 /// Chunk memory comes from `set_frame_pool_resource()`'s std::pmr resource if
 /// one is set, else from the OS (mmap on POSIX, aligned operator new
@@ -67,6 +72,10 @@ namespace detail {
 
 struct frame_pool_state;
 
+struct frame_free_block {
+  frame_free_block* next;
+};
+
 /// The header at the start of every chunk.
 struct alignas(64) frame_chunk {
   // The pool that carved it: a thread's pool, the global pool or the orphan
@@ -74,34 +83,34 @@ struct alignas(64) frame_chunk {
   // where the only answer that matters (equal to this thread's pool) can only
   // have been written by this thread.
   std::atomic<frame_pool_state*> owner{nullptr};
-  frame_chunk* prev = nullptr;  // in the owner's chunk list
+  frame_free_block* free = nullptr;  // its returned blocks; the owner's
+  frame_chunk* prev = nullptr;       // in the owner's list of all its chunks
   frame_chunk* next = nullptr;
+  frame_chunk* avail_prev = nullptr;  // in the owner's list of class `cls` chunks with room
+  frame_chunk* avail_next = nullptr;
   std::pmr::memory_resource* resource = nullptr;  // null: the OS
-  std::uint32_t live = 0;     // blocks out; the owner's (the mutex's once orphaned)
-  std::uint32_t carved = 0;   // blocks carved so far
-  std::uint32_t capacity = 0;
-  std::uint32_t cls = 0;
-};
-
-struct frame_free_block {
-  frame_free_block* next;
+  std::uint16_t live = 0;     // blocks out (at most 4092); the owner's (the mutex's once orphaned)
+  std::uint16_t carved = 0;   // blocks carved so far
+  std::uint16_t capacity = 0;
+  std::uint8_t cls = 0;
+  bool in_avail = false;
 };
 
 /// One thread's pool; also the global pool that threads whose pool died use
-/// under the mutex, and the sentinels (no blocks, owns no chunk).
+/// under the mutex, and the sentinels (no chunks).
 struct frame_pool_state {
   static constexpr std::size_t classes = 64;
-  frame_free_block* heads[classes] = {};
-  std::uint32_t empty[classes] = {};       // empty chunks of class c
-  frame_chunk* carving[classes] = {};      // a chunk with blocks left to carve
-  frame_chunk* chunks = nullptr;           // every chunk it owns
+  // Per size class, the chunks with a free or uncarved block, most recently
+  // freed into first (its blocks are the warmest).
+  frame_chunk* avail[classes] = {};
+  frame_chunk* chunks = nullptr;  // every chunk it owns
   std::size_t chunk_count = 0;
-  std::size_t total_empty = 0;
+  std::size_t total_empty = 0;    // chunks with no block out
   frame_free_block* remote = nullptr;  // blocks freed by other threads; under the mutex
   std::atomic<bool> has_remote{false};
 };
 
-/// Before this thread's first pooled allocation: no blocks, owns nothing.
+/// Before this thread's first pooled allocation: no chunks.
 inline frame_pool_state frame_pool_unborn{};
 constinit inline thread_local frame_pool_state* frame_pool_current = &frame_pool_unborn;
 
@@ -112,7 +121,6 @@ class frame_pool {
   static constexpr std::size_t chunk_size = 64 * 1024;
   static constexpr std::size_t header_size = sizeof(frame_chunk);
   static constexpr std::size_t max_idle_chunks = 32;
-  static constexpr std::size_t keep_idle_chunks = 16;
   static_assert(header_size == 64);
 
   static frame_chunk* chunk_of(void* p) noexcept {
@@ -124,14 +132,12 @@ class frame_pool {
     std::size_t c = (size + granule - 1) / granule;
     if (c < classes) [[likely]] {
       frame_pool_state* p = frame_pool_current;
-      frame_free_block* b = p->heads[c];
-      if (b) [[likely]] {
-        p->heads[c] = b->next;
-        if (chunk_of(b)->live++ == 0) {
-          --p->empty[c];
-          --p->total_empty;
+      if (frame_chunk* k = p->avail[c]) [[likely]] {
+        if (frame_free_block* b = k->free) [[likely]] {
+          k->free = b->next;
+          if (k->live++ == 0) --p->total_empty;
+          return b;
         }
-        return b;
       }
       return allocate_slow(c);
     }
@@ -146,12 +152,11 @@ class frame_pool {
       frame_pool_state* p = frame_pool_current;
       frame_chunk* k = chunk_of(ptr);
       if (k->owner.load(std::memory_order_relaxed) == p) [[likely]] {
-        p->heads[c] = ::new (ptr) frame_free_block{p->heads[c]};
-        if (--k->live == 0) {
-          ++p->empty[c];
-          if (++p->total_empty > max_idle_chunks) [[unlikely]]
-            trim(p, keep_idle_chunks);
-        }
+        k->free = ::new (ptr) frame_free_block{k->free};
+        if (!k->in_avail) [[unlikely]]
+          make_available(p, k);
+        if (--k->live == 0) [[unlikely]]
+          became_empty(p, k);
         return;
       }
       deallocate_remote(k, ptr);
@@ -164,9 +169,9 @@ class frame_pool {
 
   static void* allocate_slow(std::size_t c);
   static void deallocate_remote(frame_chunk* k, void* p) noexcept;
-  // Releases empty chunks of p (this thread's pool) until at most `keep`
-  // remain; returns how many it released.
-  static std::size_t trim(frame_pool_state* p, std::size_t keep) noexcept;
+  static void make_available(frame_pool_state* p, frame_chunk* k) noexcept;
+  // Counts k as empty; past max_idle_chunks empty, releases it.
+  static void became_empty(frame_pool_state* p, frame_chunk* k) noexcept;
 };
 
 /// Mixin giving a class pooled operator new/delete.
