@@ -86,6 +86,30 @@ void unlink_avail(state* p, chunk* k) noexcept {
   k->in_avail = false;
 }
 
+void link_empty(state* p, chunk* k) noexcept {
+  k->empty_prev = nullptr;
+  k->empty_next = p->empty_head;
+  if (p->empty_head)
+    p->empty_head->empty_prev = k;
+  else
+    p->empty_tail = k;
+  p->empty_head = k;
+  ++p->total_empty;
+}
+
+void unlink_empty(state* p, chunk* k) noexcept {
+  if (k->empty_prev)
+    k->empty_prev->empty_next = k->empty_next;
+  else
+    p->empty_head = k->empty_next;
+  if (k->empty_next)
+    k->empty_next->empty_prev = k->empty_prev;
+  else
+    p->empty_tail = k->empty_prev;
+  k->empty_prev = k->empty_next = nullptr;
+  --p->total_empty;
+}
+
 chunk* new_chunk(state* owner, std::size_t c) {
   std::pmr::memory_resource* r = chunk_resource.load(std::memory_order_acquire);
   void* mem = r ? r->allocate(chunk_size, chunk_size) : os_allocate();
@@ -98,7 +122,7 @@ chunk* new_chunk(state* owner, std::size_t c) {
   if (owner->chunks) owner->chunks->prev = k;
   owner->chunks = k;
   ++owner->chunk_count;
-  ++owner->total_empty;  // no block out yet
+  link_empty(owner, k);  // no block out yet
   link_avail(owner, k);
   return k;
 }
@@ -112,7 +136,7 @@ void release(state* p, chunk* k) noexcept {
     p->chunks = k->next;
   if (k->next) k->next->prev = k->prev;
   --p->chunk_count;
-  --p->total_empty;
+  unlink_empty(p, k);
   free_chunk_memory(k);
 }
 
@@ -154,7 +178,7 @@ void* pop_or_carve(state* p, std::size_t c) {
       unlink_avail(p, k);
       continue;
     }
-    if (k->live++ == 0) --p->total_empty;
+    if (k->live++ == 0) unlink_empty(p, k);
     return b;
   }
 }
@@ -170,7 +194,7 @@ void retire(state* p) noexcept {
   }
   for (chunk* k = p->chunks; k;) {
     chunk* n = k->next;
-    k->prev = k->next = k->avail_prev = k->avail_next = nullptr;
+    k->prev = k->next = k->avail_prev = k->avail_next = k->empty_prev = k->empty_next = nullptr;
     k->in_avail = false;
     if (k->live == 0)
       free_chunk_memory(k);
@@ -227,8 +251,11 @@ void frame_pool::deallocate_remote(frame_chunk* k, void* ptr) noexcept {
 void frame_pool::make_available(frame_pool_state* p, frame_chunk* k) noexcept { link_avail(p, k); }
 
 void frame_pool::became_empty(frame_pool_state* p, frame_chunk* k) noexcept {
-  if (++p->total_empty > max_idle_chunks) release(p, k);
+  link_empty(p, k);
+  if (p->total_empty > max_idle_chunks) release(p, p->empty_tail);
 }
+
+void frame_pool::left_empty(frame_pool_state* p, frame_chunk* k) noexcept { unlink_empty(p, k); }
 
 }  // namespace detail
 

@@ -23,7 +23,7 @@
 ///
 /// Idle policy: a chunk whose blocks are all free is "empty". A pool keeps up
 /// to `max_idle_chunks` empty chunks (2 MiB) for reuse; a free that empties
-/// one more releases it at once. So a burst's peak is returned as the burst
+/// one more releases the one that has been empty longest. So a burst's peak is returned as the burst
 /// drains, while a loop whose working set fits in 2 MiB never returns and
 /// re-maps it. `trim_frame_pool()` releases every empty chunk of the calling
 /// thread's pool now.
@@ -88,6 +88,8 @@ struct alignas(64) frame_chunk {
   frame_chunk* next = nullptr;
   frame_chunk* avail_prev = nullptr;  // in the owner's list of class `cls` chunks with room
   frame_chunk* avail_next = nullptr;
+  frame_chunk* empty_prev = nullptr;  // in the owner's list of empty chunks, most recently emptied first
+  frame_chunk* empty_next = nullptr;
   std::pmr::memory_resource* resource = nullptr;  // null: the OS
   std::uint16_t live = 0;     // blocks out (at most 4092); the owner's (the mutex's once orphaned)
   std::uint16_t carved = 0;   // blocks carved so far
@@ -106,6 +108,8 @@ struct frame_pool_state {
   frame_chunk* chunks = nullptr;  // every chunk it owns
   std::size_t chunk_count = 0;
   std::size_t total_empty = 0;    // chunks with no block out
+  frame_chunk* empty_head = nullptr;  // those chunks, most recently emptied first
+  frame_chunk* empty_tail = nullptr;
   frame_free_block* remote = nullptr;  // blocks freed by other threads; under the mutex
   std::atomic<bool> has_remote{false};
 };
@@ -121,7 +125,7 @@ class frame_pool {
   static constexpr std::size_t chunk_size = 64 * 1024;
   static constexpr std::size_t header_size = sizeof(frame_chunk);
   static constexpr std::size_t max_idle_chunks = 32;
-  static_assert(header_size == 64);
+  static_assert(header_size == 128);
 
   static frame_chunk* chunk_of(void* p) noexcept {
     return reinterpret_cast<frame_chunk*>(reinterpret_cast<std::uintptr_t>(p) & ~(chunk_size - 1));
@@ -135,7 +139,8 @@ class frame_pool {
       if (frame_chunk* k = p->avail[c]) [[likely]] {
         if (frame_free_block* b = k->free) [[likely]] {
           k->free = b->next;
-          if (k->live++ == 0) --p->total_empty;
+          if (k->live++ == 0) [[unlikely]]
+            left_empty(p, k);
           return b;
         }
       }
@@ -170,8 +175,11 @@ class frame_pool {
   static void* allocate_slow(std::size_t c);
   static void deallocate_remote(frame_chunk* k, void* p) noexcept;
   static void make_available(frame_pool_state* p, frame_chunk* k) noexcept;
-  // Counts k as empty; past max_idle_chunks empty, releases it.
+  // Counts k as empty; past max_idle_chunks empty, releases the chunk that
+  // has been empty longest (so a burst's leftovers go before a steady loop's
+  // working set, which empties and refills every round).
   static void became_empty(frame_pool_state* p, frame_chunk* k) noexcept;
+  static void left_empty(frame_pool_state* p, frame_chunk* k) noexcept;
 };
 
 /// Mixin giving a class pooled operator new/delete.
