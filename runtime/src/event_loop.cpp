@@ -135,8 +135,9 @@ detail::callback_node* event_loop::new_node() {
   if (n) [[likely]] {
     free_nodes_ = n->next_free;
     --free_count_;
-  } else
+  } else {
     n = allocate_node();
+  }
   n->refs = 1;  // the loop's
   n->cancelled = false;
   return n;
