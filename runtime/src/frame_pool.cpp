@@ -33,6 +33,8 @@ constinit state dead_pool;
 // The owner of chunks whose pool died with blocks still out.
 constinit state orphan_owner;
 constinit std::atomic<std::pmr::memory_resource*> chunk_resource{nullptr};
+// Chunk bytes held by every pool, for heap_in_use() (relaxed: a statistic).
+constinit std::atomic<std::size_t> chunk_bytes{0};
 
 void* os_allocate() {
 #ifdef WEFT_POOL_MMAP
@@ -61,6 +63,7 @@ void os_release(void* p) noexcept {
 void free_chunk_memory(chunk* k) noexcept {
   std::pmr::memory_resource* r = k->resource;
   k->~chunk();
+  chunk_bytes.fetch_sub(chunk_size, std::memory_order_relaxed);
   if (r)
     r->deallocate(k, chunk_size, chunk_size);
   else
@@ -113,6 +116,7 @@ void unlink_empty(state* p, chunk* k) noexcept {
 chunk* new_chunk(state* owner, std::size_t c) {
   std::pmr::memory_resource* r = chunk_resource.load(std::memory_order_acquire);
   void* mem = r ? r->allocate(chunk_size, chunk_size) : os_allocate();
+  chunk_bytes.fetch_add(chunk_size, std::memory_order_relaxed);
   auto* k = ::new (mem) chunk;
   k->owner.store(owner, std::memory_order_relaxed);
   k->resource = r;
@@ -282,6 +286,8 @@ std::size_t trim_frame_pool() noexcept {
   return n;
 #endif
 }
+
+std::size_t frame_pool_bytes() noexcept { return detail::chunk_bytes.load(std::memory_order_relaxed); }
 
 frame_pool_stats frame_pool_statistics() noexcept {
   frame_pool_stats s;

@@ -68,6 +68,11 @@ struct frame_pool_stats {
 };
 frame_pool_stats frame_pool_statistics() noexcept;
 
+/// Bytes of chunk memory the frame pools of all threads hold now (what
+/// heap_in_use() adds to malloc's figure: chunks come from mmap, which
+/// mallinfo2 does not see).
+std::size_t frame_pool_bytes() noexcept;
+
 namespace detail {
 
 struct frame_pool_state;
