@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <thread>
@@ -298,10 +299,12 @@ WEFT_BENCH_ALL_CONFIGS(allocs_call_at_timer);
 
 // ---- bytes per pending task --------------------------------------------------------
 //
-// weft pools coroutine frames and task/future states in thread-local size
-// classes, which go to operator new only when empty. Each measurement runs on
-// a new thread, whose pool starts empty: every frame and state it allocates is
-// seen here, whatever ran before in this process.
+// weft pools coroutine frames, task/future states and callback nodes in
+// thread-local size classes carved from 64 KiB chunks (frame_pool.hpp), which
+// operator new never sees: the pool's own count of live blocks and bytes (as
+// it rounds them, to 32 bytes) is added to operator new's. Each measurement
+// runs on a new thread, whose pool starts empty, whatever ran before in this
+// process.
 
 constexpr int kPending = 10'000;
 
@@ -323,10 +326,12 @@ void measure_bare_frames(pending_result& r) {
   int started = 0;
   std::vector<weft::coro<void>> coros;
   coros.reserve(kPending);
+  const weft::frame_pool_stats p0 = weft::frame_pool_statistics();
   alloc_count::start();
   for (int i = 0; i < kPending; ++i) coros.push_back(waits_forever(ev, started));
   alloc_count::stop();
-  r.frame_bytes = alloc_count::live;
+  const weft::frame_pool_stats p1 = weft::frame_pool_statistics();
+  r.frame_bytes = alloc_count::live + (p1.live_bytes - p0.live_bytes);
   for (auto& c : coros) c.close();  // not a "never awaited" warning
 }
 
@@ -341,6 +346,7 @@ weft::coro<void> pending_tasks(pending_result& r) {
   weft::event ev;
   std::vector<weft::task<void>> tasks;
   tasks.reserve(kPending);
+  const weft::frame_pool_stats p0 = weft::frame_pool_statistics();
   alloc_count::start();
   for (int i = 0; i < kPending; ++i) {
     auto c = waits_forever(ev, r.started);
@@ -348,8 +354,11 @@ weft::coro<void> pending_tasks(pending_result& r) {
   }
   co_await weft::sleep(weft::duration::zero());  // every task runs up to ev.wait()
   alloc_count::stop();
-  r.task_bytes = alloc_count::live;
-  r.task_allocations = alloc_count::allocations;
+  const weft::frame_pool_stats p1 = weft::frame_pool_statistics();
+  r.task_bytes = alloc_count::live + (p1.live_bytes - p0.live_bytes);
+  // Pool blocks still out count as allocations (each is one; none of a
+  // pending task's is freed before the count).
+  r.task_allocations = alloc_count::allocations + (p1.live_blocks - p0.live_blocks);
 
   ev.set();
   for (auto& t : tasks) {
@@ -382,5 +391,54 @@ void pending_task_bytes(benchmark::State& state) {
 }
 // Real time: the work runs on other threads, which CPU time would not see.
 BENCHMARK(pending_task_bytes)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// ---- a burst of timers, and back to idle ------------------------------------------
+//
+// RSS (resident set, /proc/self/statm) around a burst of 1M timers scheduled
+// and cancelled on one loop that stays alive: the burst's peak must not stay
+// pinned once the loop is idle again (the loop keeps 1024 idle callback nodes,
+// the frame pool 2 MiB of empty chunks: frame_pool.hpp, event_loop.cpp).
+
+double rss_mib() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  long size = 0, resident = 0;
+  if (f) {
+    if (std::fscanf(f, "%ld %ld", &size, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(resident) * 4096.0 / (1 << 20);
+}
+
+void timer_burst_rss(benchmark::State& state) {
+  constexpr int kBurst = 1'000'000;
+  double before = 0, peak = 0, idle = 0, gone = 0;
+  for (auto _ : state) {
+    before = rss_mib();
+    std::thread([&] {
+      weft::event_loop loop;
+      {
+        std::vector<weft::timer_handle> hs;
+        hs.reserve(kBurst);
+        for (int i = 0; i < kBurst; ++i) hs.push_back(loop.call_later(std::chrono::hours(1), [] {}));
+        peak = rss_mib();
+        for (auto& h : hs) h.cancel();
+      }
+      // Iterations: drop the cancelled timers (asyncio's rule: more than half
+      // cancelled), then find the loop idle.
+      for (int i = 0; i < 3; ++i) {
+        loop.call_soon([&loop] { loop.stop(); });
+        loop.run_forever();
+      }
+      idle = rss_mib();
+      loop.close();
+    }).join();
+    gone = rss_mib();
+  }
+  state.counters["rss_before_mib"] = before;
+  state.counters["rss_peak_mib"] = peak;
+  state.counters["rss_idle_mib"] = idle;
+  state.counters["rss_after_thread_mib"] = gone;
+}
+BENCHMARK(timer_burst_rss)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
 
 }  // namespace

@@ -87,7 +87,14 @@ def peers_table(run, data):
     }
     out += [wrap("; ".join(legend[w] for w in sizes if w in legend) + "."), ""]
     header, rows, _ = run.median_table(data, True)
+    if "one_process" in data:
+        out += ["Each workload in a fresh process:", ""]
     out += run.table_lines(header, rows, True)
+    if "one_process" in data:
+        header, rows, _ = run.median_table(data, True, "one_process")
+        out += ["", wrap("All five in one process, W1..W5 in that order (as a user's program runs them: "
+                         "each workload inherits the heap the earlier ones left):"), ""]
+        out += run.table_lines(header, rows, True)
     notes = []
     starred = [p for p in peers if p in data["slow_peers"]]
     if starred and slow != sizes:
@@ -96,17 +103,23 @@ def peers_table(run, data):
                      + "), so that a round stays short"
                      + ("; their W4 timer heap is shallower, so cheaper per timer." if slow.get("W4") != sizes.get("W4")
                         else "."))
-    res = data["results"]
     others = [p for p in peers if p not in ("weft", "minimal")]
-    behind = [f"{p}'s {w}" for p in others for w in sizes
-              if (res[p].get(w) or {}).get("ratio") is not None and res[p][w]["ratio"] < 1]
-    if others:
-        notes.append("weft's median is lower than " + and_list([p + "'s" for p in others]) + " on every workload"
-                     + (" except " + and_list(behind) if behind else "") + ".")
-    if "minimal" in peers and "weft" in peers:
-        against = [f"{res['weft'][w]['median'] / res['minimal'][w]['median']:.1f}x on {w}"
-                   for w in sizes if w in res["weft"] and w in res["minimal"]]
-        notes.append("Against the minimal loop (the floor) weft costs " + and_list(against) + ".")
+    for key, how in (("results", ""), ("one_process", "In one process: ")):
+        if key not in data:
+            continue
+        if key == "results" and "one_process" in data:
+            how = "In fresh processes: "
+        res = data[key]
+        behind = [f"{p}'s {w}" for p in others for w in sizes
+                  if (res[p].get(w) or {}).get("ratio") is not None and res[p][w]["ratio"] < 1]
+        if others:
+            notes.append(how + "weft's median is lower than " + and_list([p + "'s" for p in others])
+                         + " on every workload" + (" except " + and_list(behind) if behind else "") + ".")
+        if "minimal" in peers and "weft" in peers:
+            against = [f"{res['weft'][w]['median'] / res['minimal'][w]['median']:.1f}x on {w}"
+                       for w in sizes if w in res["weft"] and w in res["minimal"]]
+            notes.append("Against the minimal loop (the floor) weft costs "
+                         + and_list(against) + ".")
     if notes:
         out += [""] + [wrap(" ".join(notes))]
     return out

@@ -42,6 +42,10 @@ ASYNCIO_PYENV = "3.13.0"
 UVLOOP_PYTHON = "/usr/bin/python3"
 # How W4 is timed, per peer (the workload allows a virtual clock where one exists).
 VIRTUAL_W4 = ("weft", "minimal", "tokio")
+# fresh: one process per workload, so no workload inherits the heap an earlier
+# one left; one: all workloads in one process, in W1..W5 order, the way a
+# user's program (a long-running service) runs them.
+MODES = ("fresh", "one")
 LINE = re.compile(r"(\S+) (W[1-5]) ([0-9]+) ([0-9]+\.[0-9]{2})")
 
 
@@ -86,6 +90,10 @@ def parse_args(argv):
                    help="sizes for asyncio and uvloop (default: "
                         + " ".join(f"{w}={n}" for w, n in SLOW_SIZES.items())
                         + ", none above the --sizes one)")
+    p.add_argument("--modes", default="fresh,one",
+                   help="how workloads run: `fresh` (one process per workload), `one` (all selected workloads "
+                        "in one process, in W1..W5 order, as a user's program would); comma-separated, "
+                        "each gets its own table (default: %(default)s)")
     p.add_argument("--smoke", action="store_true",
                    help="1 round at tiny sizes for every peer (" + " ".join(f"{w}={n}" for w, n in SMOKE_SIZES.items())
                         + "): checks that every peer builds, runs and prints parseable lines")
@@ -108,6 +116,9 @@ def parse_args(argv):
         p.error("--peers: list each peer once, at least one")
     if a.rounds < 1:
         p.error("--rounds must be at least 1")
+    a.modes = [x.strip() for x in a.modes.split(",") if x.strip()]
+    if not a.modes or any(m not in MODES for m in a.modes) or len(set(a.modes)) != len(a.modes):
+        p.error("--modes: a comma-separated subset of fresh,one, each once")
     if a.smoke:
         if a.sizes or a.slow_sizes:
             p.error("--smoke sets its own sizes; drop --sizes/--slow-sizes")
@@ -369,9 +380,8 @@ def table_lines(header, rows, markdown):
 RESULTS_FORMAT = "weft-peers-results/1"
 
 
-def collect(args, cmds, skipped, results, elapsed):
-    """The run's results as a JSON-ready dict (RESULTS_FORMAT)."""
-    peers = [p for p in args.peers if p in results]
+def cells_of(args, peers, results):
+    """{peer: {workload: cell}} of one mode's results."""
     weft = {w: statistics.median(v) for w, v in results.get("weft", {}).items()}
     cells = {}
     for peer in peers:
@@ -386,6 +396,22 @@ def collect(args, cmds, skipped, results, elapsed):
                 "ratio": None if peer == "weft" else (med / weft[w] if weft.get(w) else None),
                 "rounds": list(vals),
             }
+    return cells
+
+
+def collect(args, cmds, skipped, results, elapsed):
+    """The run's results as a JSON-ready dict (RESULTS_FORMAT). `results` holds
+    the fresh-process figures (or the one-process ones when only those ran);
+    `one_process`, when both modes ran, the one-process figures."""
+    fresh, one = results.get("fresh", {}), results.get("one", {})
+    main = fresh if "fresh" in args.modes else one
+    peers = [p for p in args.peers if p in main]
+    cells = cells_of(args, peers, main)
+    extra = {}
+    if "fresh" in args.modes and "one" in args.modes:
+        extra["one_process"] = cells_of(args, peers, one)
+    elif "one" in args.modes:
+        extra["mode"] = "one"
     return {
         "format": RESULTS_FORMAT,
         "facts": dict(machine(args, cmds)),
@@ -396,13 +422,15 @@ def collect(args, cmds, skipped, results, elapsed):
         "w4_virtual_clock": list(VIRTUAL_W4),
         "peers": peers,
         "results": cells,
+        **extra,
         "skipped": dict(skipped),
         "wall_seconds": elapsed,
     }
 
 
-def median_table(data, markdown):
-    """(header, rows) of median ns/op with the ratio to weft in brackets."""
+def median_table(data, markdown, key="results"):
+    """(header, rows) of median ns/op with the ratio to weft in brackets;
+    key "one_process" for the all-in-one-process figures."""
     slow_differs = data["slow_sizes"] != data["sizes"]
     star = "\\*" if markdown else "*"
     header = ["peer"] + [f"{w} ns/op" for w in data["sizes"]]
@@ -411,7 +439,7 @@ def median_table(data, markdown):
         label = peer + (star if peer in data["slow_peers"] and slow_differs else "")
         row, spread = [label], [label]
         for w in data["sizes"]:
-            cell = data["results"][peer].get(w)
+            cell = data[key][peer].get(w)
             if not cell:
                 row.append("-")
                 spread.append("-")
@@ -452,6 +480,17 @@ def render_report(data, markdown):
     out.append("")
     out += table_lines(header, spreads, md)
     out.append("")
+    if "one_process" in data:
+        header, rows, spreads = median_table(data, md, "one_process")
+        title = ("All workloads in one process (W1..W5 in that order, as a user's program runs them), "
+                 "the same rounds: median ns/op, ratio to weft in brackets.")
+        out += [title if md else title[0].lower() + title[1:], ""]
+        out += table_lines(header, rows, md)
+        out.append("")
+        out.append("Spread, one process:" if md else "spread, one process: min..max ns/op over the rounds")
+        out.append("")
+        out += table_lines(header, spreads, md)
+        out.append("")
     notes = []
     sizes, slow = data["sizes"], data["slow_sizes"]
     if slow_differs and any(p in peers for p in data["slow_peers"]):
@@ -465,6 +504,10 @@ def render_report(data, markdown):
             notes.append(f"W4 clock: virtual for {', '.join(virt)} (scheduling + run timed); "
                          f"real for {', '.join(real)} (scheduling + firing timed, "
                          "not the sleep past the last deadline).")
+    if data.get("mode") == "one":
+        notes.append("all workloads of a peer ran in one process (--modes one)")
+    elif "one_process" not in data:
+        notes.append("each workload ran in a fresh process")
     for peer, why in data["skipped"].items():
         notes.append(f"skipped {peer}: {why}")
     notes.append(f"wall time: {data['wall_seconds']:.0f} s")
@@ -475,13 +518,17 @@ def render_report(data, markdown):
 
 def results_json(data):
     """A results dict as JSON text: indented, one line per peer and workload."""
-    cells, marked = {}, dict(data, results={})
-    for peer, row in data["results"].items():
-        marked["results"][peer] = {}
-        for w, cell in row.items():
-            key = f"@cell {peer} {w}@"
-            cells[json.dumps(key)] = json.dumps(cell)
-            marked["results"][peer][w] = key
+    cells, marked = {}, dict(data)
+    for table in ("results", "one_process"):
+        if table not in data:
+            continue
+        marked[table] = {}
+        for peer, row in data[table].items():
+            marked[table][peer] = {}
+            for w, cell in row.items():
+                key = f"@cell {table} {peer} {w}@"
+                cells[json.dumps(key)] = json.dumps(cell)
+                marked[table][peer][w] = key
     text = json.dumps(marked, indent=2, ensure_ascii=False)
     for key, cell in cells.items():
         text = text.replace(key, cell)
@@ -505,7 +552,7 @@ def main(argv):
         cmds, skipped = prepare(args)
         for peer, why in skipped.items():
             log(f"skipping {peer}: {why}")
-        results = {}
+        results = {m: {} for m in args.modes}
         for r in range(args.rounds):
             timings = []
             for peer in args.peers:
@@ -513,18 +560,25 @@ def main(argv):
                     continue
                 sizes = args.slow if peer in SLOW_PEERS else args.fast
                 t0 = time.monotonic()
-                # One process per workload: a workload must not inherit the heap
-                # an earlier one left (1M freed timers slow the next one's malloc).
-                for w, n in sizes.items():
-                    got, why = run_peer(peer, cmds[peer], {w: n}, args.timeout)
+                got = None
+                for mode in args.modes:
+                    # fresh: one process per workload, so that none inherits the
+                    # heap an earlier one left; one: all in one process.
+                    runs = [{w: n} for w, n in sizes.items()] if mode == "fresh" else [dict(sizes)]
+                    for one_run in runs:
+                        got, why = run_peer(peer, cmds[peer], one_run, args.timeout)
+                        if got is None:
+                            break
+                        for w, ns in got.items():
+                            results[mode].setdefault(peer, {}).setdefault(w, []).append(ns)
                     if got is None:
                         break
-                    results.setdefault(peer, {}).setdefault(w, []).extend(got.values())
                 if got is None:
                     log(f"skipping {peer}: {why}")
                     skipped[peer] = why
                     del cmds[peer]
-                    results.pop(peer, None)
+                    for m in results:
+                        results[m].pop(peer, None)
                     continue
                 timings.append(f"{peer} {time.monotonic() - t0:.1f}s")
             log(f"round {r + 1}/{args.rounds}: " + ", ".join(timings))

@@ -140,10 +140,12 @@ event_loop::~event_loop() {
 
 detail::callback_node* event_loop::new_node() {
   detail::callback_node* n = free_nodes_;
-  if (n) [[likely]]
+  if (n) [[likely]] {
     free_nodes_ = n->next_free;
-  else
+    --free_count_;
+  } else {
     n = allocate_node();
+  }
   n->refs = 1;  // the loop's
   n->cancelled = false;
   return n;
@@ -172,6 +174,32 @@ void event_loop::unqueue(detail::callback_node* n) noexcept {
 void event_loop::recycle(detail::callback_node* n) noexcept {
   n->next_free = free_nodes_;
   free_nodes_ = n;
+  ++free_count_;
+}
+
+// A burst (a million timers scheduled, then fired or cancelled) leaves its
+// nodes on the free list and its capacity in the timer heap: past 4096 idle
+// nodes that are also half of all nodes, keep 1024 and give the rest back to
+// the frame pool (whose own idle policy returns the chunks). O(all nodes),
+// and the next trim needs 3000 more idle nodes: amortised O(1) per node.
+void event_loop::trim_idle_nodes() noexcept {
+  // One pass over all_nodes_, in allocation order (which is memory order), not
+  // along the free list (freed in whatever order: a cache miss per node).
+  // Only free nodes have no reference.
+  constexpr std::size_t keep = 1024;
+  free_nodes_ = nullptr;
+  free_count_ = 0;
+  std::erase_if(all_nodes_, [this](detail::callback_node* x) {
+    if (x->refs != 0) return false;
+    if (free_count_ < keep) {
+      recycle(x);
+      return false;
+    }
+    delete x;
+    return true;
+  });
+  all_nodes_.shrink_to_fit();
+  if (timers_.capacity() > 4 * timers_.size()) timers_.shrink_to_fit();
 }
 
 void event_loop::drop_held(detail::callback_node* n) noexcept {
@@ -294,6 +322,8 @@ void event_loop::run_once() {
     throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
                                 " iterations (loop_options::max_iterations): a livelock?");
   if (max_tasks_ || max_heap_) check_limits();
+  if (free_count_ > 4096 && 2 * free_count_ > all_nodes_.size()) [[unlikely]]
+    trim_idle_nodes();
   if (threads_pending()) [[unlikely]]
     take_thread_work();
   move_due_timers();

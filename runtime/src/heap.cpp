@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "weft/detail/frame_pool.hpp"
+
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/resource.h>
@@ -12,9 +14,9 @@ namespace weft {
 std::size_t heap_in_use() noexcept {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
   const struct mallinfo2 m = mallinfo2();
-  return m.uordblks + m.hblkhd;
+  return m.uordblks + m.hblkhd + frame_pool_bytes();
 #else
-  return 0;
+  return frame_pool_bytes();
 #endif
 }
 

@@ -45,7 +45,7 @@ struct loop_access;
 
 /// One scheduled callback (asyncio.Handle / TimerHandle). Pooled by the loop and
 /// shared with the handles returned to users through a reference count.
-struct callback_node {
+struct callback_node : pooled {
   enum class where : std::uint8_t { idle, ready, timer };
   callback_fn fn;
   ref_ptr<future_base> arg;    // what fn receives (the done future), or null
@@ -442,6 +442,7 @@ class event_loop {
   detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
   detail::callback_node* new_node();
   detail::callback_node* allocate_node();
+  void trim_idle_nodes() noexcept;
   void run_once();
   void run_node(detail::callback_node* n);
   void move_due_timers();
@@ -467,6 +468,7 @@ class event_loop {
   std::vector<ready_entry> batch_;  // scheduler path: this iteration's callbacks
   std::vector<due_timer> due_;      // scheduler path: timers due together
   detail::callback_node* free_nodes_ = nullptr;
+  std::size_t free_count_ = 0;  // nodes on free_nodes_
   // Every node this loop allocated, whatever holds it now (the free list, a
   // queue, a future's done callbacks, a handle): what a closed loop walks to
   // drop the done callbacks that can no longer run. Grows with the pool, so a

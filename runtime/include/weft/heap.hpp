@@ -7,8 +7,9 @@
 
 namespace weft {
 
-/// Bytes of heap in use, as glibc counts them (mallinfo2); 0 where the C
-/// library cannot tell, which turns heap limits off.
+/// Bytes of heap in use, as glibc counts them (mallinfo2), plus the chunks
+/// the frame pools hold (frame_pool_bytes(): mmap, which mallinfo2 does not
+/// see); only those chunks where the C library cannot tell.
 std::size_t heap_in_use() noexcept;
 
 /// Whether more than `limit` bytes of heap are in use: heap_in_use() >
