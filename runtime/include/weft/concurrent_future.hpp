@@ -86,7 +86,8 @@ class concurrent_future {
   }
 
   /// Future.result(timeout): waits until done (at most `timeout`; none: no
-  /// limit), then returns the result or throws the exception. Throws
+  /// limit), then returns a copy of the result (any thread may read it, any
+  /// number of times: T must be copyable) or throws the exception. Throws
   /// weft::timeout_error if the time runs out, weft::cancelled_error if it
   /// was cancelled.
   T result(std::optional<duration> timeout = std::nullopt) const {
