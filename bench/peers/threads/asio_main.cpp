@@ -48,9 +48,9 @@ double t2(long n) {
   long sum = 0;
   std::function<void()> next = [&] {
     asio::post(pool, [&] {
-      const long one = 1;  // the work: return 1
-      asio::post(ioc, [&, one] {
-        sum += one;
+      long result = 1;  // the work: return 1
+      asio::post(ioc, [&, result] {
+        sum += result;
         if (sum == n)
           ioc.stop();
         else
