@@ -124,12 +124,9 @@ void event_loop::accept(detail::thread_item& item) {
     push_ready(std::move(item.fn), nullptr, nullptr);
     return;
   }
-  if (it->controlled && controls_threads()) {
-    it->events.push_back(std::move(item));
-    return;
-  }
+  // Under a simulator a job's events wait for it to pick the job; else they go on at once.
   it->events.push_back(std::move(item));
-  deliver_job_event(static_cast<std::size_t>(it - jobs_.begin()));
+  if (!(it->controlled && controls_threads())) deliver_job_event(static_cast<std::size_t>(it - jobs_.begin()));
 }
 
 void event_loop::deliver_job_event(std::size_t index) {
