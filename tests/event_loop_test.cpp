@@ -732,6 +732,38 @@ TEST(EventLoopTest, CustomSchedulerPickIsHonouredWithinEachIteration) {
   EXPECT_TRUE(sched.sequences_increase);
 }
 
+/// Notes each ready callback's task name both ways (a copy, a view).
+class name_scheduler final : public weft::scheduler {
+ public:
+  std::size_t pick(std::span<const weft::ready_entry> ready) override {
+    for (const weft::ready_entry& e : ready) {
+      weft::task_name_room room;
+      copies.push_back(e.task_name());
+      views.emplace_back(e.task_name(room));
+    }
+    return 0;
+  }
+  std::vector<std::string> copies, views;
+};
+
+TEST(EventLoopTest, ReadyEntryNamesATaskWithoutACopy) {
+  // The view is the stored name, or "Task-N" written into the caller's room.
+  name_scheduler sched;
+  virtual_loop v(&sched);
+  auto body = []() -> weft::coro<> { co_return; };
+  auto unnamed = v.loop.create_task(body());
+  auto named = v.loop.create_task(body(), {.name = "worker"});
+  auto renamed = v.loop.create_task(body());
+  renamed.set_name("renamed");
+  v.loop.call_soon([] {});
+  v.loop.run_until_complete(weft::gather(unnamed, named, renamed));
+  ASSERT_GE(sched.copies.size(), 4u);
+  EXPECT_EQ(sched.views, sched.copies);
+  EXPECT_EQ(std::vector<std::string>(sched.views.begin(), sched.views.begin() + 4),
+            (std::vector<std::string>{unnamed.get_name(), "worker", "renamed", ""}));
+  EXPECT_EQ(unnamed.get_name().substr(0, 5), "Task-");
+}
+
 TEST(EventLoopTest, CustomSchedulerOrdersEqualDeadlineTimers) {
   for (bool reverse : {false, true}) {
     SCOPED_TRACE(reverse ? "order_due reverses" : "order_due keeps");

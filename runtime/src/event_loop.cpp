@@ -505,6 +505,9 @@ void event_loop::default_exception_handler(const exception_context& ctx) {
 
 const detail::task_base* ready_entry::task() const noexcept { return node_->task; }
 std::string ready_entry::task_name() const { return node_->task ? node_->task->get_name() : std::string(); }
+std::string_view ready_entry::task_name(task_name_room& room) const {
+  return node_->task ? node_->task->name(room) : std::string_view();
+}
 std::uint64_t ready_entry::task_steps() const noexcept { return node_->task ? node_->task->steps() : 0; }
 std::string ready_entry::task_site() const { return node_->task ? node_->task->site() : std::string(); }
 std::string ready_entry::reported_task_name() const {

@@ -1,6 +1,7 @@
 #include "weft/task.hpp"
 #include "weft/detail/planted.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 #include "weft/gather.hpp"
@@ -34,7 +35,19 @@ task_base::~task_base() {
   if (named_) delete name_;
 }
 
-std::string task_base::get_name() const { return named_ ? *name_ : "Task-" + std::to_string(number_); }
+std::string task_base::get_name() const {
+  task_name_room room;
+  return std::string(name(room));
+}
+
+std::string_view task_base::name(task_name_room& room) const noexcept {
+  if (named_) return *name_;
+  constexpr std::string_view prefix = "Task-";
+  prefix.copy(room.data(), prefix.size());
+  // 5 + at most 20 digits: to_chars cannot run out of room.
+  char* end = std::to_chars(room.data() + prefix.size(), room.data() + room.size(), number_).ptr;
+  return {room.data(), static_cast<std::size_t>(end - room.data())};
+}
 
 void task_base::set_name(std::string name) {
   if (named_) {

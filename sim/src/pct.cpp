@@ -47,7 +47,8 @@ void pct::start_batch(const choice_point& p) {
   const ready_candidates& c = *p.ready;
   batch_ = c.batch();
   priority_at_.assign(c.position(c.size() - 1) + 1, priorities_.end());
-  for (std::size_t i = 0; i < c.size(); ++i) priority_at_[c.position(i)] = priority_of(c.task_name(i));
+  task_name_room room;
+  for (std::size_t i = 0; i < c.size(); ++i) priority_at_[c.position(i)] = priority_of(c.task_name(i, room));
   rank(p);
 }
 

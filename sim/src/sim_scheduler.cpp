@@ -124,7 +124,8 @@ void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool wri
   // another thread.
   event_loop* l = running_loop_or_null();
   const weft::detail::task_base* t = l ? weft::detail::loop_access::current_task(*l) : nullptr;
-  const std::uint64_t task = t ? stable_hash(t->get_name()) : 0;
+  task_name_room room;
+  const std::uint64_t task = t ? stable_hash(t->name(room)) : 0;
   if (write) {
     last_write& w = writes_[object];
     w.site = site;
@@ -210,9 +211,12 @@ std::size_t ready_candidates::find(const std::string& id) const {
   return size();
 }
 
-std::string ready_candidates::task_name(std::size_t i) const {
-  if (!named_.empty()) return named_[i][0] == '~' ? std::string() : named_[i].substr(0, named_[i].rfind('#'));
-  return ready_[i].task() ? ready_[i].task_name() : std::string();
+std::string_view ready_candidates::task_name(std::size_t i, task_name_room& room) const {
+  if (!named_.empty()) {
+    const std::string_view id = named_[i];
+    return id[0] == '~' ? std::string_view() : id.substr(0, id.rfind('#'));
+  }
+  return ready_[i].task_name(room);
 }
 
 std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {

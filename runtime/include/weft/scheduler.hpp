@@ -4,6 +4,7 @@
 /// simulator plugs into; the default FIFO policy costs nothing on the hot path
 /// because the loop recognises it and never calls through this interface.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,6 +22,10 @@ struct callback_node;
 class task_base;
 }  // namespace detail
 
+/// Room for a task's name where the task stores none: an unnamed task's
+/// "Task-<n>" is made from its number when asked (see ready_entry::task_name).
+using task_name_room = std::array<char, 32>;
+
 /// What a scheduler may know of one ready callback.
 class ready_entry {
  public:
@@ -30,6 +35,10 @@ class ready_entry {
   const detail::task_base* task() const noexcept;
   /// That task's name, or "" for a plain callback.
   std::string task_name() const;
+  /// The same without a copy: a view of the task's own name, or of `room`
+  /// where its default name is written. Valid while the task keeps its name
+  /// and `room` lives.
+  std::string_view task_name(task_name_room& room) const;
   /// How many steps that task had run before (0 for its first step): with the
   /// name, an identity of this callback that survives edits elsewhere.
   std::uint64_t task_steps() const noexcept;

@@ -52,6 +52,9 @@ class task_base : public future_base {
   /// Task.uncancel().
   int uncancel() noexcept;
   std::string get_name() const;
+  /// get_name() without a copy: a view of the stored name, or of `room`
+  /// where an unnamed task's "Task-<n>" is written.
+  std::string_view name(task_name_room& room) const noexcept;
   void set_name(std::string name);
   /// Steps run so far (the simulator's stable identity of a step).
   std::uint64_t steps() const noexcept { return steps_; }

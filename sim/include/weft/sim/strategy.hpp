@@ -36,8 +36,10 @@ class ready_candidates {
   std::string identity(std::size_t i) const;
   /// The candidate whose identity is `id`, or size().
   std::size_t find(const std::string& id) const;
-  /// Candidate i's task name, or "" for a callback with no task of its own.
-  std::string task_name(std::size_t i) const;
+  /// Candidate i's task name, or "" for a callback with no task of its own:
+  /// a view of the task's name or of `room` (ready_entry::task_name), so
+  /// reading every candidate's name copies none.
+  std::string_view task_name(std::size_t i, task_name_room& room) const;
   /// Where candidate i's task is (ready_entry::task_site), or "".
   std::string site(std::size_t i) const { return named_.empty() ? ready_[i].task_site() : std::string(); }
 
