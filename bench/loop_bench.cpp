@@ -193,4 +193,39 @@ void cancel_sleeping_task(benchmark::State& state, config c) {
 }
 WEFT_BENCH_ALL_CONFIGS(cancel_sleeping_task);
 
+// ---- cancellation of a task waiting for a Lock: 1000 per iteration ---------------
+
+weft::coro<void> waits_for(weft::lock& l) { co_await l.acquire(); }
+
+weft::coro<int> cancel_lock_waiters(int n) {
+  weft::lock l;
+  co_await l.acquire();  // held throughout: every waiter is cancelled while it waits
+  int cancelled = 0;
+  for (int i = 0; i < n; ++i) {
+    auto c = waits_for(l);
+    auto t = weft::create_task(std::move(c));
+    co_await weft::sleep(weft::duration::zero());  // let it start waiting
+    t.cancel();
+    try {
+      co_await t;
+    } catch (const weft::cancelled_error&) {
+      ++cancelled;
+    }
+  }
+  l.release();
+  co_return cancelled;
+}
+
+/// create_task, start, cancel and await (catching cancelled_error) of a task
+/// waiting in Lock.acquire() inside a coroutine it awaits.
+void cancel_lock_waiter(benchmark::State& state, config c) {
+  std::uint64_t run = 0;
+  for (auto _ : state) {
+    const int cancelled = weft_bench::run(c, cancel_lock_waiters(kCancels), run++);
+    if (!check(state, cancelled == kCancels, "cancel_lock_waiter: a task was not cancelled")) break;
+  }
+  state.SetItemsProcessed(state.iterations() * kCancels);
+}
+WEFT_BENCH_ALL_CONFIGS(cancel_lock_waiter);
+
 }  // namespace

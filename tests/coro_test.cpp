@@ -495,3 +495,40 @@ weft::coro<std::string> main_coro() {
 TEST(CoroTest, CoReturnRaisingEndsTheCoroutineWithTheException) {
   EXPECT_EQ(weft_test::run_virtual(quiet_failure::main_coro()), "awaited: quiet, task: quiet");
 }
+
+// ---- co_await raise_up{e}: a void coroutine ending with an exception without a throw ----
+
+namespace raised_up {
+weft::coro<void> fails_up(std::exception_ptr e, int& after) {
+  co_await weft::sleep(weft::duration::zero());
+  co_await weft::detail::raise_up{e};
+  ++after;  // never runs: the coroutine ended above
+}
+
+weft::coro<std::string> main_coro() {
+  std::string seen;
+  int after = 0;
+  const std::exception_ptr boom = std::make_exception_ptr(std::invalid_argument("up"));
+  try {
+    co_await fails_up(boom, after);  // awaited: the awaiter raises the same object
+  } catch (const std::invalid_argument& e) {
+    seen += std::string("awaited: ") + e.what() + (std::current_exception() == boom ? " (same)" : " (copy)");
+  }
+  auto caught = fails_up(boom, after);
+  const weft::outcome<std::monostate> o = co_await caught.caught();
+  seen += o.exception() == boom ? ", caught: same" : ", caught: other";
+  auto t = weft::create_task(fails_up(boom, after));  // nobody awaits a task's own coroutine: it throws
+  try {
+    co_await t;
+  } catch (const std::invalid_argument& e) {
+    seen += std::string(", task: ") + e.what();
+  }
+  seen += ", after ran " + std::to_string(after) + " times";
+  co_return seen;
+}
+}  // namespace raised_up
+
+TEST(CoroTest, RaiseUpEndsAVoidCoroutineWithTheExceptionAtItsAwaiter) {
+  EXPECT_EQ(weft_test::run_virtual(raised_up::main_coro()),
+            "awaited: up (same), caught: same, task: up, after ran 0 times");
+}

@@ -166,4 +166,10 @@ void raise_thrown(task_base* t) {
   if (std::exception_ptr e = t->take_thrown()) std::rethrow_exception(e);
 }
 
+std::exception_ptr resume_error(future_base* f, task_base* t) {
+  if (t)
+    if (std::exception_ptr e = t->take_thrown()) return e;
+  return result_exception(f);  // null for a result
+}
+
 }  // namespace weft::detail

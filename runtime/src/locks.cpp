@@ -19,9 +19,13 @@ void event::set() {
     if (!fut.done()) fut.set_result();
 }
 
+// A cancelled wait reaches the awaiting coroutine through raise_up: one C++
+// throw there, instead of a throw and a rethrow in each frame on the way.
+
 coro<void> event::wait() {
   if (value_) co_return;
-  co_await wait_in_line("Event");
+  auto waiter = wait_in_line("Event");
+  if (std::exception_ptr e = co_await waiter.caught()) co_await detail::raise_up{e};
 }
 
 // ---- Lock ----
@@ -31,11 +35,12 @@ coro<void> lock::acquire() {
     locked_ = true;
     co_return;
   }
-  co_await wait_in_line("Lock", [this](const future<void>&) {
+  auto waiter = wait_in_line("Lock", [this](const future<void>&) {
     // Keep the lock's invariant: if it is not claimed (nor about to be, by
     // us), the task at the head of the waiters runs.
     if (!locked_) wake_up_first();
   });
+  if (std::exception_ptr e = co_await waiter.caught()) co_await detail::raise_up{e};
   locked_ = true;
 }
 
@@ -68,18 +73,19 @@ coro<void> semaphore::acquire() {
   }
   std::exception_ptr failure;
   try {
-    co_await wait_in_line("Semaphore", [this](const future<void>& fut) {
+    auto waiter = wait_in_line("Semaphore", [this](const future<void>& fut) {
       // wake_up_next() set our future, but we are not about to acquire: undo
       // its bookkeeping (the finally below wakes someone else).
       if (fut.done() && !fut.cancelled()) ++value_;
     });
+    failure = co_await waiter.caught();
   } catch (...) {
     failure = std::current_exception();
   }
   // finally: wake up as many waiters as the counter allows
   while (value_ > 0)
     if (!wake_up_next()) break;
-  if (failure) std::rethrow_exception(failure);
+  if (failure) co_await detail::raise_up{failure};
 }
 
 void semaphore::release() {
@@ -114,24 +120,24 @@ coro<void> condition::wait() {
   release();
   std::exception_ptr failure;
   try {
-    co_await detail::await_waiter<>(waiters_, std::move(fut));
+    detail::await_waiter<> waiter(waiters_, std::move(fut));
+    failure = co_await waiter.caught();
   } catch (...) {
     failure = std::current_exception();
   }
   // finally: reacquire the lock, however often we are cancelled meanwhile
   std::exception_ptr err;
   while (true) {
-    try {
-      co_await acquire();
-      break;
-    } catch (const cancelled_error&) {
-      err = std::current_exception();
-    }
+    auto acquiring = acquire();
+    std::exception_ptr e = (co_await acquiring.caught()).exception();
+    if (!e) break;
+    if (!is_cancelled_error(e)) co_await detail::raise_up{e};
+    err = std::move(e);
   }
   if (err) failure = err;  // the most recent cancellation wins, as in asyncio
   if (failure) {
     notify_waiters(1);  // `except BaseException: self._notify(1); raise`
-    std::rethrow_exception(failure);
+    co_await detail::raise_up{failure};
   }
 }
 

@@ -33,7 +33,9 @@ class condition : detail::waitable {
   coro<std::invoke_result_t<P&>> wait_for(P predicate) {
     auto result = predicate();
     while (!result) {
-      co_await wait();
+      auto waiting = wait();
+      auto waited = co_await waiting.caught();
+      if (std::exception_ptr e = waited.exception()) co_return raising{std::move(e)};
       result = predicate();
     }
     co_return result;

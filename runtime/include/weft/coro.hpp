@@ -148,6 +148,41 @@ class promise<void> final : public promise_base {
   }
 };
 
+/// `co_await caught_resume{aw}`: awaits `aw`, an awaiter with
+/// await_resume_caught(), and returns the exception it would have thrown at
+/// resumption (null if none): for callers that carry exceptions as values, a
+/// C++ throw saved per cancellation delivered.
+template <class Aw>
+struct caught_resume {
+  using weft_awaitable_tag = void;
+  Aw& aw;
+  bool await_ready() { return aw.await_ready(); }
+  auto await_suspend(std::coroutine_handle<> h) { return aw.await_suspend(h); }
+  std::exception_ptr await_resume() { return aw.await_resume_caught(); }
+};
+
+/// `co_await raise_up{e}` in a weft coroutine that another one awaits: ends
+/// it with `e` as if `e` escaped it, without a C++ throw (each costs
+/// microseconds): the awaiting coroutine resumes at once and its co_await
+/// raises `e` (or hands it back, with coro::caught()). For void coroutines,
+/// where `co_return raising{e}` is not available. Unlike a co_return, the
+/// frame stays suspended here until its coro object is destroyed, and its
+/// locals with it: only for coroutines whose locals may live that long. In a
+/// coroutine nobody awaits (a task's own), throws `e` as usual.
+struct raise_up {
+  using weft_awaitable_tag = void;
+  std::exception_ptr& e;  // a reference: no temporary with a destructor in the co_await (README, g++ 12)
+  bool await_ready() const noexcept { return false; }
+  template <class P>
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
+    const std::coroutine_handle<> parent = h.promise().continuation_;
+    if (!parent) return h;  // resumes here: await_resume throws
+    h.promise().exception() = std::move(e);
+    return parent;
+  }
+  [[noreturn]] void await_resume() { std::rethrow_exception(std::move(e)); }
+};
+
 }  // namespace detail
 
 /// A lazy coroutine returning T. Move-only; owns its frame. Destroying one that

@@ -45,7 +45,9 @@ class basic_queue : detail::loop_bound {
   coro<void> put(T item) {
     while (full()) {
       if (shutdown_) throw queue_shut_down();
-      co_await wait_turn(putters_, &basic_queue::full);
+      auto waiter = wait_turn(putters_, &basic_queue::full);
+      // A cancellation reaches the awaiting coroutine without a throw here.
+      if (std::exception_ptr e = co_await waiter.caught()) co_await detail::raise_up{e};
     }
     put_nowait(std::move(item));
   }
@@ -65,7 +67,8 @@ class basic_queue : detail::loop_bound {
   coro<T> get() {
     while (empty()) {
       if (shutdown_ && empty()) throw queue_shut_down();
-      co_await wait_turn(getters_, &basic_queue::empty);
+      auto waiter = wait_turn(getters_, &basic_queue::empty);
+      if (std::exception_ptr e = co_await waiter.caught()) co_return raising{std::move(e)};
     }
     co_return get_nowait();
   }
@@ -89,7 +92,10 @@ class basic_queue : detail::loop_bound {
 
   /// Queue.join(): waits until every item put has been marked task_done().
   coro<void> join() {
-    if (unfinished_tasks_ > 0) co_await finished_.wait();
+    if (unfinished_tasks_ == 0) co_return;
+    auto waiting = finished_.wait();
+    auto waited = co_await waiting.caught();
+    if (std::exception_ptr e = waited.exception()) co_await detail::raise_up{e};
   }
 
   /// Queue.shutdown(immediate): puts fail from now on; gets fail once the

@@ -12,18 +12,6 @@ namespace weft {
 
 namespace detail {
 
-/// `co_await caught_resume{aw}`: awaits `aw`, an awaiter with
-/// await_resume_caught(), and returns the exception it would have thrown at
-/// resumption (null if none): for callers that carry exceptions as values, a
-/// C++ throw saved per cancellation delivered.
-template <class Aw>
-struct caught_resume {
-  using weft_awaitable_tag = void;
-  Aw& aw;
-  bool await_ready() { return aw.await_ready(); }
-  auto await_suspend(std::coroutine_handle<> h) { return aw.await_suspend(h); }
-  std::exception_ptr await_resume() { return aw.await_resume_caught(); }
-};
 template <class T>
 class sleep_awaiter {
  public:

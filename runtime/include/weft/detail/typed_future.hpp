@@ -15,6 +15,9 @@ namespace weft::detail {
 void suspend_on(future_base* f, std::coroutine_handle<> h);
 /// Throws the exception the task was resumed with, if any (coro.throw(exc)).
 void raise_thrown(task_base* t);
+/// What a co_await of `f` by task `t` (if it suspended) raises as it resumes:
+/// the exception the task was resumed with, else f's; null if neither.
+std::exception_ptr resume_error(future_base* f, task_base* t);
 /// The running loop's current task (throws if there is none).
 task_base* require_current_task();
 
@@ -59,6 +62,12 @@ struct future_awaiter {
       else
         return std::move(slot.v);
     }
+  }
+  /// As await_resume, but returns the exception instead of throwing it (see caught_resume).
+  std::exception_ptr await_resume_caught()
+    requires std::is_void_v<T>
+  {
+    return resume_error(f, t);
   }
 };
 

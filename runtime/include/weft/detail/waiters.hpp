@@ -55,17 +55,17 @@ class await_waiter : public waiter_awaiter {
   await_waiter(waiter_deque& waiters, future<void> fut, OnCancelled on_cancelled = {})
       : waiter_awaiter(waiters, std::move(fut)), on_cancelled_(std::move(on_cancelled)) {}
   void await_resume() {
-    try {
-      struct remove {
-        await_waiter& w;
-        ~remove() { remove_waiter(w.waiters_, w.fut_); }
-      } r{*this};
-      inner_.await_resume();
-    } catch (const cancelled_error&) {
-      on_cancelled_(fut_);
-      throw;
-    }
+    if (std::exception_ptr e = await_resume_caught()) std::rethrow_exception(std::move(e));
   }
+  /// As await_resume, but returns the exception instead of throwing it.
+  std::exception_ptr await_resume_caught() {
+    std::exception_ptr e = inner_.await_resume_caught();
+    remove_waiter(waiters_, fut_);
+    if (is_cancelled_error(e)) on_cancelled_(fut_);
+    return e;
+  }
+  /// `co_await w.caught()`: the exception as a value (null once woken up).
+  caught_resume<await_waiter> caught() { return {*this}; }
 
  private:
   OnCancelled on_cancelled_;
@@ -88,13 +88,16 @@ class await_queue_waiter : public waiter_awaiter {
     }
   }
   void await_resume() {
-    try {
-      inner_.await_resume();
-    } catch (...) {
-      give_up();
-      throw;
-    }
+    if (std::exception_ptr e = await_resume_caught()) std::rethrow_exception(std::move(e));
   }
+  /// As await_resume, but returns the exception instead of throwing it.
+  std::exception_ptr await_resume_caught() {
+    std::exception_ptr e = inner_.await_resume_caught();
+    if (e) give_up();
+    return e;
+  }
+  /// `co_await w.caught()`: the exception as a value (null once woken up).
+  caught_resume<await_queue_waiter> caught() { return {*this}; }
 
  private:
   void give_up() {
