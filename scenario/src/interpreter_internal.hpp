@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -31,12 +32,16 @@ struct run_abort {};
 /// exploring exception-heavy scenarios slow.
 enum class flow { next, returned, raised, aborted };
 
+/// Variables by name: looked up and assigned, never iterated (so their order
+/// cannot reach a trace); a hash costs less than a tree's string compares.
+using variables = std::unordered_map<std::string, value>;
+
 /// One call of a coroutine body: its `.` locals, its return value and the
 /// exceptions its handlers are handling (for reraise).
 struct frame {
   const std::string* label;  // the trace label of the task running this call
   int depth;                 // bodies nested on the C++ stack (inline awaits, eager spawns)
-  std::map<std::string, value> locals;
+  variables locals;
   value ret;
   std::vector<std::exception_ptr> handling;
   std::exception_ptr raised;  // set when a body ends with flow::raised
@@ -171,7 +176,7 @@ class interpreter {
   execution result_;
   std::optional<bad_input> bad_;
   std::uint64_t steps_ = 0;
-  std::map<std::string, value> globals_;
+  variables globals_;
   std::vector<weft::task<value>> spawned_;
   const std::string main_label_ = "main";
   bool eager_factory_ = false;
