@@ -160,49 +160,17 @@ void timer_schedule_and_fire(benchmark::State& state, config c) {
 }
 WEFT_BENCH_ALL_CONFIGS(timer_schedule_and_fire);
 
-// ---- cancellation of a sleeping task: 1000 per iteration -------------------------
+// ---- cancellation of a waiting task: 1000 per iteration --------------------------
 
 constexpr int kCancels = 1000;
 
-weft::coro<void> sleeps_an_hour() { co_await weft::sleep(std::chrono::hours(1)); }
-
-weft::coro<int> cancel_sleepers(int n) {
+/// n times: create a task of `make()`, let it start waiting, cancel it and
+/// await it catching cancelled_error. Returns how many ended cancelled.
+template <class Make>
+weft::coro<int> cancel_each(int n, Make make) {
   int cancelled = 0;
   for (int i = 0; i < n; ++i) {
-    auto c = sleeps_an_hour();
-    auto t = weft::create_task(std::move(c));
-    co_await weft::sleep(weft::duration::zero());  // let it start sleeping
-    t.cancel();
-    try {
-      co_await t;
-    } catch (const weft::cancelled_error&) {
-      ++cancelled;
-    }
-  }
-  co_return cancelled;
-}
-
-/// create_task, start, cancel and await (catching cancelled_error) of a task sleeping 1 h.
-void cancel_sleeping_task(benchmark::State& state, config c) {
-  std::uint64_t run = 0;
-  for (auto _ : state) {
-    const int cancelled = weft_bench::run(c, cancel_sleepers(kCancels), run++);
-    if (!check(state, cancelled == kCancels, "cancel_sleeping_task: a task was not cancelled")) break;
-  }
-  state.SetItemsProcessed(state.iterations() * kCancels);
-}
-WEFT_BENCH_ALL_CONFIGS(cancel_sleeping_task);
-
-// ---- cancellation of a task waiting for a Lock: 1000 per iteration ---------------
-
-weft::coro<void> waits_for(weft::lock& l) { co_await l.acquire(); }
-
-weft::coro<int> cancel_lock_waiters(int n) {
-  weft::lock l;
-  co_await l.acquire();  // held throughout: every waiter is cancelled while it waits
-  int cancelled = 0;
-  for (int i = 0; i < n; ++i) {
-    auto c = waits_for(l);
+    auto c = make();
     auto t = weft::create_task(std::move(c));
     co_await weft::sleep(weft::duration::zero());  // let it start waiting
     t.cancel();
@@ -212,19 +180,44 @@ weft::coro<int> cancel_lock_waiters(int n) {
       ++cancelled;
     }
   }
+  co_return cancelled;
+}
+
+/// Runs `body(kCancels)` per iteration; it must cancel every task.
+void run_cancellations(benchmark::State& state, config c, weft::coro<int> (*body)(int), const char* lost) {
+  std::uint64_t run = 0;
+  for (auto _ : state) {
+    const int cancelled = weft_bench::run(c, body(kCancels), run++);
+    if (!check(state, cancelled == kCancels, lost)) break;
+  }
+  state.SetItemsProcessed(state.iterations() * kCancels);
+}
+
+weft::coro<void> sleeps_an_hour() { co_await weft::sleep(std::chrono::hours(1)); }
+
+weft::coro<int> cancel_sleepers(int n) { return cancel_each(n, sleeps_an_hour); }
+
+/// create_task, start, cancel and await (catching cancelled_error) of a task sleeping 1 h.
+void cancel_sleeping_task(benchmark::State& state, config c) {
+  run_cancellations(state, c, cancel_sleepers, "cancel_sleeping_task: a task was not cancelled");
+}
+WEFT_BENCH_ALL_CONFIGS(cancel_sleeping_task);
+
+weft::coro<void> waits_for(weft::lock& l) { co_await l.acquire(); }
+
+weft::coro<int> cancel_lock_waiters(int n) {
+  weft::lock l;
+  co_await l.acquire();  // held throughout: every waiter is cancelled while it waits
+  auto each = cancel_each(n, [&l] { return waits_for(l); });
+  const int cancelled = co_await std::move(each);
   l.release();
   co_return cancelled;
 }
 
-/// create_task, start, cancel and await (catching cancelled_error) of a task
-/// waiting in Lock.acquire() inside a coroutine it awaits.
+/// The same of a task waiting in Lock.acquire() inside a coroutine it awaits:
+/// the cancellation passes through the lock's own coroutine.
 void cancel_lock_waiter(benchmark::State& state, config c) {
-  std::uint64_t run = 0;
-  for (auto _ : state) {
-    const int cancelled = weft_bench::run(c, cancel_lock_waiters(kCancels), run++);
-    if (!check(state, cancelled == kCancels, "cancel_lock_waiter: a task was not cancelled")) break;
-  }
-  state.SetItemsProcessed(state.iterations() * kCancels);
+  run_cancellations(state, c, cancel_lock_waiters, "cancel_lock_waiter: a task was not cancelled");
 }
 WEFT_BENCH_ALL_CONFIGS(cancel_lock_waiter);
 
