@@ -1,5 +1,6 @@
-// The hot path allocates nothing once the loop is warm (design.md, "Hot
-// path"): a yield, a call_soon callback, a task created and awaited, a timer.
+// The hot path allocates nothing once the loop is warm (nodes, frames and
+// task states are reused): a yield, a call_soon callback, a task created and
+// awaited, a timer.
 // This file replaces the global operator new/delete with counting versions;
 // each test warms the loop up, then counts the allocations of 10000 more
 // rounds and expects exactly 0.

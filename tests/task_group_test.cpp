@@ -5,7 +5,8 @@
 // cancelled from outside. Every ordering test has a CPython twin in
 // tests/reference/taskgroup_*.py, whose output (taskgroup_*.out) is the
 // expectation. CPython keeps a group's tasks in a set; the twins make it
-// insertion-ordered, the order weft uses (design.md).
+// insertion-ordered, the order weft uses (a set's order would differ from
+// run to run in CPython, and so could not be compared).
 
 #include <stdexcept>
 #include <string>
