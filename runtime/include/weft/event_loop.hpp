@@ -247,7 +247,9 @@ class event_loop {
   /// loop.run_in_executor(executor, fn): runs `fn()` on `ex` (null: the
   /// default executor, a thread_pool_executor made at first use) and returns
   /// a future of its result, or of what it threw. Cancelling the future
-  /// before `fn` starts keeps it from running. Defined in run_in_executor.hpp.
+  /// keeps `fn` from running if it has not started when the loop runs the
+  /// future's done callbacks (its next turn, as in asyncio). Defined in
+  /// run_in_executor.hpp.
   template <class F>
   auto run_in_executor(executor* ex, F&& fn);
   /// loop.set_default_executor(executor).
