@@ -532,3 +532,76 @@ TEST(CoroTest, RaiseUpEndsAVoidCoroutineWithTheExceptionAtItsAwaiter) {
   EXPECT_EQ(weft_test::run_virtual(raised_up::main_coro()),
             "awaited: up (same), caught: same, task: up, after ran 0 times");
 }
+
+// ---- a primitive's wait as a task's own coroutine, cancelled ----
+// Nothing inside such a task awaits the primitive's coroutine, so raise_up
+// throws there as usual: the task ends cancelled, and the primitive goes on
+// as if that waiter had left.
+
+namespace waits_as_tasks {
+struct program {
+  weft_test::event_log ev;
+
+  template <class T>
+  weft::coro<void> report(std::string name, weft::task<T> t) {
+    try {
+      (void)co_await t;
+      ev(name + " finished");
+    } catch (const weft::cancelled_error& e) {
+      ev(name + " cancelled " + (e.message() ? *e.message() : "None"));
+    }
+  }
+
+  weft::coro<void> main_coro() {
+    weft::lock lock;
+    weft::event event;
+    weft::semaphore sem(0);
+    weft::condition cond;
+    weft::queue<std::string> empty;
+    weft::queue<std::string> full(1);
+    full.put_nowait("x");
+    co_await lock.acquire();
+    co_await cond.acquire();
+    auto t_lock = weft::create_task(lock.acquire());
+    auto t_event = weft::create_task(event.wait());
+    auto t_sem = weft::create_task(sem.acquire());
+    auto t_cond = weft::create_task(cond.wait());
+    auto t_get = weft::create_task(empty.get());
+    auto t_put = weft::create_task(full.put("y"));
+    auto t_join = weft::create_task(full.join());
+    auto next_lock = weft::create_task(lock.acquire());
+    auto next_sem = weft::create_task(sem.acquire());
+    co_await weft::sleep(1s);
+    t_lock.cancel("stop lock");
+    t_event.cancel("stop event");
+    t_sem.cancel("stop semaphore");
+    t_cond.cancel("stop condition");
+    t_get.cancel("stop get");
+    t_put.cancel("stop put");
+    t_join.cancel("stop join");
+    ev("cancelled every wait");
+    // Each report in its own statement (g++ 12 and temporaries in a co_await operand).
+    std::vector<weft::coro<void>> reports;
+    reports.push_back(report("lock", t_lock));
+    reports.push_back(report("event", t_event));
+    reports.push_back(report("semaphore", t_sem));
+    reports.push_back(report("condition", t_cond));
+    reports.push_back(report("get", t_get));
+    reports.push_back(report("put", t_put));
+    reports.push_back(report("join", t_join));
+    for (auto& r : reports) co_await std::move(r);
+    ev("condition's lock held again " + py(cond.locked()));
+    lock.release();
+    co_await next_lock;
+    ev("the next lock waiter got it " + py(lock.locked()));
+    sem.release();
+    co_await next_sem;
+    ev("the next semaphore waiter got it " + py(sem.locked()));
+    ev("queues " + std::to_string(empty.qsize()) + " " + std::to_string(full.qsize()));
+  }
+};
+}  // namespace waits_as_tasks
+
+TEST(CoroTest, PrimitiveWaitsRunAsTasksEndCancelled) {
+  weft_test::run_and_compare<waits_as_tasks::program>("primitive_waits_as_tasks_cancelled");
+}
