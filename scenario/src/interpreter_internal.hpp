@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <exception>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>

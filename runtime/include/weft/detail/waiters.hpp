@@ -61,7 +61,7 @@ class await_waiter : public waiter_awaiter {
   std::exception_ptr await_resume_caught() {
     std::exception_ptr e = inner_.await_resume_caught();
     remove_waiter(waiters_, fut_);
-    if (is_cancelled_error(e)) on_cancelled_(fut_);
+    if (e && is_cancelled_error(e)) on_cancelled_(fut_);
     return e;
   }
   /// `co_await w.caught()`: the exception as a value (null once woken up).
