@@ -209,19 +209,14 @@ void event_loop::drop_held(detail::callback_node* n) noexcept {
     delete n;
 }
 
-detail::callback_node* event_loop::enqueue_ready(detail::callback_node* n, detail::future_base* arg,
-                                                 detail::task_base* task) {
+// Out of line, so that enqueue_ready saves no register for it.
+[[gnu::noinline]] void event_loop::grow_ready(detail::callback_node* n) {
   try {
-    ready_.push_back(n);
+    ready_.grow();
   } catch (...) {
     unqueue(n);
     throw;
   }
-  n->seq = seq_++;
-  n->arg = detail::ref_ptr<detail::future_base>(arg);
-  n->task = task;
-  n->at = detail::callback_node::where::ready;
-  return n;
 }
 
 detail::callback_node* event_loop::enqueue_timer(detail::callback_node* n, time_point when) {

@@ -9,7 +9,8 @@ namespace weft::detail {
 future_base::future_base(event_loop& loop) noexcept : anchor_(loop.anchor()) {}
 
 future_base::~future_base() {
-  report_unretrieved("Future exception was never retrieved", {});
+  if (log_traceback_) [[unlikely]]
+    report_unretrieved("Future exception was never retrieved", {});
   if (first_callback_) event_loop::drop_held(first_callback_);
   if (more_callbacks_)
     for (callback_node* n : *more_callbacks_) event_loop::drop_held(n);

@@ -12,7 +12,7 @@ namespace weft {
 namespace detail {
 
 task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise,
-                     std::optional<std::string> name)
+                     std::optional<std::string_view> name)
     : future_base(loop),
       top_(top),
       resume_(top),
@@ -21,7 +21,7 @@ task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base
       reused_(promise->started_) {
   kind_ = kind::task;
   if (name) {
-    name_ = new std::string(std::move(*name));
+    name_ = new std::string(*name);
     named_ = true;
   } else {
     number_ = loop.next_task_number();  // Task-N, counted per loop
@@ -99,7 +99,7 @@ void task_base::start(bool eager) {
       task_base* prev;
       ~restore() { l.swap_current_task(prev); }
     } r{l, prev};
-    run_step(nullptr);
+    run_step();
     if (done()) completed_eagerly_ = true;
   } else {
     schedule_step();
@@ -115,13 +115,11 @@ void task_base::schedule_step_with(std::exception_ptr exc) {
   schedule_step();
 }
 
-void task_base::step() { step_with(std::exchange(thrown_, nullptr)); }
-
-void task_base::step_with(std::exception_ptr exc) {
-  // Task.__step
+void task_base::step() {
+  // Task.__step, with thrown_ as its exc
   if (done()) throw invalid_state_error("_step(): already done: " + describe_state());
   if (must_cancel_) {
-    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
+    if (!is_cancelled_error(thrown_)) thrown_ = make_cancelled_error();
     must_cancel_ = false;
   }
   if (fut_waiter_) fut_waiter_.reset();
@@ -132,12 +130,13 @@ void task_base::step_with(std::exception_ptr exc) {
     task_base* t;
     ~leave() { l.leave_task(t); }
   } g{l, this};
-  run_step(std::move(exc));
+  run_step();
 }
 
 void task_base::wakeup(future_base* f) {
   // Task.__wakeup: future.result() raising becomes the step's exception.
-  step_with(result_exception(f));
+  thrown_ = result_exception(f);
+  step();
 }
 
 bool task_base::cancel(std::optional<std::string> msg) { return cancel_chain(this, msg); }
@@ -249,15 +248,16 @@ int task_base::uncancel() noexcept {
   return num_cancels_requested_;
 }
 
-void task_base::run_step(std::exception_ptr exc) {
+void task_base::run_step() {
   // Task.__step_run_and_handle_result. The caller keeps the task alive even if
   // the coroutine drops its last handle: the ready node's argument (a step),
   // the wakeup callback's capture, or create_task's handle (an eager step).
   yield_kind_ = yield_kind::none;
   yielded_ = nullptr;
-  if (!started_ && (exc || reused_)) {
+  if (!started_ && (thrown_ || reused_)) {
     // coro.throw(exc) on a coroutine that never ran ends with exc at once; a
     // coroutine that already ran refuses to run again (coro.send raises).
+    std::exception_ptr exc = std::exchange(thrown_, nullptr);
     if (!exc) exc = std::make_exception_ptr(std::runtime_error("cannot reuse already awaited coroutine"));
     started_ = true;
     destroy_frame();
@@ -266,7 +266,6 @@ void task_base::run_step(std::exception_ptr exc) {
   }
   started_ = true;
   promise_->started_ = true;
-  thrown_ = std::move(exc);
   ++steps_;
   resumed_ = true;
   resume_.resume();

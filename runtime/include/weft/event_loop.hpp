@@ -70,13 +70,14 @@ class ready_queue {
   ready_queue& operator=(const ready_queue&) = delete;
   std::size_t size() const noexcept { return tail_ - head_; }
   bool empty() const noexcept { return head_ == tail_; }
+  bool full() const noexcept { return size() == buf_.size(); }
   void push_back(callback_node* n) {
-    if (size() == buf_.size()) grow();
+    if (full()) grow();
     buf_[tail_++ & (buf_.size() - 1)] = n;
   }
+  /// push_back when !full().
+  void push_back_unchecked(callback_node* n) noexcept { buf_[tail_++ & (buf_.size() - 1)] = n; }
   callback_node* pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
-
- private:
   void grow() {
     std::vector<callback_node*> b(buf_.empty() ? 64 : buf_.size() * 2);
     for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = buf_[(head_ + i) & (buf_.size() - 1)];
@@ -84,6 +85,8 @@ class ready_queue {
     head_ = 0;
     buf_ = std::move(b);
   }
+
+ private:
   std::vector<callback_node*> buf_;
   std::size_t head_ = 0, tail_ = 0;
 };
@@ -440,7 +443,18 @@ class event_loop {
     return n;
   }
   // Queue a node made by make_node; on failure the node is dropped (unqueue).
-  detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task);
+  // Inline: it runs twice per task (its step, its done callback).
+  detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task) {
+    if (ready_.full()) [[unlikely]]
+      grow_ready(n);
+    ready_.push_back_unchecked(n);
+    n->seq = seq_++;
+    n->arg = detail::ref_ptr<detail::future_base>(arg);
+    n->task = task;
+    n->at = detail::callback_node::where::ready;
+    return n;
+  }
+  void grow_ready(detail::callback_node* n);
   detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
   detail::callback_node* new_node();
   detail::callback_node* allocate_node();

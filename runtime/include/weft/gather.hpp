@@ -208,6 +208,7 @@ future<std::vector<detail::element_t<detail::arg_result_t<std::ranges::range_val
   using T = detail::arg_result_t<std::ranges::range_value_t<Range>>;
   using R = std::vector<detail::element_t<T>>;
   std::vector<detail::ref_ptr<detail::future_base>> args;
+  if constexpr (std::ranges::sized_range<Range>) args.reserve(std::ranges::size(aws));
   for (auto&& a : aws) args.push_back(detail::ensure_future(std::move(a)));
   return detail::start_gather<R>(std::move(args), false, [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) {
     R out;
@@ -225,6 +226,7 @@ future<std::vector<outcome<detail::element_t<detail::arg_result_t<std::ranges::r
   using T = detail::arg_result_t<std::ranges::range_value_t<Range>>;
   using R = std::vector<outcome<detail::element_t<T>>>;
   std::vector<detail::ref_ptr<detail::future_base>> args;
+  if constexpr (std::ranges::sized_range<Range>) args.reserve(std::ranges::size(aws));
   for (auto&& a : aws) args.push_back(detail::ensure_future(std::move(a)));
   return detail::start_gather<R>(std::move(args), true, [](const std::vector<detail::ref_ptr<detail::future_base>>& c, bool) {
     R out;

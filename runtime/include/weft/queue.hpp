@@ -123,7 +123,7 @@ class basic_queue : detail::loop_bound {
 
  private:
   /// One wait of put() (`blocked`: full) or get() (empty) in `waiters`.
-  auto wait_turn(waiter_deque& waiters, bool (basic_queue::*blocked)() const noexcept) {
+  auto wait_turn(waiter_queue& waiters, bool (basic_queue::*blocked)() const noexcept) {
     future<void> fut(get_loop("Queue"));
     return await_queue_waiter(waiters, std::move(fut), [this, &waiters, blocked](const future<void>& w) {
       // Planted bug: a getter cancelled after its wakeup takes an item with it.
@@ -133,7 +133,7 @@ class basic_queue : detail::loop_bound {
       if (!(this->*blocked)() && !w.cancelled()) wakeup_next(waiters);
     });
   }
-  static void wakeup_next(waiter_deque& waiters) {
+  static void wakeup_next(waiter_queue& waiters) {
     while (!waiters.empty()) {
       future<void> w = std::move(waiters.front());
       waiters.pop_front();
@@ -146,7 +146,7 @@ class basic_queue : detail::loop_bound {
 
   std::ptrdiff_t maxsize_;
   Store store_;
-  waiter_deque getters_, putters_;
+  waiter_queue getters_, putters_;
   std::size_t unfinished_tasks_ = 0;
   event finished_;
   bool shutdown_ = false;

@@ -40,7 +40,7 @@ namespace detail {
 /// The untyped task machinery (tasks.py's Task, minus the result type).
 class task_base : public future_base {
  public:
-  task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise, std::optional<std::string> name);
+  task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise, std::optional<std::string_view> name);
   ~task_base() override;
 
   /// Starts the task: an eager first step, or a step scheduled with call_soon.
@@ -102,8 +102,7 @@ class task_base : public future_base {
  private:
   friend bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
   enum class yield_kind : std::uint8_t { none, bare, future };
-  void step_with(std::exception_ptr exc);
-  void run_step(std::exception_ptr exc);
+  void run_step();
   void finish_coroutine();
   void handle_yield();
   void schedule_step();
@@ -122,9 +121,9 @@ class task_base : public future_base {
     future_base* yielded_ = nullptr;
     std::uint64_t waiter_callback_;
   };
-  // The exception the next resumption raises at its await: set by
-  // schedule_step_with for the step to come, then by run_step for the
-  // awaiter, which takes it. Never both at once.
+  // The exception the next step raises in the coroutine, at its await: set
+  // by schedule_step_with or wakeup for the step (which may replace it with a
+  // cancellation), taken by the awaiter as the coroutine resumes.
   std::exception_ptr thrown_;
   // Most tasks are unnamed ("Task-<number_>"); a name is owned (named_).
   union {
@@ -151,8 +150,8 @@ class task_base : public future_base {
 template <class T>
 class task_state final : public task_base {
  public:
-  task_state(event_loop& loop, std::coroutine_handle<promise<T>> h, std::optional<std::string> name)
-      : task_base(loop, h, &h.promise(), std::move(name)) {}
+  task_state(event_loop& loop, std::coroutine_handle<promise<T>> h, std::optional<std::string_view> name)
+      : task_base(loop, h, &h.promise(), name) {}
   void* value_ptr() const noexcept override { return const_cast<value_slot<T>*>(&slot_); }
   value_slot<T> slot_;
 
@@ -243,9 +242,7 @@ task<T> event_loop::create_task(coro<T> c, task_options opts) {
   }
   if (task_factory_ && !opts.eager_start) task_factory_(*this, opts);
   auto h = c.release();
-  std::optional<std::string> name;
-  if (opts.name) name.emplace(*opts.name);
-  detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, std::move(name)));
+  detail::ref_ptr<detail::task_base> st(new detail::task_state<T>(*this, h, opts.name));
   st->start(opts.eager_start);
   return task<T>(std::move(st));
 }

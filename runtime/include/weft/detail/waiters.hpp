@@ -1,11 +1,12 @@
 #pragma once
-/// The waiting side of asyncio's locks and queues: a deque of futures, one a
+/// The waiting side of asyncio's locks and queues: a FIFO of futures, one a
 /// waiting task, and what awaiting one of them cleans up.
 
 #include <algorithm>
 #include <coroutine>
-#include <deque>
+#include <cstddef>
 #include <utility>
+#include <vector>
 
 #include "weft/detail/loop_bound.hpp"
 #include "weft/exceptions.hpp"
@@ -14,10 +15,45 @@
 namespace weft::detail {
 
 /// asyncio's `_waiters` (a queue's `_getters`, `_putters`): oldest first.
-using waiter_deque = std::deque<future<void>>;
+/// A vector whose front is an index, not a std::deque: a primitive nobody
+/// waits on allocates nothing (libstdc++'s deque allocates 576 bytes as it
+/// is constructed), and popping the front is amortised O(1) (the popped
+/// prefix is erased once it is half the vector).
+class waiter_queue {
+ public:
+  using iterator = std::vector<future<void>>::iterator;
+  using const_iterator = std::vector<future<void>>::const_iterator;
+  bool empty() const noexcept { return head_ == v_.size(); }
+  std::size_t size() const noexcept { return v_.size() - head_; }
+  iterator begin() noexcept { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  iterator end() noexcept { return v_.end(); }
+  const_iterator begin() const noexcept { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
+  const_iterator end() const noexcept { return v_.end(); }
+  future<void>& front() noexcept { return v_[head_]; }
+  future<void>& back() noexcept { return v_.back(); }
+  void push_back(future<void> f) { v_.push_back(std::move(f)); }
+  void pop_front() noexcept {
+    v_[head_++] = future<void>();
+    if (head_ == v_.size()) {
+      v_.clear();
+      head_ = 0;
+    } else if (head_ >= 16 && 2 * head_ >= v_.size()) {
+      v_.erase(v_.begin(), begin());
+      head_ = 0;
+    }
+  }
+  void erase(iterator it) noexcept {
+    if (it == begin()) return pop_front();
+    v_.erase(it);
+  }
+
+ private:
+  std::vector<future<void>> v_;
+  std::size_t head_ = 0;
+};
 
 /// `waiters.remove(fut)`, or nothing if it is gone already.
-inline void remove_waiter(waiter_deque& waiters, const future<void>& fut) {
+inline void remove_waiter(waiter_queue& waiters, const future<void>& fut) {
   auto it = std::find(waiters.begin(), waiters.end(), fut);
   if (it != waiters.end()) waiters.erase(it);
 }
@@ -32,11 +68,11 @@ class waiter_awaiter {
   void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
 
  protected:
-  waiter_awaiter(waiter_deque& waiters, future<void> fut)
+  waiter_awaiter(waiter_queue& waiters, future<void> fut)
       : waiters_(waiters), fut_(std::move(fut)), inner_{fut_.state()} {
     waiters_.push_back(fut_);
   }
-  waiter_deque& waiters_;
+  waiter_queue& waiters_;
   future<void> fut_;
   future_awaiter<void, void> inner_;
 };
@@ -52,7 +88,7 @@ struct no_hook {
 template <class OnCancelled = no_hook>
 class await_waiter : public waiter_awaiter {
  public:
-  await_waiter(waiter_deque& waiters, future<void> fut, OnCancelled on_cancelled = {})
+  await_waiter(waiter_queue& waiters, future<void> fut, OnCancelled on_cancelled = {})
       : waiter_awaiter(waiters, std::move(fut)), on_cancelled_(std::move(on_cancelled)) {}
   void await_resume() {
     if (std::exception_ptr e = await_resume_caught()) std::rethrow_exception(std::move(e));
@@ -77,7 +113,7 @@ class await_waiter : public waiter_awaiter {
 template <class OnError>
 class await_queue_waiter : public waiter_awaiter {
  public:
-  await_queue_waiter(waiter_deque& waiters, future<void> fut, OnError on_error)
+  await_queue_waiter(waiter_queue& waiters, future<void> fut, OnError on_error)
       : waiter_awaiter(waiters, std::move(fut)), on_error_(std::move(on_error)) {}
   void await_suspend(std::coroutine_handle<> h) {
     try {
@@ -126,7 +162,7 @@ class waitable : protected loop_bound {
     return {waiters_, future<void>(get_loop(what)), std::move(on_cancelled)};
   }
 
-  waiter_deque waiters_;
+  waiter_queue waiters_;
 };
 
 }  // namespace weft::detail
