@@ -87,6 +87,47 @@ TEST(LockTest, WaiterCancelledWhileQueuedDropsOut) {
   weft_test::run_and_compare<cancel_queued>("lock_cancel_queued");
 }
 
+// Enough waiters that the lock's FIFO of waiters compacts its popped prefix
+// while cancelled ones leave from its middle.
+struct many_waiters {
+  weft_test::event_log ev;
+
+  weft::coro<void> worker(weft::lock& l, std::string name) {
+    try {
+      co_await l.acquire();
+    } catch (const weft::cancelled_error&) {
+      ev(name + " cancelled while queued");
+      throw;
+    }
+    ev(name + " acquired");
+    co_await weft::sleep(0s);
+    l.release();
+  }
+
+  weft::coro<void> main_coro() {
+    weft::lock l;
+    co_await l.acquire();
+    std::vector<weft::task<void>> tasks;
+    for (int i = 0; i < 40; ++i) tasks.push_back(weft::create_task(worker(l, "w" + std::to_string(i))));
+    co_await weft::sleep(1s);
+    for (std::size_t i = 1; i < tasks.size(); i += 3) tasks[i].cancel();
+    co_await weft::sleep(1s);
+    ev("releasing");
+    l.release();
+    for (auto& t : tasks) {
+      try {
+        co_await t;
+      } catch (const weft::cancelled_error&) {
+      }
+    }
+    ev("locked " + py(l.locked()));
+  }
+};
+
+TEST(LockTest, ManyWaitersAcquireInQueueOrderAroundCancelledOnes) {
+  weft_test::run_and_compare<many_waiters>("lock_many_waiters");
+}
+
 struct cancel_after_wakeup {
   weft_test::event_log ev;
 

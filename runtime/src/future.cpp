@@ -73,11 +73,9 @@ std::exception_ptr future_base::make_cancelled_error() {
   return std::make_exception_ptr(cancelled_error(cancel_message()));
 }
 
-std::exception_ptr future_base::exception() {
+void future_base::throw_no_exception() {
   if (state_ == state::cancelled) std::rethrow_exception(make_cancelled_error());
-  if (state_ != state::finished) throw invalid_state_error("Exception is not set.");
-  log_traceback_ = false;
-  return exc_;
+  throw invalid_state_error("Exception is not set.");
 }
 
 std::exception_ptr result_exception(future_base* f) {

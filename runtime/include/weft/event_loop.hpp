@@ -361,8 +361,9 @@ class event_loop {
   /// is done (schedule_held queues it; drop_held frees it, also once the loop
   /// is gone). `id` identifies it for remove_done_callback. A closed loop
   /// still takes one, as asyncio's add_done_callback does.
-  detail::callback_node* hold(detail::callback_fn&& fn, detail::task_base* owner, std::uint64_t id) {
-    detail::callback_node* n = make_node(std::move(fn));
+  template <class G>
+  detail::callback_node* hold(G&& g, detail::task_base* owner, std::uint64_t id) {
+    detail::callback_node* n = make_node(std::forward<G>(g));
     n->task = owner;
     n->callback_id = id;
     return n;
@@ -554,5 +555,18 @@ event_loop& get_running_loop();
 
 /// The running loop of this thread, or nullptr (asyncio._get_running_loop()).
 inline event_loop* running_loop_or_null() noexcept { return detail::running_loop_slot(); }
+
+namespace detail {
+template <class F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, callback_fn>)
+std::uint64_t future_base::add_done_callback(F&& f, task_base* owner) {
+  event_loop* l = anchor_->loop;
+  if (state_ != state::pending || !l || first_callback_ || (more_callbacks_ && !more_callbacks_->empty()))
+    return add_done_callback(callback_fn(std::forward<F>(f)), owner);
+  const std::uint64_t id = ++next_callback_id_;
+  first_callback_ = l->hold(std::forward<F>(f), owner, id);
+  return id;
+}
+}  // namespace detail
 
 }  // namespace weft

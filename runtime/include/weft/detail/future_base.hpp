@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "weft/detail/frame_pool.hpp"
@@ -102,7 +103,12 @@ class future_base : public pooled {
   void finish_with_result();
   /// Future.exception(): the exception, nullptr for a result; throws
   /// cancelled_error if cancelled, invalid_state_error if pending.
-  std::exception_ptr exception();
+  std::exception_ptr exception() {
+    if (state_ != state::finished) [[unlikely]]
+      throw_no_exception();
+    log_traceback_ = false;
+    return exc_;
+  }
   /// Throws as Future.result() would when there is no value to return.
   void raise_unless_result();
   /// The cancelled_error to raise for a cancelled future (Future._make_cancelled_error).
@@ -110,6 +116,12 @@ class future_base : public pooled {
 
   /// Future.add_done_callback: scheduled at once if done. Returns an id for removal.
   std::uint64_t add_done_callback(callback_fn&& fn, task_base* owner = nullptr);
+  /// The same for a callable taking a future_base*, built in the loop's node
+  /// when it is the first callback of a pending future (no callback_fn made
+  /// and moved). Defined in event_loop.hpp.
+  template <class F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, callback_fn>)
+  std::uint64_t add_done_callback(F&& f, task_base* owner = nullptr);
   /// Future.remove_done_callback, by id: returns how many were removed (0 or 1).
   std::size_t remove_done_callback(std::uint64_t id) noexcept;
 
@@ -135,6 +147,7 @@ class future_base : public pooled {
 
  protected:
   [[noreturn]] static void throw_loop_closed();
+  [[noreturn]] void throw_no_exception();
   /// Reports an exception nobody retrieved to the loop's handler (from destructors).
   void report_unretrieved(const char* message, const std::string& task_name) noexcept;
   /// Future.cancel without the Task override (super().cancel()).
