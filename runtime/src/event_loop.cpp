@@ -249,6 +249,7 @@ void event_loop::run_node(detail::callback_node* n) {
 void event_loop::move_due_timers() {
   // BaseEventLoop._run_once: drop cancelled timers when they are too many,
   // else from the head of the heap; then move every due timer to the ready queue.
+  // Called with at least one timer.
   constexpr std::size_t min_scheduled = 100;
   if (timers_.size() > min_scheduled && timer_cancelled_count_ * 2 > timers_.size()) {
     std::erase_if(timers_, [this](const timer_entry& e) {
@@ -321,7 +322,7 @@ void event_loop::run_once() {
     trim_idle_nodes();
   if (threads_pending()) [[unlikely]]
     take_thread_work();
-  move_due_timers();
+  if (!timers_.empty()) move_due_timers();  // nothing to drop or move without a timer
   if (ready_.empty() && timers_.empty() && !stopping_) {
     if (!waits_for_threads())
       throw deadlock_error(
