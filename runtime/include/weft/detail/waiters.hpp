@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <coroutine>
 #include <cstddef>
+#include <deque>
+#include <optional>
 #include <utility>
-#include <vector>
 
 #include "weft/detail/loop_bound.hpp"
 #include "weft/exceptions.hpp"
@@ -15,41 +16,33 @@
 namespace weft::detail {
 
 /// asyncio's `_waiters` (a queue's `_getters`, `_putters`): oldest first.
-/// A vector whose front is an index, not a std::deque: a primitive nobody
-/// waits on allocates nothing (libstdc++'s deque allocates 576 bytes as it
-/// is constructed), and popping the front is amortised O(1) (the popped
-/// prefix is erased once it is half the vector).
+/// A std::deque made when a task first waits: libstdc++'s deque allocates
+/// 576 bytes as it is constructed, which a primitive nobody waits on need
+/// not pay (a vector would, for many waiters, hold up to twice their slots).
 class waiter_queue {
+  using deque = std::deque<future<void>>;
+
  public:
-  using iterator = std::vector<future<void>>::iterator;
-  using const_iterator = std::vector<future<void>>::const_iterator;
-  bool empty() const noexcept { return head_ == v_.size(); }
-  std::size_t size() const noexcept { return v_.size() - head_; }
-  iterator begin() noexcept { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
-  iterator end() noexcept { return v_.end(); }
-  const_iterator begin() const noexcept { return v_.begin() + static_cast<std::ptrdiff_t>(head_); }
-  const_iterator end() const noexcept { return v_.end(); }
-  future<void>& front() noexcept { return v_[head_]; }
-  future<void>& back() noexcept { return v_.back(); }
-  void push_back(future<void> f) { v_.push_back(std::move(f)); }
-  void pop_front() noexcept {
-    v_[head_++] = future<void>();
-    if (head_ == v_.size()) {
-      v_.clear();
-      head_ = 0;
-    } else if (head_ >= 16 && 2 * head_ >= v_.size()) {
-      v_.erase(v_.begin(), begin());
-      head_ = 0;
-    }
+  using iterator = deque::iterator;
+  using const_iterator = deque::const_iterator;
+  bool empty() const noexcept { return !d_ || d_->empty(); }
+  std::size_t size() const noexcept { return d_ ? d_->size() : 0; }
+  // Value-initialised iterators compare equal: an empty range without a deque.
+  iterator begin() noexcept { return d_ ? d_->begin() : iterator(); }
+  iterator end() noexcept { return d_ ? d_->end() : iterator(); }
+  const_iterator begin() const noexcept { return d_ ? d_->cbegin() : const_iterator(); }
+  const_iterator end() const noexcept { return d_ ? d_->cend() : const_iterator(); }
+  future<void>& front() noexcept { return d_->front(); }
+  future<void>& back() noexcept { return d_->back(); }
+  void push_back(future<void> f) {
+    if (!d_) d_.emplace();
+    d_->push_back(std::move(f));
   }
-  void erase(iterator it) noexcept {
-    if (it == begin()) return pop_front();
-    v_.erase(it);
-  }
+  void pop_front() noexcept { d_->pop_front(); }
+  void erase(iterator it) noexcept { d_->erase(it); }
 
  private:
-  std::vector<future<void>> v_;
-  std::size_t head_ = 0;
+  std::optional<deque> d_;
 };
 
 /// `waiters.remove(fut)`, or nothing if it is gone already.
