@@ -74,7 +74,8 @@ void task_group::enter() {
 }
 
 coro<void> task_group::exit(std::exception_ptr exc) {
-  // TaskGroup.__aexit__
+  // TaskGroup.__aexit__. What it raises goes up as a value (raise_up), and a
+  // cancellation reaches it as one: no C++ throw and catch in its frame.
   std::shared_ptr<state> s = state_;
   s->exiting = true;
   const bool body_cancelled = exc && is_cancelled_error(exc);
@@ -82,12 +83,10 @@ coro<void> task_group::exit(std::exception_ptr exc) {
   if (exc && !s->aborting) s->abort();
   while (!s->tasks.empty()) {
     if (!s->on_completed) s->on_completed.emplace(*s->loop);
-    std::exception_ptr cancelled;
-    try {
-      co_await *s->on_completed;
-    } catch (const cancelled_error&) {
-      cancelled = std::current_exception();
-    }
+    detail::future_awaiter<void, void> completed{s->on_completed->state()};
+    detail::caught_resume<detail::future_awaiter<void, void>> waiting{completed};
+    std::exception_ptr cancelled = co_await waiting;
+    if (cancelled && !is_cancelled_error(cancelled)) co_await detail::raise_up{cancelled};
     if (cancelled && !s->aborting) {
       propagate_cancellation_error = cancelled;
       s->abort();
@@ -95,7 +94,7 @@ coro<void> task_group::exit(std::exception_ptr exc) {
     s->on_completed.reset();
   }
   if (s->parent_cancel_requested && s->parent.uncancel() == 0) propagate_cancellation_error = nullptr;
-  if (propagate_cancellation_error && s->errors.empty()) std::rethrow_exception(propagate_cancellation_error);
+  if (propagate_cancellation_error && s->errors.empty()) co_await detail::raise_up{propagate_cancellation_error};
   if (exc && !body_cancelled) s->errors.push_back(exc);
   if (!s->errors.empty()) {
     if (s->parent.cancelling()) {
@@ -104,7 +103,8 @@ coro<void> task_group::exit(std::exception_ptr exc) {
     }
     std::vector<std::exception_ptr> errors = std::move(s->errors);
     s->errors.clear();
-    throw exception_group("unhandled errors in a TaskGroup", std::move(errors));
+    std::exception_ptr group = std::make_exception_ptr(exception_group("unhandled errors in a TaskGroup", std::move(errors)));
+    co_await detail::raise_up{group};
   }
 }
 

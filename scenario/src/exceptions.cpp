@@ -11,6 +11,22 @@ namespace weft::scenario::impl {
 
 namespace {
 
+/// The stored object of `e` if it was thrown as exactly a T, read without a
+/// rethrow (each costs thousands of instructions, and a scenario renders an
+/// exception in most runs): libstdc++'s exception_ptr is the address of the
+/// thrown object, and it tells the object's type. Null elsewhere.
+template <class T>
+const T* stored_as(const std::exception_ptr& e) noexcept {
+#if defined(__GLIBCXX__) && defined(__cpp_rtti)
+  static_assert(sizeof(std::exception_ptr) == sizeof(void*));
+  if (!e) return nullptr;
+  if (const std::type_info* type = e.__cxa_exception_type(); type && *type == typeid(T))
+    return static_cast<const T*>(*reinterpret_cast<void* const*>(&e));
+#endif
+  (void)e;
+  return nullptr;
+}
+
 /// The asyncio or Python class each of weft's exceptions mirrors, the most
 /// derived first, as handler clauses go.
 constexpr std::pair<bool (*)(const std::exception_ptr&) noexcept, const char*> mirrored[] = {
@@ -25,9 +41,11 @@ constexpr std::pair<bool (*)(const std::exception_ptr&) noexcept, const char*> m
     {weft::exception_is<std::exception>, "Exception"},
 };
 
-/// The kind by rethrows: one for a user kind; for another, one per class
-/// tried (kind_by_type asks once per thrown type).
+/// The kind: a user kind read in place (or by a rethrow where that is not
+/// possible); another by rethrows, one per class tried (kind_by_type asks once
+/// per thrown type).
 std::string kind_of_uncached(const std::exception_ptr& e) {
+  if (const user_error* u = stored_as<user_error>(e)) return u->kind();
   try {
     std::rethrow_exception(e);
   } catch (const user_error& u) {
@@ -70,15 +88,27 @@ std::string kind_of(const std::exception_ptr& e) {
   return last_kind;
 }
 
+namespace {
+
+std::string render(const user_error& u) { return u.kind() + "(" + u.message() + ")"; }
+
+std::string render(const weft::exception_group& g) {
+  std::string out = "ExceptionGroup[";
+  for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
+  return out + "]";
+}
+
+}  // namespace
+
 std::string render_exception(const std::exception_ptr& e) {
+  if (const user_error* u = stored_as<user_error>(e)) return render(*u);
+  if (const weft::exception_group* g = stored_as<weft::exception_group>(e)) return render(*g);
   try {
     std::rethrow_exception(e);
   } catch (const user_error& u) {
-    return u.kind() + "(" + u.message() + ")";
+    return render(u);
   } catch (const weft::exception_group& g) {
-    std::string out = "ExceptionGroup[";
-    for (std::size_t i = 0; i < g.exceptions().size(); ++i) out += (i ? ", " : "") + render_exception(g.exceptions()[i]);
-    return out + "]";
+    return render(g);
   } catch (...) {
     return kind_of(e);  // asyncio's own exceptions render by their type alone
   }

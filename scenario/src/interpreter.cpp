@@ -60,7 +60,10 @@ execution interpreter::run() {
   auto main = loop.create_task(main_task());
   bool deadlock = false;
   try {
-    loop.run_until_complete(main);
+    // run_until_complete without its throw when an aborted run stopped the
+    // loop before main was done (a throw costs more than a short run).
+    main.add_done_callback([&loop](const weft::any_future&) { loop.stop(); });
+    loop.run_forever();
   } catch (const weft::deadlock_error&) {
     deadlock = true;
     for (const auto& t : weft::all_tasks(loop))

@@ -133,11 +133,15 @@ coro<typename body_result<F, Scope>::type> run_in_scope(Scope& scope, F body) {
   // __aexit__ is a coroutine that raises what replaces the body's exception
   // (TaskGroup), or, where it never suspends, a function returning the
   // exception to propagate (Timeout: no coroutine frame).
-  if constexpr (is_coroutine_v<decltype(scope.exit(propagate))>)
-    co_await scope.exit(propagate);
-  else
+  // What either raises goes up as a value (raise_up), not a C++ throw.
+  if constexpr (is_coroutine_v<decltype(scope.exit(propagate))>) {
+    auto exiting = scope.exit(propagate);
+    auto exited = co_await exiting.caught();
+    if (std::exception_ptr e = exited.exception()) propagate = std::move(e);  // else the body's goes on
+  } else {
     propagate = scope.exit(std::move(propagate));
-  if (propagate) std::rethrow_exception(propagate);
+  }
+  if (propagate) co_await raise_up{propagate};
   if constexpr (!std::is_void_v<R>) co_return std::move(o.value());
 }
 
