@@ -366,9 +366,9 @@ TEST(AllocTest, FutureSetFromCallbackAllocatesNothing) {
 // ---- primitives ----------------------------------------------------------------
 
 TEST(AllocTest, PrimitivesNobodyWaitsOnAllocateNothing) {
-  // Their waiters are kept in a FIFO that allocates once a task waits (a
-  // std::deque would allocate 576 bytes per primitive as it is made). A
-  // condition allocates the lock it makes for itself.
+  // Their waiters' deque is made on the first wait (libstdc++'s deque
+  // allocates 576 bytes as it is constructed). A condition allocates the lock
+  // it makes for itself.
   counter::start();
   {
     weft::lock l;

@@ -87,8 +87,8 @@ TEST(LockTest, WaiterCancelledWhileQueuedDropsOut) {
   weft_test::run_and_compare<cancel_queued>("lock_cancel_queued");
 }
 
-// Enough waiters that the lock's FIFO of waiters compacts its popped prefix
-// while cancelled ones leave from its middle.
+// Many waiters: cancelled ones leave from the middle of the lock's waiter
+// queue while the others are served from its front, in the order they came.
 struct many_waiters {
   weft_test::event_log ev;
 

@@ -96,7 +96,7 @@ std::uint64_t future_base::add_done_callback(callback_fn&& fn, task_base* owner)
   std::uint64_t id = ++next_callback_id_;
   if (state_ != state::pending) {
     loop().push_ready(std::move(fn), this, owner);
-  } else if (!first_callback_ && (!more_callbacks_ || more_callbacks_->empty())) {
+  } else if (no_callbacks_held()) {
     first_callback_ = hold(std::move(fn), owner, id);
   } else {
     if (!more_callbacks_) more_callbacks_ = std::make_unique<std::vector<callback_node*>>();

@@ -561,7 +561,7 @@ template <class F>
   requires(!std::is_same_v<std::remove_cvref_t<F>, callback_fn>)
 std::uint64_t future_base::add_done_callback(F&& f, task_base* owner) {
   event_loop* l = anchor_->loop;
-  if (state_ != state::pending || !l || first_callback_ || (more_callbacks_ && !more_callbacks_->empty()))
+  if (state_ != state::pending || !l || !no_callbacks_held())
     return add_done_callback(callback_fn(std::forward<F>(f)), owner);
   const std::uint64_t id = ++next_callback_id_;
   first_callback_ = l->hold(std::forward<F>(f), owner, id);

@@ -147,6 +147,10 @@ class future_base : public pooled {
 
  protected:
   [[noreturn]] static void throw_loop_closed();
+  /// A callback added now is held in first_callback_ (none is held yet).
+  bool no_callbacks_held() const noexcept {
+    return !first_callback_ && (!more_callbacks_ || more_callbacks_->empty());
+  }
   [[noreturn]] void throw_no_exception();
   /// Reports an exception nobody retrieved to the loop's handler (from destructors).
   void report_unretrieved(const char* message, const std::string& task_name) noexcept;
