@@ -12,11 +12,13 @@ recorded_run run_once(const program& prog, strategy& s, const fault_options& fau
   recorded_run r;
   r.result = prog(sched);
   r.decisions = sched.recorded();
-  if (s.wants_coverage())
+  if (s.wants_coverage()) {
+    r.accesses = sched.accesses();
     for (const auto& f : sched.features()) {
       r.features.push_back(f.hash);
       r.feature_at.push_back(f.at);
     }
+  }
   return r;
 }
 

@@ -1,6 +1,7 @@
 #include "weft/sim/sim_scheduler.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include <weft/event_loop.hpp>
@@ -126,6 +127,11 @@ void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool wri
   const weft::detail::task_base* t = l ? weft::detail::loop_access::current_task(*l) : nullptr;
   task_name_room room;
   const std::uint64_t task = t ? stable_hash(t->name(room)) : 0;
+  if (t) {  // the step's identity, NAME#K, hashed as one string
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, t->steps() ? t->steps() - 1 : 0).ptr;
+    accesses_.push_back({object, stable_hash({digits, end}, stable_hash("#", task)), write});
+  }
   if (write) {
     last_write& w = writes_[object];
     w.site = site;

@@ -3,14 +3,18 @@
 /// schedules, after RFF (Wolff et al., "Greybox Fuzzing for Concurrency
 /// Testing", ASPLOS 2024). A schedule whose run shows a feature (coverage.hpp)
 /// no earlier run showed joins a corpus; later runs replay a corpus schedule
-/// with a mutation (a decision flipped, a task delayed, two schedules
-/// spliced), choosing schedules whose features are rare; half the runs are
-/// fresh, a random walk or a PCT run (the first generation all PCT's). Runs go in
-/// generations: every run of a generation is planned from the corpus as the
-/// previous generation left it, and the corpus learns from a generation's
-/// runs in run order, so the report does not depend on the number of jobs.
+/// with a mutation, choosing schedules whose features are rare or new. The
+/// main mutation is RFF's: two steps whose accesses to one object conflict
+/// trade places, so that a read observes another write than it did (often a
+/// write no step had read); the others cut, flip, move or splice schedules.
+/// A quarter of the runs are fresh, a random walk or a PCT run (the first
+/// generation all PCT's). Runs go in generations: every run of a generation
+/// is planned from the corpus as the previous generation left it, and the
+/// corpus learns from a generation's runs in run order, so the report does
+/// not depend on the number of jobs.
 
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -27,10 +31,16 @@ class coverage_corpus {
   /// Runs per generation (see the file comment).
   static constexpr std::uint64_t generation = 32;
 
-  /// A decision as a plan holds it: what a run must meet to follow it, and the choice.
+  /// A decision as a plan holds it: what a run must meet to follow it, and
+  /// the choice. A ready decision names the step it ran ("TASK#STEP"), which
+  /// a run follows wherever that step is a candidate: moving one step of a
+  /// plan later or earlier leaves the others' order as it was. A step with
+  /// no name (a flipped one, a timer or fault decision) is followed by its
+  /// index where the decision has the same number of options.
   struct step {
     decision_kind kind;
     std::uint32_t options, choice;
+    std::string chosen;
     friend bool operator==(const step&, const step&) = default;
   };
   /// A kept schedule: every decision of its run, in order, and its features.
@@ -40,6 +50,10 @@ class coverage_corpus {
     /// Where its new features arose (decisions taken before each): what made
     /// it interesting is just before there, so mutations go there most.
     std::vector<std::uint32_t> focus;
+    /// Its run's accesses to shared state, in order: which steps conflict.
+    std::vector<shared_access> accesses;
+    /// The writes among them (indices) that no other step read.
+    std::vector<std::uint32_t> lost;
     /// The sum over its features of 2^32 / (runs that showed it): rare ones
     /// weigh most. In integers, so that choices are the same on every machine.
     std::uint64_t weight = 0;
@@ -62,6 +76,8 @@ class coverage_corpus {
   std::unordered_map<std::uint64_t, std::uint64_t> seen_;  // feature -> runs that showed it
   std::vector<entry> entries_;
   std::vector<std::uint64_t> cumulative_;
+  std::size_t kept_from_ = 0;   // entries before the generation running now
+  std::size_t fresh_from_ = 0;  // entries before the last generation
 };
 
 /// One thread's strategy over a shared corpus, which must not change while
@@ -74,12 +90,14 @@ class coverage_guided final : public strategy {
   void start_run(std::uint64_t run_index) override;
   std::size_t choose(const choice_point& p) override;
   bool wants_coverage() const override { return true; }
+  bool needs_identities() const override { return true; }
 
   /// The decisions this run follows before choosing at random (for tests).
   const std::vector<coverage_corpus::step>& plan() const noexcept { return plan_; }
 
  private:
   void mutate(const coverage_corpus::entry& e);
+  bool reorder(const coverage_corpus::entry& e);
 
   std::uint64_t seed_;
   const coverage_corpus& corpus_;

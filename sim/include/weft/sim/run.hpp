@@ -37,6 +37,8 @@ struct recorded_run {
   /// number of decisions taken before it arose.
   std::vector<std::uint64_t> features;
   std::vector<std::uint32_t> feature_at;
+  /// With coverage, its accesses to shared state in the order they happened.
+  std::vector<shared_access> accesses;
 };
 
 /// Runs `prog` once under `s`, recording every decision (and the run's

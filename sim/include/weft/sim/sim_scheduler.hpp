@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "weft/scheduler.hpp"
+#include "weft/sim/coverage.hpp"
 #include "weft/sim/present_positions.hpp"
 #include "weft/sim/ready_batch.hpp"
 #include "weft/sim/schedule.hpp"
@@ -125,6 +126,8 @@ class sim_scheduler final : public weft::scheduler {
     std::string write, read;
     friend bool operator==(const reads_from_pair&, const reads_from_pair&) = default;
   };
+  /// The accesses to shared state, in the order they happened (record_coverage).
+  const std::vector<shared_access>& accesses() const noexcept { return accesses_; }
   /// The reads-from pairs in the order the reads happened (record_coverage(true)).
   const std::vector<reads_from_pair>& reads_from() const noexcept { return pairs_; }
 
@@ -174,6 +177,7 @@ class sim_scheduler final : public weft::scheduler {
   std::unordered_map<std::uint64_t, provenance> read_from_;
   std::vector<feature> reads_from_features_, ordering_features_;  // unbucketed, in the order they occurred
   std::vector<reads_from_pair> pairs_;
+  std::vector<shared_access> accesses_;
 };
 
 }  // namespace weft::sim
