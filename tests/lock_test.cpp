@@ -402,4 +402,30 @@ TEST(LockTest, WaitingFromASecondLoopThrows) {
   l.release();
 }
 
+weft::coro<void> try_acquire_only_without_waiting() {
+  weft::lock l;
+  EXPECT_TRUE(l.try_acquire());
+  EXPECT_TRUE(l.locked());
+  EXPECT_FALSE(l.try_acquire()) << "held";
+  auto waiter = weft::create_task(l.acquire());
+  co_await weft::sleep(0s);  // the waiter is in line
+  l.release();               // and woken: first in line, not yet running
+  EXPECT_FALSE(l.locked());
+  EXPECT_FALSE(l.try_acquire()) << "acquire() would wait behind the woken waiter too";
+  co_await waiter;
+  EXPECT_TRUE(l.locked());
+  auto cancelled = weft::create_task(l.acquire());
+  co_await weft::sleep(0s);
+  cancelled.cancel();
+  co_await weft::sleep(0s);  // cancelled while in line: it no longer counts
+  EXPECT_TRUE(cancelled.cancelled());
+  l.release();
+  EXPECT_TRUE(l.try_acquire());
+  l.release();
+}
+
+TEST(LockTest, TryAcquireTakesTheLockOnlyWhereAcquireWouldNotWait) {
+  weft::run(try_acquire_only_without_waiting());
+}
+
 }  // namespace

@@ -290,4 +290,26 @@ TEST(SemaphoreTest, WaitingFromASecondLoopThrows) {
   EXPECT_EQ(sem.value(), 0);
 }
 
+weft::coro<void> semaphore_try_acquire() {
+  weft::semaphore sem(2);
+  EXPECT_TRUE(sem.try_acquire());
+  EXPECT_TRUE(sem.try_acquire());
+  EXPECT_EQ(sem.value(), 0);
+  EXPECT_FALSE(sem.try_acquire()) << "at zero";
+  auto waiter = weft::create_task(sem.acquire());
+  co_await weft::sleep(0s);
+  sem.release();  // wakes the waiter, which has not run yet
+  EXPECT_TRUE(sem.locked());
+  EXPECT_FALSE(sem.try_acquire()) << "acquire() would wait behind the woken waiter too";
+  co_await waiter;
+  EXPECT_EQ(sem.value(), 0);
+  sem.release();
+  EXPECT_TRUE(sem.try_acquire());
+  EXPECT_EQ(sem.value(), 0);
+}
+
+TEST(SemaphoreTest, TryAcquireDecrementsOnlyWhereAcquireWouldNotWait) {
+  weft::run(semaphore_try_acquire());
+}
+
 }  // namespace

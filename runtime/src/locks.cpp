@@ -30,11 +30,15 @@ coro<void> event::wait() {
 
 // ---- Lock ----
 
+bool lock::try_acquire() noexcept {
+  if (locked_ || !std::all_of(waiters_.begin(), waiters_.end(), [](const future<void>& w) { return w.cancelled(); }))
+    return false;
+  locked_ = true;
+  return true;
+}
+
 coro<void> lock::acquire() {
-  if (!locked_ && std::all_of(waiters_.begin(), waiters_.end(), [](const future<void>& w) { return w.cancelled(); })) {
-    locked_ = true;
-    co_return;
-  }
+  if (try_acquire()) co_return;
   auto waiter = wait_in_line("Lock", [this](const future<void>&) {
     // Keep the lock's invariant: if it is not claimed (nor about to be, by
     // us), the task at the head of the waiters runs.
@@ -66,11 +70,14 @@ bool semaphore::locked() const noexcept {
   return value_ == 0 || std::any_of(waiters_.begin(), waiters_.end(), [](const future<void>& w) { return !w.cancelled(); });
 }
 
+bool semaphore::try_acquire() noexcept {
+  if (locked()) return false;
+  --value_;
+  return true;
+}
+
 coro<void> semaphore::acquire() {
-  if (!locked()) {
-    --value_;
-    co_return;
-  }
+  if (try_acquire()) co_return;
   std::exception_ptr failure;
   try {
     auto waiter = wait_in_line("Semaphore", [this](const future<void>& fut) {

@@ -17,6 +17,10 @@ class lock : detail::waitable {
   bool locked() const noexcept { return locked_; }
   /// Lock.acquire(): takes the lock, waiting for it if needed.
   coro<void> acquire();
+  /// Takes the lock if acquire() would take it without waiting (it is free
+  /// and no task waits for it, cancelled waiters aside): acquire()'s first
+  /// step, for code that must not suspend. False, changing nothing, if not.
+  bool try_acquire() noexcept;
   /// Lock.release(): throws std::runtime_error("Lock is not acquired.") if unlocked.
   void release();
 

@@ -21,6 +21,10 @@ class semaphore : detail::waitable {
   bool locked() const noexcept;
   /// Semaphore.acquire().
   coro<void> acquire();
+  /// Decrements the counter if acquire() would without waiting (not
+  /// locked()): acquire()'s first step, for code that must not suspend.
+  /// False, changing nothing, if not.
+  bool try_acquire() noexcept;
   /// Semaphore.release().
   virtual void release();
   /// The current counter (Semaphore._value).

@@ -20,14 +20,23 @@ inline void execute(const ops::event_set& o, context c) {
 /// event.clear().
 inline void execute(const ops::event_clear& o, context c) { event_var(c, o.var).clear(); }
 
-/// await event.wait().
-inline weft::coro<flow> execute(const ops::event_wait& o, context c) {
+/// A wait for an event not set.
+inline weft::coro<flow> event_waiting(weft::event& e, const ops::event_wait& o, context c) {
   // A cancellation comes back as a value, not a throw (coro::caught): a task
   // left waiting when main ends is cancelled there in every run.
-  auto waiting = event_var(c, o.var).wait();  // named: g++ 12 mishandles temporaries in co_await operands
-  if (std::exception_ptr e = (co_await waiting.caught()).exception()) co_return weft::raising{std::move(e)};
+  auto waiting = e.wait();  // named: g++ 12 mishandles temporaries in co_await operands
+  if (std::exception_ptr x = (co_await waiting.caught()).exception()) co_return weft::raising{std::move(x)};
   c.note_primitive(o.var, false);
   co_return flow::next;
+}
+
+/// await event.wait(): here, without a coroutine, when the event is set
+/// (asyncio's wait() does not yield then either).
+inline step execute(const ops::event_wait& o, context c) {
+  weft::event& e = event_var(c, o.var);
+  if (!e.is_set()) return event_waiting(e, o, c);
+  c.note_primitive(o.var, false);
+  return flow::next;
 }
 
 }  // namespace weft::scenario::impl

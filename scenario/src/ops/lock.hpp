@@ -32,14 +32,22 @@ inline void execute(const ops::semaphore& o, context c) {  // Semaphore(-1) rais
     c.assign(o.var, value{primitive::make<weft::semaphore>(o.value)});
 }
 
-/// await lock.acquire().
-inline weft::coro<flow> execute(const ops::acquire& o, context c) {
+/// An acquire that must wait.
+inline weft::coro<flow> acquire_waiting(weft::coro<void> acquiring, const ops::acquire& o, context c) {
   // A cancellation as a value, not a throw (see event_wait).
-  weft::semaphore* sem = semaphore_var(c, o.var);
-  auto acquiring = sem ? sem->acquire() : lock_var(c, o.var).acquire();
   if (std::exception_ptr e = (co_await acquiring.caught()).exception()) co_return weft::raising{std::move(e)};
   c.note_primitive(o.var, false);
   co_return flow::next;
+}
+
+/// await lock.acquire(): here, without a coroutine, when it need not wait
+/// (asyncio's acquire() does not yield then either).
+inline step execute(const ops::acquire& o, context c) {
+  weft::semaphore* sem = semaphore_var(c, o.var);
+  weft::lock* l = sem ? nullptr : &lock_var(c, o.var);
+  if (!(sem ? sem->try_acquire() : l->try_acquire())) return acquire_waiting(sem ? sem->acquire() : l->acquire(), o, c);
+  c.note_primitive(o.var, false);
+  return flow::next;
 }
 
 /// lock.release().

@@ -28,24 +28,17 @@ inline weft::raising raised_by_wait(std::exception_ptr e) {
   return {std::move(e)};
 }
 
-/// await queue.put(value), or queue.put_nowait(value).
-inline weft::coro<flow> execute(const ops::put& o, context c) {
-  value item = c.eval("value", o.value);
-  auto& q = queue_var(c, o.var);
+/// Raises `e` from a handler that did not wait: as a value in the frame, not a throw.
+inline flow raise_now(const context& c, std::exception_ptr e) {
+  c.f.raised = std::move(e);
+  return flow::raised;
+}
+
+/// A put into a queue that is full: waits for room.
+inline weft::coro<flow> put_waiting(value_queue& q, value item, const ops::put& o, context c) {
   try {
-    if (o.nowait) {
-      // A refusal is raised as a value, not thrown: a C++ throw costs more than
-      // the rest of a scenario's step (a scenario cannot shut a queue down, so
-      // full is QueueFull).
-      if (std::visit([](auto& qq) { return qq.full(); }, q)) {
-        c.note_refusal(o.var);
-        co_return weft::raising{std::make_exception_ptr(weft::queue_full())};
-      }
-      std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
-    } else {
-      auto putting = std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
-      if (std::exception_ptr e = (co_await putting.caught()).exception()) co_return raised_by_wait(std::move(e));
-    }
+    auto putting = std::visit([&](auto& qq) { return qq.put(std::move(item)); }, q);
+    if (std::exception_ptr e = (co_await putting.caught()).exception()) co_return raised_by_wait(std::move(e));
   } catch (const incomparable& e) {
     c.bad("value", e.what);
   }
@@ -53,29 +46,64 @@ inline weft::coro<flow> execute(const ops::put& o, context c) {
   co_return flow::next;
 }
 
-/// [into =] await queue.get(), or queue.get_nowait().
-inline weft::coro<flow> execute(const ops::get& o, context c) {
+/// await queue.put(value), or queue.put_nowait(value). With room it does
+/// not wait (asyncio's put() does not yield then either), so it runs here
+/// without a coroutine of its own. A refusal is raised as a value, not
+/// thrown: a C++ throw costs more than the rest of a scenario's step (a
+/// scenario cannot shut a queue down, so full is QueueFull).
+inline step execute(const ops::put& o, context c) {
+  value item = c.eval("value", o.value);
   auto& q = queue_var(c, o.var);
+  const bool full = std::visit([](auto& qq) { return qq.full(); }, q);
+  if (full && !o.nowait) return put_waiting(q, std::move(item), o, c);
+  if (full) {
+    c.note_refusal(o.var);
+    return raise_now(c, std::make_exception_ptr(weft::queue_full()));
+  }
+  try {
+    std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
+  } catch (const incomparable& e) {
+    c.bad("value", e.what);
+  }
+  c.note_primitive(o.var, true);
+  return flow::next;
+}
+
+/// A get from an empty queue: waits for an item.
+inline weft::coro<flow> get_waiting(value_queue& q, const ops::get& o, context c) {
   value v;
   try {
-    if (o.nowait) {
-      if (std::visit([](auto& qq) { return qq.empty(); }, q)) {  // QueueEmpty, as a value (see put)
-        c.note_refusal(o.var);
-        co_return weft::raising{std::make_exception_ptr(weft::queue_empty())};
-      }
-      v = std::visit([&](auto& qq) { return qq.get_nowait(); }, q);
-    } else {
-      auto getting = std::visit([&](auto& qq) { return qq.get(); }, q);
-      auto got = co_await getting.caught();
-      if (!got.has_value()) co_return raised_by_wait(got.exception());
-      v = std::move(got.value());
-    }
+    auto getting = std::visit([&](auto& qq) { return qq.get(); }, q);
+    auto got = co_await getting.caught();
+    if (!got.has_value()) co_return raised_by_wait(got.exception());
+    v = std::move(got.value());
   } catch (const incomparable& e) {
     c.bad("var", e.what);
   }
   c.note_primitive(o.var, false);
   c.store(o.into, std::move(v));
   co_return flow::next;
+}
+
+/// [into =] await queue.get(), or queue.get_nowait(): like put, it runs
+/// here unless it must wait.
+inline step execute(const ops::get& o, context c) {
+  auto& q = queue_var(c, o.var);
+  const bool empty = std::visit([](auto& qq) { return qq.empty(); }, q);
+  if (empty && !o.nowait) return get_waiting(q, o, c);
+  if (empty) {  // QueueEmpty, as a value (see put)
+    c.note_refusal(o.var);
+    return raise_now(c, std::make_exception_ptr(weft::queue_empty()));
+  }
+  value v;
+  try {
+    v = std::visit([&](auto& qq) { return qq.get_nowait(); }, q);
+  } catch (const incomparable& e) {
+    c.bad("var", e.what);
+  }
+  c.note_primitive(o.var, false);
+  c.store(o.into, std::move(v));
+  return flow::next;
 }
 
 /// queue.task_done().
