@@ -27,9 +27,8 @@ constexpr std::uint64_t stable_hash(std::string_view s, std::uint64_t h = 0xcbf2
   return h;
 }
 
-/// An access to shared state as coverage saw it: the object,
-/// the step that made it (stable_hash of its identity, "TASK#STEP"), and
-/// whether it wrote.
+/// An access to shared state as coverage saw it: the object, the step that
+/// made it (stable_hash of its identity, "TASK#STEP") and whether it wrote.
 struct shared_access {
   std::uint64_t object, step;
   bool write;
