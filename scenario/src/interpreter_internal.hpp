@@ -211,6 +211,12 @@ struct context {
   void note_primitive(const std::string& name, bool write) const { in.note_access(name, write, true); }
   /// Notes a nowait operation the primitive in `name` refused (interpreter::note_refusal).
   void note_refusal(const std::string& name) const { in.note_refusal(name); }
+  /// Raises `e` from a handler that does not suspend: as a value in the
+  /// frame, for exec to take, not as a C++ throw.
+  flow raise(std::exception_ptr e) const {
+    f.raised = std::move(e);
+    return flow::raised;
+  }
   /// Stores `v` in variable `into`, unless `into` is "" (no such field).
   void store(const std::string& into, value v) const {
     if (!into.empty()) in.assign(f, into, std::move(v));

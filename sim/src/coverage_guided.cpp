@@ -201,9 +201,9 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
 std::size_t coverage_guided::choose(const choice_point& p) {
   const std::size_t k = at_++;
   if (pct_run_) return pct_.choose(p);
-  // Follow the plan while the run still fits it: the step it names if that
-  // is a candidate, else its choice at a decision with as many options.
-  // Past it, or where it does not fit, choose as the random walk does.
+  // Follow the plan while the run still fits it: a named step where it is a
+  // candidate, an unnamed decision's choice where there are as many options.
+  // Past the plan, or where it does not fit, choose as the random walk does.
   if (k < plan_.size() && plan_[k].kind == p.kind) {
     const coverage_corpus::step& d = plan_[k];
     if (!d.chosen.empty() && p.ready) {

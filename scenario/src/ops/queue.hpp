@@ -28,12 +28,6 @@ inline weft::raising raised_by_wait(std::exception_ptr e) {
   return {std::move(e)};
 }
 
-/// Raises `e` from a handler that did not wait: as a value in the frame, not a throw.
-inline flow raise_now(const context& c, std::exception_ptr e) {
-  c.f.raised = std::move(e);
-  return flow::raised;
-}
-
 /// A put into a queue that is full: waits for room.
 inline weft::coro<flow> put_waiting(value_queue& q, value item, const ops::put& o, context c) {
   try {
@@ -58,7 +52,7 @@ inline step execute(const ops::put& o, context c) {
   if (full && !o.nowait) return put_waiting(q, std::move(item), o, c);
   if (full) {
     c.note_refusal(o.var);
-    return raise_now(c, std::make_exception_ptr(weft::queue_full()));
+    return c.raise(std::make_exception_ptr(weft::queue_full()));
   }
   try {
     std::visit([&](auto& qq) { qq.put_nowait(std::move(item)); }, q);
@@ -93,7 +87,7 @@ inline step execute(const ops::get& o, context c) {
   if (empty && !o.nowait) return get_waiting(q, o, c);
   if (empty) {  // QueueEmpty, as a value (see put)
     c.note_refusal(o.var);
-    return raise_now(c, std::make_exception_ptr(weft::queue_empty()));
+    return c.raise(std::make_exception_ptr(weft::queue_empty()));
   }
   value v;
   try {

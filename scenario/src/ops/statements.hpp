@@ -68,14 +68,12 @@ inline flow execute(const ops::return_& o, context c) {
 
 /// raise Kind(msg), Kind a fresh Exception subclass.
 inline flow execute(const ops::raise& o, context c) {
-  c.f.raised = std::make_exception_ptr(user_error(o.exc, o.msg));
-  return flow::raised;
+  return c.raise(std::make_exception_ptr(user_error(o.exc, o.msg)));
 }
 
 /// A bare raise in an except or finally block.
 inline flow execute(const ops::reraise&, context c) {
-  c.f.raised = c.f.handling.back();
-  return flow::raised;
+  return c.raise(c.f.handling.back());
 }
 
 /// try / except / finally.
