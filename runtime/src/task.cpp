@@ -11,6 +11,22 @@
 namespace weft {
 namespace detail {
 
+namespace {
+
+// A task's name, from the frame pool like the task itself: a named task
+// costs no malloc (a name of up to 15 characters fits in the string).
+template <class S>
+std::string* new_name(S&& name) {
+  return ::new (frame_pool::allocate(sizeof(std::string))) std::string(std::forward<S>(name));
+}
+
+void delete_name(std::string* name) noexcept {
+  name->~basic_string();
+  frame_pool::deallocate(name, sizeof(std::string));
+}
+
+}  // namespace
+
 task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base* promise,
                      std::optional<std::string_view> name)
     : future_base(loop),
@@ -21,7 +37,7 @@ task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base
       reused_(promise->started_) {
   kind_ = kind::task;
   if (name) {
-    name_ = new std::string(*name);
+    name_ = new_name(*name);
     named_ = true;
   } else {
     number_ = loop.next_task_number();  // Task-N, counted per loop
@@ -32,7 +48,7 @@ task_base::~task_base() {
   if (log_traceback_) report_unretrieved("Task exception was never retrieved", get_name());
   if (event_loop* l = anchor_->loop) l->unregister_task(this);
   destroy_frame();
-  if (named_) delete name_;
+  if (named_) delete_name(name_);
 }
 
 std::string task_base::get_name() const {
@@ -53,7 +69,7 @@ void task_base::set_name(std::string name) {
   if (named_) {
     *name_ = std::move(name);
   } else {
-    name_ = new std::string(std::move(name));
+    name_ = new_name(std::move(name));
     named_ = true;
   }
 }

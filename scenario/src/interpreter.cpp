@@ -6,6 +6,7 @@
 #include "weft/scenario/interpreter.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <memory>
 #include <type_traits>
@@ -84,9 +85,10 @@ execution interpreter::run() {
       for (const auto& t : spawned_) {
         try {
           const bool lost = t.exception_unretrieved();  // before rendering reads it
-          const std::string line = t.get_name() + " " + render_task_state(t);
-          if (lost) result_.unretrieved.push_back(line);
-          append("= " + line);
+          std::string line = "= " + t.get_name();
+          line.append(1, ' ').append(render_task_state(t));
+          if (lost) result_.unretrieved.push_back(line.substr(2));
+          append(std::move(line));
         } catch (const unrenderable&) {
           throw bad_input(prog_.file, "", "task " + t.get_name() + "'s result is a primitive, which has no rendering");
         } catch (const over_limit& e) {
@@ -252,8 +254,15 @@ void interpreter::log(const frame& f, const std::string& text) {
     freeze("", ending::assertion_failed);
     abort_run();
   }
-  auto now = loop_->time().time_since_epoch() / tick;
-  append(std::to_string(now) + " " + *f.label + ": " + text);
+  // Built in place: one allocation a line (logging is a large part of a
+  // short run's work).
+  char now[24];
+  const auto end = std::to_chars(now, now + sizeof now, loop_->time().time_since_epoch() / tick).ptr;
+  const auto digits = static_cast<std::size_t>(end - now);
+  std::string line;
+  line.reserve(digits + 3 + f.label->size() + text.size());
+  line.append(now, digits).append(1, ' ').append(*f.label).append(": ").append(text);
+  append(std::move(line));
 }
 
 // ---- the statement loop ----

@@ -227,7 +227,7 @@ struct context {
       case operand::kind::null: return {};
       case operand::kind::boolean: return {o.b};
       case operand::kind::integer: return {o.i};
-      case operand::kind::string: return {make_text(o.s)};
+      case operand::kind::string: return {o.shared ? o.shared : make_text(o.s)};
       case operand::kind::variable: return read(field, o.s);
     }
     return {};

@@ -193,6 +193,8 @@ class parser {
         o.s.erase(0, 1);
         if (!is_variable(o.s)) fail(where, "'$" + shown(o.s) + "' does not name a variable");
         o.k = operand::kind::variable;
+      } else {
+        o.shared = std::make_shared<const std::string>(o.s);
       }
     } else {
       fail(where, "expected null, true, false, an integer or a string");

@@ -2,6 +2,8 @@
 /// The plain statements: log, set, add, assert, return, raise, reraise, try,
 /// sleep.
 
+#include <algorithm>
+
 #include "../exceptions.hpp"
 #include "../interpreter_internal.hpp"
 
@@ -10,20 +12,22 @@ namespace weft::scenario::impl {
 /// The message with each "{var}" replaced by the variable's rendering.
 inline std::string format_message(const std::string& m, const context& c) {
   std::string out;
-  for (std::size_t i = 0; i < m.size(); ++i) {
-    if (m[i] != '{') {
-      out += m[i];
-      continue;
-    }
-    std::size_t close = m.find('}', i);
-    out += c.show("msg", c.read("msg", m.substr(i + 1, close - i - 1)));
-    i = close;
+  for (std::size_t i = 0; i < m.size();) {
+    const std::size_t open = std::min(m.find('{', i), m.size());
+    out.append(m, i, open - i);
+    if (open == m.size()) break;
+    const std::size_t close = m.find('}', open);
+    out += c.show("msg", c.read("msg", m.substr(open + 1, close - open - 1)));
+    i = close + 1;
   }
   return out;
 }
 
 /// log: a trace line.
-inline void execute(const ops::log& o, context c) { c.log(format_message(o.msg, c)); }
+inline void execute(const ops::log& o, context c) {
+  if (o.msg.find('{') == std::string::npos) return c.log(o.msg);  // nothing to format: no copy
+  c.log(format_message(o.msg, c));
+}
 
 /// set: var = value.
 inline void execute(const ops::set& o, context c) { c.assign(o.var, c.eval("value", o.value)); }

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ struct operand {
   bool b = false;
   std::int64_t i = 0;
   std::string s;  // the string, or the variable's name
+  /// kind::string: `s` as the immutable string a run's values share, made
+  /// once by parse() so that evaluating the literal copies nothing (null in
+  /// an operand built by hand: a run then copies `s`).
+  std::shared_ptr<const std::string> shared;
 };
 
 /// An awaitable: {"task": VAR} or {"coro": NAME}.

@@ -3,8 +3,9 @@
 
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "weft/sim/rng.hpp"
@@ -27,8 +28,13 @@ class pct : public strategy {
   std::size_t choose(const choice_point& p) override;
 
  private:
-  using priorities = std::map<std::string, std::uint64_t, std::less<>>;
-  priorities::iterator priority_of(std::string_view task);
+  // Looked up by string_view without building a string.
+  struct name_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using priorities = std::unordered_map<std::string, std::uint64_t, name_hash, std::equal_to<>>;
+  std::uint64_t* priority_of(std::string_view task);
   void start_batch(const choice_point& p);
   void rank(const choice_point& p);
   std::size_t highest(const choice_point& p);
@@ -38,12 +44,12 @@ class pct : public strategy {
   std::uint64_t steps_;
   std::uint64_t step_ = 0;
   std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-2-i
-  priorities priorities_;  // by task name (ordered: deterministic)
+  priorities priorities_;  // by task name (never iterated: its order cannot matter)
   // The batch of ready callbacks being decided (ready_candidates::batch):
   // each position's priority, and a heap of (priority, position), so that a
   // decision does not read every candidate.
   std::uint64_t batch_ = 0;
-  std::vector<priorities::iterator> priority_at_;  // by position
+  std::vector<std::uint64_t*> priority_at_;  // by position (into priorities_: stable)
   std::vector<std::pair<std::uint64_t, std::size_t>> heap_;
 };
 
