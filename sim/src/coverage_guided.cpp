@@ -125,7 +125,18 @@ bool coverage_guided::reorder(const coverage_corpus::entry& e) {
   // Half the time a write no read observed, and a read of its object that
   // came before it moved just after it: the value goes on.
   if (!e.lost.empty() && rng_.chance(1, 2)) {
-    const shared_access& w = e.accesses[pick(e.lost)];
+    // Most often a write by a step that just showed something new: the
+    // value it passes on is the one that moved.
+    std::vector<std::uint32_t> fresh;
+    if (rng_.chance(3, 4)) {
+      for (std::uint32_t f : e.focus) {
+        if (f == 0 || f > plan_.size() || plan_[f - 1].chosen.empty()) continue;
+        const std::uint64_t id = stable_hash(plan_[f - 1].chosen);
+        for (std::uint32_t l : e.lost)
+          if (e.accesses[l].step == id) fresh.push_back(l);
+      }
+    }
+    const shared_access& w = e.accesses[pick(fresh.empty() ? e.lost : fresh)];
     for (const shared_access& a : e.accesses) {
       if (&a == &w) break;
       if (!a.write && a.object == w.object && a.step != w.step) others.push_back(&a);
