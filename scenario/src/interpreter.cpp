@@ -85,8 +85,10 @@ execution interpreter::run() {
       for (const auto& t : spawned_) {
         try {
           const bool lost = t.exception_unretrieved();  // before rendering reads it
-          std::string line = "= " + t.get_name();
-          line.append(1, ' ').append(render_task_state(t));
+          const std::string name = t.get_name(), state = render_task_state(t);
+          std::string line;
+          line.reserve(3 + name.size() + state.size());
+          line.append("= ").append(name).append(1, ' ').append(state);
           if (lost) result_.unretrieved.push_back(line.substr(2));
           append(std::move(line));
         } catch (const unrenderable&) {

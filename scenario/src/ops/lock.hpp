@@ -6,19 +6,20 @@
 
 namespace weft::scenario::impl {
 
-/// The semaphore (bounded or not) in `var`, or null.
-inline weft::semaphore* semaphore_var(const context& c, const std::string& var) {
+/// The lock or the semaphore (bounded or not) in variable `var`: one of the
+/// two is set. One read of the variable (coverage counts each read).
+struct lock_or_semaphore {
+  weft::lock* lock = nullptr;
+  weft::semaphore* sem = nullptr;
+};
+inline lock_or_semaphore lock_var(const context& c, const std::string& var) {
   value& v = c.read("var", var);
   if (auto* p = std::get_if<primitive_ptr>(&v.v)) {
-    if (auto* x = std::get_if<weft::semaphore>(&(*p)->p)) return x;
-    if (auto* x = std::get_if<weft::bounded_semaphore>(&(*p)->p)) return x;
+    if (auto* x = std::get_if<weft::lock>(&(*p)->p)) return {x, nullptr};
+    if (auto* x = std::get_if<weft::semaphore>(&(*p)->p)) return {nullptr, x};
+    if (auto* x = std::get_if<weft::bounded_semaphore>(&(*p)->p)) return {nullptr, x};
   }
-  return nullptr;
-}
-
-/// The lock in variable `var`.
-inline weft::lock& lock_var(const context& c, const std::string& var) {
-  return c.prim<weft::lock>("var", var, "a lock or semaphore");
+  c.bad_variable("var", var, "does not hold a lock or semaphore");
 }
 
 /// var = asyncio.Lock().
@@ -43,8 +44,7 @@ inline weft::coro<flow> acquire_waiting(weft::coro<void> acquiring, const ops::a
 /// await lock.acquire(): here, without a coroutine, when it need not wait
 /// (asyncio's acquire() does not yield then either).
 inline step execute(const ops::acquire& o, context c) {
-  weft::semaphore* sem = semaphore_var(c, o.var);
-  weft::lock* l = sem ? nullptr : &lock_var(c, o.var);
+  const auto [l, sem] = lock_var(c, o.var);
   if (!(sem ? sem->try_acquire() : l->try_acquire())) return acquire_waiting(sem ? sem->acquire() : l->acquire(), o, c);
   c.note_primitive(o.var, false);
   return flow::next;
@@ -53,17 +53,14 @@ inline step execute(const ops::acquire& o, context c) {
 /// lock.release().
 inline void execute(const ops::release& o, context c) {
   c.note_primitive(o.var, true);
-  if (weft::semaphore* sem = semaphore_var(c, o.var))
-    sem->release();
-  else
-    lock_var(c, o.var).release();
+  const auto [l, sem] = lock_var(c, o.var);
+  sem ? sem->release() : l->release();
 }
 
 /// Logs lock.locked().
 inline void execute(const ops::locked& o, context c) {
-  weft::semaphore* sem = semaphore_var(c, o.var);
-  bool l = sem ? sem->locked() : lock_var(c, o.var).locked();
-  c.log(std::string("locked ") + (l ? "True" : "False"));
+  const auto [l, sem] = lock_var(c, o.var);
+  c.log(std::string("locked ") + ((sem ? sem->locked() : l->locked()) ? "True" : "False"));
 }
 
 }  // namespace weft::scenario::impl
