@@ -318,6 +318,18 @@ TEST(StrategyTest, PctRunDependsOnlyOnSeedAndRunIndex) {
   used.start_run(4);
   EXPECT_EQ(draw_pct(used, 60), want);
 
+  // Nor do the task names of earlier runs, past the bound where PCT forgets
+  // them (a program naming its tasks anew in every run).
+  sim::pct crowded(11, 3, 16);
+  crowded.start_run(0);
+  for (int i = 0; i < 70000; ++i) {
+    const std::vector<std::string> ids = {"t" + std::to_string(i) + "#0", "u#0"};
+    const sim::ready_candidates candidates(ids);
+    crowded.choose({sim::decision_kind::ready, ids.size(), {}, &candidates});
+  }
+  crowded.start_run(4);
+  EXPECT_EQ(draw_pct(crowded, 60), want);
+
   // Across many run indices, PCT does not always choose alike.
   std::set<std::vector<std::size_t>> streams;
   for (std::uint64_t run = 0; run < 20; ++run) {

@@ -12,24 +12,35 @@ void pct::start_run(std::uint64_t run_index) {
   std::uint64_t s = seed_ ^ (0x2545f4914f6cdd1dULL * (run_index + 1));
   rng_ = rng(splitmix64(s));
   step_ = 0;
-  batch_ = 0;  // its pointers point into the priorities cleared below
-  priorities_.clear();
+  batch_ = 0;
+  ++run_;
+  drawn_ = 0;
+  // A program that names its tasks anew in every run would grow the table
+  // without end: start it over past a bound no real program reaches.
+  if (ids_.size() > (1u << 16)) {
+    ids_.clear();
+    priorities_.clear();
+  }
   change_points_.clear();
   for (unsigned i = 0; i + 1 < depth_; ++i) change_points_.push_back(1 + rng_.below(steps_));
   std::sort(change_points_.begin(), change_points_.end());
 }
 
-std::uint64_t* pct::priority_of(std::string_view task) {
+std::uint32_t pct::priority_of(std::string_view task) {
   // A task's priority is per task, not per step. Callbacks with no task of
   // their own, and the tasks asyncio makes for a combinator ("~..."), share
   // one priority, as one thread.
   if (task.empty() || task[0] == '~') task = "~callback";
-  auto it = priorities_.find(task);
-  if (it != priorities_.end()) return &it->second;
+  auto it = ids_.find(task);
+  if (it == ids_.end()) {
+    it = ids_.emplace(std::string(task), static_cast<std::uint32_t>(priorities_.size())).first;
+    priorities_.push_back({0, ~std::uint64_t{0}});  // drawn below
+  }
+  priority& p = priorities_[it->second];
   // Initial priorities are distinct and above every change-point priority
   // (0 .. depth-2): depth + a random draw, ties broken by arrival.
-  std::uint64_t p = depth_ + (rng_.below(1u << 20) << 20) + priorities_.size();
-  return &priorities_.emplace(std::string(task), p).first->second;
+  if (p.run != run_) p = {depth_ + (rng_.below(1u << 20) << 20) + drawn_++, run_};
+  return it->second;
 }
 
 namespace {
@@ -46,7 +57,7 @@ void pct::start_batch(const choice_point& p) {
   // priorities of new names in that order).
   const ready_candidates& c = *p.ready;
   batch_ = c.batch();
-  priority_at_.assign(c.position(c.size() - 1) + 1, nullptr);
+  priority_at_.assign(c.position(c.size() - 1) + 1, 0);
   task_name_room room;
   for (std::size_t i = 0; i < c.size(); ++i) priority_at_[c.position(i)] = priority_of(c.task_name(i, room));
   rank(p);
@@ -57,7 +68,7 @@ void pct::rank(const choice_point& p) {
   heap_.clear();
   for (std::size_t i = 0; i < c.size(); ++i) {
     const std::size_t at = c.position(i);
-    heap_.emplace_back(*priority_at_[at], at);
+    heap_.emplace_back(priorities_[priority_at_[at]].value, at);
   }
   std::make_heap(heap_.begin(), heap_.end(), below);
 }
@@ -79,7 +90,7 @@ std::size_t pct::choose(const choice_point& p) {
   // below every initial priority: every candidate of its name moves.
   for (std::size_t i = 0; i < change_points_.size(); ++i)
     if (change_points_[i] == step_) {
-      *priority_at_[highest(p)] = depth_ - 2 - i;
+      priorities_[priority_at_[highest(p)]].value = depth_ - 2 - i;
       rank(p);
     }
   return p.ready->index_at(highest(p));

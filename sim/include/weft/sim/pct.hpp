@@ -33,8 +33,15 @@ class pct : public strategy {
     using is_transparent = void;
     std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
   };
-  using priorities = std::unordered_map<std::string, std::uint64_t, name_hash, std::equal_to<>>;
-  std::uint64_t* priority_of(std::string_view task);
+  // Task names get a number once per strategy, not once per run (no string
+  // is built for a name seen before); a name's priority is drawn anew in
+  // each run, on its first candidate.
+  using task_ids = std::unordered_map<std::string, std::uint32_t, name_hash, std::equal_to<>>;
+  struct priority {
+    std::uint64_t value;
+    std::uint64_t run;  // the run that drew it
+  };
+  std::uint32_t priority_of(std::string_view task);
   void start_batch(const choice_point& p);
   void rank(const choice_point& p);
   std::size_t highest(const choice_point& p);
@@ -44,12 +51,15 @@ class pct : public strategy {
   std::uint64_t steps_;
   std::uint64_t step_ = 0;
   std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-2-i
-  priorities priorities_;  // by task name (never iterated: its order cannot matter)
+  task_ids ids_;                     // never iterated: its order cannot matter
+  std::vector<priority> priorities_;  // by task number
+  std::uint64_t run_ = 0;             // runs started
+  std::uint64_t drawn_ = 0;           // priorities drawn in this run
   // The batch of ready callbacks being decided (ready_candidates::batch):
   // each position's priority, and a heap of (priority, position), so that a
   // decision does not read every candidate.
   std::uint64_t batch_ = 0;
-  std::vector<std::uint64_t*> priority_at_;  // by position (into priorities_: stable)
+  std::vector<std::uint32_t> priority_at_;  // task number by position
   std::vector<std::pair<std::uint64_t, std::size_t>> heap_;
 };
 
