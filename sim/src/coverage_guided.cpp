@@ -131,9 +131,8 @@ bool coverage_guided::reorder(const coverage_corpus::entry& e) {
     if (rng_.chance(3, 4)) {
       for (std::uint32_t f : e.focus) {
         if (f == 0 || f > plan_.size() || plan_[f - 1].chosen.empty()) continue;
-        const std::uint64_t id = stable_hash(plan_[f - 1].chosen);
         for (std::uint32_t l : e.lost)
-          if (e.accesses[l].step == id) fresh.push_back(l);
+          if (e.accesses[l].step == ids[f - 1]) fresh.push_back(l);
       }
     }
     const shared_access& w = e.accesses[pick(fresh.empty() ? e.lost : fresh)];
