@@ -10,63 +10,6 @@
 
 namespace weft {
 
-namespace {
-// The timer queue is a 4-ary min-heap on (when, seq): half the levels of a
-// binary heap, and a node's four children share cache lines, which matters
-// once the heap outgrows the cache (a million timers: 24 MB). (when, seq) is
-// a total order, so which timer comes first is the same as with any heap.
-constexpr std::size_t arity = 4;
-
-template <class T>
-void heap_sift_up(std::vector<T>& h, std::size_t i) {
-  T v = h[i];
-  while (i > 0) {
-    std::size_t parent = (i - 1) / arity;
-    if (!(h[parent] > v)) break;
-    h[i] = h[parent];
-    i = parent;
-  }
-  h[i] = v;
-}
-
-template <class T>
-void heap_sift_down(std::vector<T>& h, std::size_t i) {
-  const std::size_t n = h.size();
-  T v = h[i];
-  for (;;) {
-    const std::size_t first = i * arity + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t last = std::min(first + arity, n);
-    for (std::size_t c = first + 1; c < last; ++c)
-      if (h[best] > h[c]) best = c;
-    if (!(v > h[best])) break;
-    h[i] = h[best];
-    i = best;
-  }
-  h[i] = v;
-}
-
-template <class T>
-void heap_push(std::vector<T>& h, T v) {
-  h.push_back(v);
-  heap_sift_up(h, h.size() - 1);
-}
-
-/// Removes the smallest entry (h must not be empty).
-template <class T>
-void heap_pop(std::vector<T>& h) {
-  h.front() = h.back();
-  h.pop_back();
-  if (!h.empty()) heap_sift_down(h, 0);
-}
-
-template <class T>
-void heap_make(std::vector<T>& h) {
-  if (h.size() < 2) return;
-  for (std::size_t i = (h.size() - 2) / arity + 1; i-- > 0;) heap_sift_down(h, i);
-}
-}  // namespace
 
 // ---- clocks ----
 
@@ -199,7 +142,7 @@ void event_loop::trim_idle_nodes() noexcept {
     return true;
   });
   all_nodes_.shrink_to_fit();
-  if (timers_.capacity() > 4 * timers_.size()) timers_.shrink_to_fit();
+  timers_.shrink();
 }
 
 void event_loop::drop_held(detail::callback_node* n) noexcept {
@@ -223,7 +166,7 @@ detail::callback_node* event_loop::enqueue_timer(detail::callback_node* n, time_
   try {
     if (scheduler_) when = std::max(when, scheduler_->timer_deadline(when));
     n->seq = seq_++;
-    heap_push(timers_, timer_entry{when, n->seq, n});
+    timers_.push({when, n});
   } catch (...) {
     unqueue(n);
     throw;
@@ -252,18 +195,17 @@ void event_loop::move_due_timers() {
   // Called with at least one timer.
   constexpr std::size_t min_scheduled = 100;
   if (timers_.size() > min_scheduled && timer_cancelled_count_ * 2 > timers_.size()) {
-    std::erase_if(timers_, [this](const timer_entry& e) {
-      if (!e.node->cancelled) return false;
-      unqueue(e.node);
+    timers_.remove_if([this](detail::callback_node* n) {
+      if (!n->cancelled) return false;
+      unqueue(n);
       return true;
     });
-    heap_make(timers_);
     timer_cancelled_count_ = 0;
   } else if (timer_cancelled_count_) {
     while (!timers_.empty() && timers_.front().node->cancelled) {
       --timer_cancelled_count_;
       detail::callback_node* n = timers_.front().node;
-      heap_pop(timers_);
+      timers_.pop();
       unqueue(n);
     }
   }
@@ -272,11 +214,11 @@ void event_loop::move_due_timers() {
   const time_point now = clock_->now();
   std::size_t first_due = due_.size();
   while (!timers_.empty() && timers_.front().when <= now) {
-    timer_entry e = timers_.front();
-    heap_pop(timers_);
+    const detail::timer_heap::entry e = timers_.front();
+    timers_.pop();
     if (e.node->cancelled) --timer_cancelled_count_;
     if (scheduler_) {
-      due_.push_back({e.when, e.seq, e.node});
+      due_.push_back({e.when, e.node->seq, e.node});
     } else {
       e.node->at = detail::callback_node::where::ready;
       ready_.push_back(e.node);
@@ -400,7 +342,7 @@ void event_loop::close() {
 
 void event_loop::discard_queued() noexcept {
   while (!ready_.empty()) unqueue(ready_.pop_front());
-  for (timer_entry& e : timers_) unqueue(e.node);
+  for (const detail::timer_heap::entry& e : timers_) unqueue(e.node);
   timers_.clear();
   timer_cancelled_count_ = 0;
 }

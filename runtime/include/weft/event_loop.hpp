@@ -25,6 +25,7 @@
 #include "weft/detail/ref_ptr.hpp"
 #include "weft/detail/small_function.hpp"
 #include "weft/detail/thread_inbox.hpp"
+#include "weft/detail/timer_heap.hpp"
 
 namespace weft {
 
@@ -468,20 +469,12 @@ class event_loop {
   void discard_queued() noexcept;
   void discard_unrunnable() noexcept;
 
-  struct timer_entry {
-    time_point when;
-    std::uint64_t seq;
-    detail::callback_node* node;
-    bool operator>(const timer_entry& o) const noexcept {
-      return when != o.when ? when > o.when : seq > o.seq;
-    }
-  };
 
   weft::steady_clock own_clock_;
   weft::clock* clock_;
   weft::scheduler* scheduler_;  // null for FIFO: the hot path never calls it
   detail::ready_queue ready_;
-  std::vector<timer_entry> timers_;  // min-heap on (when, seq)
+  detail::timer_heap timers_;
   std::vector<ready_entry> batch_;  // scheduler path: this iteration's callbacks
   std::vector<due_timer> due_;      // scheduler path: timers due together
   detail::callback_node* free_nodes_ = nullptr;
