@@ -177,7 +177,7 @@ void* pop_or_carve(state* p, std::size_t c) {
       k->free = f->next;
       b = f;
     } else if (k->carved < k->capacity) {
-      b = reinterpret_cast<char*>(k) + frame_pool::header_size + std::size_t{k->carved++} * c * frame_pool::granule;
+      b = frame_pool::carve(k, c);
     } else {
       unlink_avail(p, k);
       continue;

@@ -136,18 +136,29 @@ class frame_pool {
     return reinterpret_cast<frame_chunk*>(reinterpret_cast<std::uintptr_t>(p) & ~(chunk_size - 1));
   }
 
+  /// The next uncarved block of class `c` in `k` (which has one).
+  static void* carve(frame_chunk* k, std::size_t c) noexcept {
+    return reinterpret_cast<char*>(k) + header_size + std::size_t{k->carved++} * c * granule;
+  }
+
   static void* allocate(std::size_t size) {
 #ifndef WEFT_NO_POOL
     std::size_t c = (size + granule - 1) / granule;
     if (c < classes) [[likely]] {
       frame_pool_state* p = frame_pool_current;
       if (frame_chunk* k = p->avail[c]) [[likely]] {
-        if (frame_free_block* b = k->free) [[likely]] {
-          k->free = b->next;
-          if (k->live++ == 0) [[unlikely]]
-            left_empty(p, k);
-          return b;
+        void* b;
+        if (frame_free_block* f = k->free) [[likely]] {
+          k->free = f->next;
+          b = f;
+        } else if (k->carved < k->capacity) {  // a growing working set: the next uncarved block
+          b = carve(k, c);
+        } else {
+          return allocate_slow(c);
         }
+        if (k->live++ == 0) [[unlikely]]
+          left_empty(p, k);
+        return b;
       }
       return allocate_slow(c);
     }
