@@ -248,7 +248,7 @@ void event_loop::wait_for_work() {
     if (deadline > now) inbox_->wait(deadline - now);
     return;
   }
-  if (!controls_threads() && runnable_job()) {
+  if (!jobs_.empty() && !controls_threads() && runnable_job()) {
     inbox_->wait(std::nullopt);
     return;
   }
