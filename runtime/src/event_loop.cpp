@@ -81,20 +81,7 @@ event_loop::~event_loop() {
   while (free_nodes_) delete std::exchange(free_nodes_, free_nodes_->next_free);
 }
 
-detail::callback_node* event_loop::new_node() {
-  detail::callback_node* n = free_nodes_;
-  if (n) [[likely]] {
-    free_nodes_ = n->next_free;
-    --free_count_;
-  } else {
-    n = allocate_node();
-  }
-  n->refs = 1;  // the loop's
-  n->cancelled = false;
-  return n;
-}
-
-// Out of line, so that the free-list path above stays a few instructions with
+// Out of line, so that new_node's free-list path stays a few instructions with
 // no register saved (this one is not: it grows two containers).
 [[gnu::noinline]] detail::callback_node* event_loop::allocate_node() {
   // Room first, so that the node cannot leak (doubling: reserve(size() + 1)
@@ -380,15 +367,9 @@ void event_loop::drop_pending_tasks() {
   }
 }
 
-void event_loop::enter_task(detail::task_base* t) {
-  if (current_task_)
-    throw std::runtime_error("Cannot enter into task " + t->get_name() + " while another task " +
-                             current_task_->get_name() + " is being executed.");
-  current_task_ = t;
-}
-
-void event_loop::leave_task(detail::task_base* t) noexcept {
-  if (current_task_ == t) current_task_ = nullptr;
+void event_loop::cannot_enter_task(detail::task_base* t) const {
+  throw std::runtime_error("Cannot enter into task " + t->get_name() + " while another task " +
+                           current_task_->get_name() + " is being executed.");
 }
 
 void event_loop::refuse_task() {

@@ -405,8 +405,15 @@ class event_loop {
   [[noreturn]] void refuse_task();
   void check_limits();
   detail::task_base* current_task_ptr() const noexcept { return current_task_; }
-  void enter_task(detail::task_base* t);
-  void leave_task(detail::task_base* t) noexcept;
+  void enter_task(detail::task_base* t) {
+    if (current_task_) [[unlikely]]
+      cannot_enter_task(t);
+    current_task_ = t;
+  }
+  void leave_task(detail::task_base* t) noexcept {
+    if (current_task_ == t) current_task_ = nullptr;
+  }
+  [[noreturn]] void cannot_enter_task(detail::task_base* t) const;
   detail::task_base* swap_current_task(detail::task_base* t) noexcept {
     return std::exchange(current_task_, t);
   }
@@ -458,7 +465,19 @@ class event_loop {
   }
   void grow_ready(detail::callback_node* n);
   detail::callback_node* enqueue_timer(detail::callback_node* n, time_point when);
-  detail::callback_node* new_node();
+  /// A node from the free list (allocate_node when it is empty), held by the loop.
+  detail::callback_node* new_node() {
+    detail::callback_node* n = free_nodes_;
+    if (n) [[likely]] {
+      free_nodes_ = n->next_free;
+      --free_count_;
+    } else {
+      n = allocate_node();
+    }
+    n->refs = 1;  // the loop's
+    n->cancelled = false;
+    return n;
+  }
   detail::callback_node* allocate_node();
   void trim_idle_nodes() noexcept;
   void run_once();
