@@ -288,6 +288,8 @@ void task_base::run_step() {
   resumed_ = false;
   if (top_.done())
     finish_coroutine();
+  else if (yield_kind_ == yield_kind::bare)
+    schedule_step();  // relinquishes control for one event loop iteration
   else
     handle_yield();
 }
@@ -324,35 +326,27 @@ void task_base::finish_with_exception(std::exception_ptr e) {
 }
 
 void task_base::handle_yield() {
-  switch (yield_kind_) {
-    case yield_kind::bare:
-      // A bare yield relinquishes control for one event loop iteration.
-      schedule_step();
-      return;
-    case yield_kind::future: {
-      future_base* f = yielded_;
-      if (f->loop_or_null() != anchor_->loop) {
-        schedule_step_with(std::make_exception_ptr(
-            std::runtime_error("Task " + get_name() + " got Future attached to a different loop")));
-      } else if (f == this) {
-        schedule_step_with(std::make_exception_ptr(std::runtime_error("Task cannot await on itself: <Task " + get_name() + ">")));
-      } else {
-        waiter_callback_ =
-            f->add_done_callback([t = ref_ptr<task_base>(this)](future_base* done) { t->wakeup(done); }, this);
-        fut_waiter_ = ref_ptr<future_base>(f);
-        if (must_cancel_ && f->cancel(cancel_message())) must_cancel_ = false;
-        if (weft::scheduler* s = anchor_->loop->scheduler()) {
-          any_task self(ref_ptr<task_base>(this));
-          s->on_suspend(self);  // a simulator's fault site
-        }
-      }
-      return;
-    }
-    case yield_kind::none: break;
+  if (yield_kind_ != yield_kind::future) {
+    // await_transform only lets weft awaitables in, and each of them reports its yield.
+    std::fputs("weft: fatal: a task's coroutine suspended without a weft awaitable\n", stderr);
+    std::terminate();
   }
-  // await_transform only lets weft awaitables in, and each of them reports its yield.
-  std::fputs("weft: fatal: a task's coroutine suspended without a weft awaitable\n", stderr);
-  std::terminate();
+  future_base* f = yielded_;
+  if (f->loop_or_null() != anchor_->loop) {
+    schedule_step_with(std::make_exception_ptr(
+        std::runtime_error("Task " + get_name() + " got Future attached to a different loop")));
+  } else if (f == this) {
+    schedule_step_with(std::make_exception_ptr(std::runtime_error("Task cannot await on itself: <Task " + get_name() + ">")));
+  } else {
+    waiter_callback_ =
+        f->add_done_callback([t = ref_ptr<task_base>(this)](future_base* done) { t->wakeup(done); }, this);
+    fut_waiter_ = ref_ptr<future_base>(f);
+    if (must_cancel_ && f->cancel(cancel_message())) must_cancel_ = false;
+    if (weft::scheduler* s = anchor_->loop->scheduler()) {
+      any_task self(ref_ptr<task_base>(this));
+      s->on_suspend(self);  // a simulator's fault site
+    }
+  }
 }
 
 void task_base::abandon() noexcept {

@@ -104,7 +104,7 @@ class task_base : public future_base {
   enum class yield_kind : std::uint8_t { none, bare, future };
   void run_step();
   void finish_coroutine();
-  void handle_yield();
+  void handle_yield();  // the coroutine yielded a future: wait for it (a bare yield is run_step's)
   void schedule_step();
   void schedule_step_with(std::exception_ptr exc);
   void finish_with_exception(std::exception_ptr e);
