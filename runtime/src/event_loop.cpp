@@ -10,7 +10,6 @@
 
 namespace weft {
 
-
 // ---- clocks ----
 
 time_point steady_clock::now() {

@@ -488,7 +488,6 @@ class event_loop {
   void discard_queued() noexcept;
   void discard_unrunnable() noexcept;
 
-
   weft::steady_clock own_clock_;
   weft::clock* clock_;
   weft::scheduler* scheduler_;  // null for FIFO: the hot path never calls it
