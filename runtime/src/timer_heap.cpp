@@ -53,27 +53,29 @@ void timer_heap::sift_up(std::size_t i, entry e) noexcept {
   data_[i] = e;
 }
 
+std::size_t timer_heap::earliest_child(std::size_t first) const noexcept {
+  if (first + arity <= size_) {
+    // All four siblings: two independent pairs, then their winners.
+    const std::size_t a = later(data_[first], data_[first + 1]) ? first + 1 : first;
+    const std::size_t b = later(data_[first + 2], data_[first + 3]) ? first + 3 : first + 2;
+    return later(data_[a], data_[b]) ? b : a;
+  }
+  std::size_t best = first;
+  for (std::size_t c = first + 1; c < size_; ++c)
+    if (later(data_[best], data_[c])) best = c;
+  return best;
+}
+
 void timer_heap::pop() noexcept {
   // Bottom-up: the hole at the root sinks to a leaf along the earliest
   // children, then the last entry fills it and rises. The last entry is a
-  // leaf's, so it rarely rises far, and a level costs three comparisons (two
-  // of them independent) instead of four.
+  // leaf's, so it rarely rises far, and a level costs three comparisons
+  // instead of four.
   const entry last = data_[--size_];
   if (size_ == 0) return;
-  const std::size_t n = size_;
   std::size_t i = 0;
-  for (;;) {
-    const std::size_t first = i * arity + 1;
-    std::size_t best = first;
-    if (first + arity <= n) {
-      const std::size_t a = later(data_[first], data_[first + 1]) ? first + 1 : first;
-      const std::size_t b = later(data_[first + 2], data_[first + 3]) ? first + 3 : first + 2;
-      best = later(data_[a], data_[b]) ? b : a;
-    } else {
-      if (first >= n) break;
-      for (std::size_t c = first + 1; c < n; ++c)
-        if (later(data_[best], data_[c])) best = c;
-    }
+  for (std::size_t first = 1; first < size_; first = i * arity + 1) {
+    const std::size_t best = earliest_child(first);
     data_[i] = data_[best];
     i = best;
   }
@@ -82,13 +84,8 @@ void timer_heap::pop() noexcept {
 
 void timer_heap::sift_down(std::size_t i) noexcept {
   const entry e = data_[i];
-  for (;;) {
-    const std::size_t first = i * arity + 1;
-    if (first >= size_) break;
-    std::size_t best = first;
-    const std::size_t end = std::min(first + arity, size_);
-    for (std::size_t c = first + 1; c < end; ++c)
-      if (later(data_[best], data_[c])) best = c;
+  for (std::size_t first = i * arity + 1; first < size_; first = i * arity + 1) {
+    const std::size_t best = earliest_child(first);
     if (!later(e, data_[best])) break;
     data_[i] = data_[best];
     i = best;

@@ -56,6 +56,8 @@ class timer_heap {
   void make_heap() noexcept;
   void sift_up(std::size_t i, entry e) noexcept;
   void sift_down(std::size_t i) noexcept;
+  /// Of the siblings data_[first..first+3] that exist (first < size_), the earliest.
+  std::size_t earliest_child(std::size_t first) const noexcept;
   /// Moves the entries to storage for `capacity` entries (>= size_).
   void reallocate(std::size_t capacity);
 
