@@ -269,6 +269,42 @@ TEST(CoverageGuidedTest, RunsBeforeTheCorpusHasAnythingArePctsAndLaterOnesFollow
   EXPECT_EQ(g.plan(), first);
 }
 
+TEST(CoverageGuidedTest, AFlippedDecisionIsFollowedByRandomChoicesOrByFifosOrder) {
+  // A kept schedule of 20 decisions with no accesses: its mutations are cuts,
+  // flips, moves and splices. After a flip, half the runs take option 0 from
+  // there on (one deviation alone), the others choose at random.
+  sim::coverage_corpus corpus;
+  sim::recorded_run r;
+  for (std::uint32_t i = 0; i < 20; ++i) {
+    sim::decision d;
+    d.options = 3;
+    d.choice = 1;
+    r.decisions.decisions.push_back(d);
+  }
+  r.features = {42};
+  corpus.add(r);
+  corpus.finish_generation();
+  sim::coverage_guided g(5, corpus);
+  std::size_t fifo_tails = 0, random_tails = 0;
+  for (std::uint64_t i = 0; i < 400; ++i) {
+    g.start_run(i);
+    const auto plan = g.plan();
+    if (plan.empty() || plan.size() >= 20) continue;
+    for (std::size_t k = 0; k < plan.size(); ++k)
+      ASSERT_EQ(g.choose({sim::decision_kind::ready, 3, {}, nullptr}), plan[k].choice);
+    std::size_t nonzero = 0;
+    for (int k = 0; k < 30; ++k) nonzero += g.choose({sim::decision_kind::ready, 3, {}, nullptr}) != 0;
+    if (nonzero == 0) {
+      ++fifo_tails;
+      EXPECT_NE(plan.back().choice, 1u) << "run " << i << ": FIFO's order follows a flipped decision only";
+    } else {
+      ++random_tails;
+    }
+  }
+  EXPECT_GT(fifo_tails, 20u);
+  EXPECT_GT(random_tails, 20u);
+}
+
 /// A recorded ready decision that ran `chosen`.
 sim::decision ran(const char* chosen, std::uint32_t options) {
   sim::decision d;

@@ -96,13 +96,15 @@ void coverage_guided::start_run(std::uint64_t run_index) {
   rng_ = rng(splitmix64(s));
   plan_.clear();
   at_ = 0;
+  fifo_from_ = SIZE_MAX;
   // A fresh run (a quarter of the runs, and every run before the corpus has
   // anything) is new ground besides the mutations: half of them a random
   // walk, half a PCT run, whose priorities find in a few runs the bugs where
   // one task must keep running before the others, which a random walk meets
   // once in hundreds. The runs before the corpus has anything are all PCT's:
   // with the same seed, the first generation is exactly PCT's first runs.
-  // A mutated run chooses past its plan as the random walk does.
+  // A mutated run chooses past its plan as the random walk does (or as FIFO
+  // after a flip, see mutate).
   pct_.start_run(run_index);
   pct_run_ = corpus_.entries().empty();
   if (pct_run_) return;
@@ -191,10 +193,14 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
   if (kind < 12 && reorder(e)) return;
   if (kind < 7) {  // the schedule's start as it was, then new ground
     plan_.resize(position());
-  } else if (kind < 12) {  // one decision flipped, then new ground
+  } else if (kind < 12) {
+    // One decision flipped, then new ground, or (half the time) FIFO's order:
+    // one early deviation alone, as delay-bounded search tries it, is what a
+    // race like a worker queueing ahead once (and so for good) needs.
     const std::size_t k = position();
     flip(k);
     plan_.resize(k + 1);
+    if (rng_.chance(1, 2)) fifo_from_ = k + 1;
   } else if (kind < 17) {  // one step moved, the rest as it was
     move(position());
   } else if (kind < 19) {  // spliced: this schedule's start, another's end
@@ -213,7 +219,8 @@ std::size_t coverage_guided::choose(const choice_point& p) {
   if (pct_run_) return pct_.choose(p);
   // Follow the plan while the run still fits it: a named step where it is a
   // candidate, an unnamed decision's choice where there are as many options.
-  // Past the plan, or where it does not fit, choose as the random walk does.
+  // Past the plan, or where it does not fit, choose as the random walk does
+  // (as FIFO from fifo_from_ on).
   if (k < plan_.size() && plan_[k].kind == p.kind) {
     const coverage_corpus::step& d = plan_[k];
     if (!d.chosen.empty() && p.ready) {
@@ -222,6 +229,7 @@ std::size_t coverage_guided::choose(const choice_point& p) {
       return d.choice;
     }
   }
+  if (k >= fifo_from_) return 0;
   if (p.kind == decision_kind::cancel) return rng_.chance(1, 8) ? 1 : 0;
   return static_cast<std::size_t>(rng_.below(p.options));
 }

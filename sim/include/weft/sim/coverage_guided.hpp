@@ -106,6 +106,7 @@ class coverage_guided final : public strategy {
   std::size_t at_ = 0;  // decisions taken in this run
   pct pct_;              // the PCT runs' choices (a PCT run has no plan)
   bool pct_run_ = false;  // this run is a PCT run
+  std::size_t fifo_from_ = SIZE_MAX;  // from this decision on, unplanned choices are FIFO's
 };
 
 }  // namespace weft::sim
