@@ -305,12 +305,85 @@ TEST(CoverageGuidedTest, AFlippedDecisionIsFollowedByRandomChoicesOrByFifosOrder
   EXPECT_GT(random_tails, 20u);
 }
 
+TEST(CoverageGuidedTest, ARunThatWentFurtherAlongAPathThanAnyBeforeItIsARecord) {
+  sim::coverage_corpus corpus;
+  sim::recorded_run r;
+  auto add = [&](std::uint64_t feature, std::uint32_t level) {
+    r.features = {feature};
+    r.feature_path = {7};
+    r.feature_level = {level};
+    corpus.add(r);
+  };
+  add(1, 1);  // a new path: kept, not a record
+  add(2, 2);  // further along it
+  add(3, 2);  // a new feature on it, not further
+  add(4, 3);  // further again
+  add(4, 5);  // further, but the same feature hash: nothing new, not kept
+  ASSERT_EQ(corpus.entries().size(), 4u);
+  EXPECT_FALSE(corpus.entries()[0].record);
+  EXPECT_TRUE(corpus.entries()[1].record);
+  EXPECT_FALSE(corpus.entries()[2].record);
+  EXPECT_TRUE(corpus.entries()[3].record);
+}
+
+TEST(CoverageGuidedTest, HalfTheSchedulesMutatedAreOneOfTheTwoLatestRecords) {
+  sim::coverage_corpus corpus;
+  sim::recorded_run r;
+  r.feature_path = {7};
+  for (std::uint32_t i = 0; i < 12; ++i) {
+    r.features = {i};
+    // Entries 2, 5 and 9 are records (levels 1, 2, 3 on path 7); the others stay at level 0.
+    r.feature_level = {i == 2 ? 1u : i == 5 ? 2u : i == 9 ? 3u : 0u};
+    corpus.add(r);
+  }
+  corpus.finish_generation();
+  sim::rng rng(1);
+  std::size_t latest = 0, oldest_record = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const std::size_t k = static_cast<std::size_t>(&corpus.choose(rng) - corpus.entries().data());
+    latest += k == 5 || k == 9;
+    oldest_record += k == 2;
+  }
+  EXPECT_GT(latest, 1000u) << "half the choices, plus their share of the others";
+  EXPECT_LT(oldest_record, 300u) << "an older record is chosen as any entry is";
+}
+
 /// A recorded ready decision that ran `chosen`.
 sim::decision ran(const char* chosen, std::uint32_t options) {
   sim::decision d;
   d.options = options;
   d.chosen = chosen;
   return d;
+}
+
+TEST(CoverageGuidedTest, AfterItsLastChangeAPlanIsFollowedAtMost16DecisionsFurther) {
+  // 60 steps; step 3 wrote object 7, step 6 read it. Mutations reorder,
+  // move, flip or cut; a changed plan ends within 16 decisions after its
+  // last change (the rest of the run is left to chance).
+  sim::coverage_corpus corpus;
+  sim::recorded_run r;
+  std::vector<std::string> steps;
+  for (int i = 0; i < 60; ++i) steps.push_back("t" + std::to_string(i) + "#0");
+  for (const auto& s : steps) r.decisions.decisions.push_back(ran(s.c_str(), 3));
+  r.features = {1};
+  r.accesses = {{7, sim::stable_hash(steps[3]), true}, {7, sim::stable_hash(steps[6]), false}};
+  corpus.add(r);
+  corpus.finish_generation();
+  sim::coverage_guided g(2, corpus);
+  std::size_t changed = 0, cut_short = 0;
+  for (std::uint64_t i = 0; i < 400; ++i) {
+    g.start_run(i);
+    const auto& plan = g.plan();
+    std::size_t last = plan.size();
+    for (std::size_t k = 0; k < plan.size(); ++k)
+      if (plan[k].chosen != steps[k]) last = k;
+    if (last == plan.size()) continue;  // unchanged, perhaps cut
+    ++changed;
+    cut_short += plan.size() < 60;
+    EXPECT_LE(plan.size(), last + 16) << "run " << i;
+  }
+  EXPECT_GT(changed, 100u);
+  EXPECT_GT(cut_short, 100u);
 }
 
 TEST(CoverageGuidedTest, APlanNamesTheStepsItRunsNotTheirPlaces) {

@@ -47,6 +47,16 @@ std::vector<std::uint32_t> lost_writes(const std::vector<shared_access>& accesse
 }  // namespace
 
 void coverage_corpus::add(const recorded_run& r) {
+  // A higher level on a known path is a new feature too (its hash has the
+  // level in it), so a record is always kept.
+  bool record = false;
+  for (std::size_t i = 0; i < r.feature_path.size(); ++i) {
+    const auto [it, first] = furthest_.try_emplace(r.feature_path[i], r.feature_level[i]);
+    if (!first && r.feature_level[i] > it->second) {
+      it->second = r.feature_level[i];
+      record = true;
+    }
+  }
   bool fresh = false;
   std::vector<std::uint32_t> focus;
   for (std::size_t i = 0; i < r.features.size(); ++i)
@@ -55,7 +65,8 @@ void coverage_corpus::add(const recorded_run& r) {
       if (i < r.feature_at.size()) focus.push_back(r.feature_at[i]);
     }
   if (!fresh) return;
-  entry e{{}, r.features, std::move(focus), r.accesses, lost_writes(r.accesses), 0};
+  if (record) records_.push_back(entries_.size());
+  entry e{{}, r.features, std::move(focus), r.accesses, lost_writes(r.accesses), 0, record};
   e.plan.reserve(r.decisions.decisions.size());
   for (const decision& d : r.decisions.decisions)
     e.plan.push_back({d.kind, d.options, d.choice, d.kind == decision_kind::ready ? d.chosen : std::string()});
@@ -76,7 +87,12 @@ void coverage_corpus::finish_generation() {
 }
 
 const coverage_corpus::entry& coverage_corpus::choose(rng& r) const {
-  // Half the time (three in four when the last generation kept something)
+  // Half the time one of the two latest records, if there are any: where a
+  // run went further along a path than any before it, the next step along
+  // it is likeliest (batch after batch shipped empty, miss after miss).
+  if (!records_.empty() && r.chance(1, 2))
+    return entries_[records_[records_.size() - 1 - static_cast<std::size_t>(r.below(std::min<std::size_t>(records_.size(), 2)))]];
+  // Else half the time (three in four when the last generation kept something)
   // one of the frontier: the schedules the last generation kept, else the
   // newest few. A chain of new pairs grows one link at a time there.
   const std::size_t recent = entries_.size() - fresh_from_;
@@ -115,7 +131,7 @@ void coverage_guided::start_run(std::uint64_t run_index) {
   mutate(corpus_.choose(rng_));
 }
 
-bool coverage_guided::reorder(const coverage_corpus::entry& e) {
+std::optional<std::size_t> coverage_guided::reorder(const coverage_corpus::entry& e) {
   // Where each access's step is in the plan (plan_.size() if it is not there).
   std::vector<std::uint64_t> ids(plan_.size());
   for (std::size_t i = 0; i < plan_.size(); ++i) ids[i] = plan_[i].chosen.empty() ? 0 : stable_hash(plan_[i].chosen);
@@ -142,25 +158,25 @@ bool coverage_guided::reorder(const coverage_corpus::entry& e) {
       if (&a == &w) break;
       if (!a.write && a.object == w.object && a.step != w.step) others.push_back(&a);
     }
-    if (others.empty()) return false;
+    if (others.empty()) return std::nullopt;
     const std::size_t i = at(*pick(others)), j = at(w);
-    if (i >= j || j >= plan_.size()) return false;
+    if (i >= j || j >= plan_.size()) return std::nullopt;
     move_step(plan_, i, j);
-    return true;
+    return j;
   }
   // Else any two steps that conflict (one writes what the other reads or
   // writes): the earlier moved just after the later, or the later just
   // before the earlier.
-  if (e.accesses.empty()) return false;
+  if (e.accesses.empty()) return std::nullopt;
   const shared_access& a = pick(e.accesses);
   for (const shared_access& b : e.accesses)
     if (b.object == a.object && b.step != a.step && (a.write || b.write)) others.push_back(&b);
-  if (others.empty()) return false;
+  if (others.empty()) return std::nullopt;
   std::size_t i = at(a), j = at(*pick(others));
   if (i > j) std::swap(i, j);
-  if (j >= plan_.size()) return false;
+  if (j >= plan_.size()) return std::nullopt;
   rng_.chance(1, 2) ? move_step(plan_, i, j) : move_step(plan_, j, i);
-  return true;
+  return j;
 }
 
 void coverage_guided::mutate(const coverage_corpus::entry& e) {
@@ -184,13 +200,22 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
     d.chosen.clear();
   };
   // Step k moved a few decisions later (a task delayed), or a step a few
-  // decisions later moved to k (a task run early).
+  // decisions later moved to k (a task run early); the last index changed.
   auto move = [&](std::size_t k) {
     const std::size_t m = std::min(plan_.size() - 1, k + 1 + static_cast<std::size_t>(rng_.below(8)));
     rng_.chance(1, 2) ? move_step(plan_, k, m) : move_step(plan_, m, k);
+    return m;
+  };
+  // After a reordering or moved steps, the plan is followed a little
+  // further (up to 16 decisions), then left to chance: what the change
+  // made possible may need the rest of the run to go otherwise than it did
+  // (the next batch shipped empty too), and following it by name would not.
+  auto loosen = [&](std::size_t last) {
+    plan_.resize(std::min(plan_.size(), last + 1 + static_cast<std::size_t>(rng_.below(16))));
   };
   const std::uint64_t kind = rng_.below(20);
-  if (kind < 12 && reorder(e)) return;
+  if (kind < 12)
+    if (const std::optional<std::size_t> last = reorder(e)) return loosen(*last);
   if (kind < 7) {  // the schedule's start as it was, then new ground
     plan_.resize(position());
   } else if (kind < 12) {
@@ -201,8 +226,8 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
     flip(k);
     plan_.resize(k + 1);
     if (rng_.chance(1, 2)) fifo_from_ = k + 1;
-  } else if (kind < 17) {  // one step moved, the rest as it was
-    move(position());
+  } else if (kind < 17) {  // one step moved
+    loosen(move(position()));
   } else if (kind < 19) {  // spliced: this schedule's start, another's end
     const coverage_corpus::entry& other = corpus_.choose(rng_);
     const std::size_t k = position();
@@ -210,7 +235,9 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
     plan_.insert(plan_.end(), other.plan.begin() + static_cast<std::ptrdiff_t>(std::min(k, other.plan.size())),
                  other.plan.end());
   } else {  // havoc: several steps moved
-    for (std::uint64_t n = 2 + rng_.below(3); n > 0; --n) move(position());
+    std::size_t last = 0;
+    for (std::uint64_t n = 2 + rng_.below(3); n > 0; --n) last = std::max(last, move(position()));
+    loosen(last);
   }
 }
 

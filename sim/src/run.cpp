@@ -17,6 +17,8 @@ recorded_run run_once(const program& prog, strategy& s, const fault_options& fau
     for (const auto& f : sched.features()) {
       r.features.push_back(f.hash);
       r.feature_at.push_back(f.at);
+      r.feature_path.push_back(f.path);
+      r.feature_level.push_back(f.level);
     }
   }
   return r;

@@ -146,9 +146,10 @@ void sim_scheduler::on_access(std::uint64_t object, std::uint64_t site, bool wri
   const auto it = writes_.find(object);
   const provenance from = it == writes_.end() ? provenance{} : it->second.from;
   read_from_[task] = from;
-  reads_from_features_.push_back({pair_hash(pair_hash(it == writes_.end() ? 0 : it->second.site, site),
-                                            pair_hash(from.origin, from.hops)),
-                                  static_cast<std::uint32_t>(recorded_.decisions.size())});
+  const std::uint64_t sites = pair_hash(it == writes_.end() ? 0 : it->second.site, site);
+  reads_from_features_.push_back({pair_hash(sites, pair_hash(from.origin, from.hops)),
+                                  static_cast<std::uint32_t>(recorded_.decisions.size()), pair_hash(sites, from.origin),
+                                  from.hops});
   if (coverage_pairs_) pairs_.push_back({it == writes_.end() ? "(initial)" : it->second.who, running_step()});
 }
 
@@ -163,7 +164,8 @@ std::vector<sim_scheduler::feature> sim_scheduler::features() const {
     for (j = i; j < pairs.size() && pairs[j].hash == pairs[i].hash;) ++j;
     const std::size_t n = j - i;
     const std::uint64_t bucket = n < 4 ? n : n < 8 ? 4 : n < 16 ? 5 : n < 32 ? 6 : n < 128 ? 7 : 8;
-    f.push_back({pair_hash(pairs[i].hash, bucket), pairs[j - 1].at});
+    f.push_back({pair_hash(pairs[i].hash, bucket), pairs[j - 1].at, pairs[i].path,
+                 pairs[i].level * 16 + static_cast<std::uint32_t>(bucket)});
   }
   std::sort(f.begin(), f.end(), [](const feature& a, const feature& b) { return a.hash < b.hash; });
   return f;
@@ -232,9 +234,10 @@ std::size_t sim_scheduler::pick(std::span<const ready_entry> ready) {
   std::size_t c = strategy_.choose({decision_kind::ready, ready.size(), {}, &candidates});
   if (c >= ready.size()) c = 0;
   // Ordering pairs are the fallback of a run that notes no access: once one read is noted, not needed.
-  if (coverage_ && reads_from_features_.empty())
-    ordering_features_.push_back({pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1])),
-                                  static_cast<std::uint32_t>(recorded_.decisions.size())});
+  if (coverage_ && reads_from_features_.empty()) {
+    const std::uint64_t pair = pair_hash(ordering_key(ready[c]), ordering_key(ready[c ? 0 : 1]));
+    ordering_features_.push_back({pair, static_cast<std::uint32_t>(recorded_.decisions.size()), pair, 0});
+  }
   if (record_) record_pick(candidates, ready, c);
   batch_.chose(c);
   return c;

@@ -7,6 +7,9 @@
 /// main mutation is RFF's: two steps whose accesses to one object conflict
 /// trade places, so that a read observes another write than it did (often a
 /// write no step had read); the others cut, flip, move or splice schedules.
+/// Half the mutations take one of the latest *records*: schedules that went
+/// further along a path (a pair repeated more often, a value relayed further)
+/// than any run before them.
 /// A quarter of the runs are fresh, a random walk or a PCT run (the first
 /// generation all PCT's). Runs go in generations: every run of a generation
 /// is planned from the corpus as the previous generation left it, and the
@@ -14,6 +17,7 @@
 /// not depend on the number of jobs.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -57,6 +61,9 @@ class coverage_corpus {
     /// The sum over its features of 2^32 / (runs that showed it): rare ones
     /// weigh most. In integers, so that choices are the same on every machine.
     std::uint64_t weight = 0;
+    /// Its run reached a higher level on some feature's path than every run
+    /// before it (sim_scheduler::feature).
+    bool record = false;
   };
 
   /// Learns from a run: counts its features, keeps its schedule if any of
@@ -73,8 +80,10 @@ class coverage_corpus {
   const entry& choose(rng& r) const;
 
  private:
-  std::unordered_map<std::uint64_t, std::uint64_t> seen_;  // feature -> runs that showed it
+  std::unordered_map<std::uint64_t, std::uint64_t> seen_;    // feature -> runs that showed it
+  std::unordered_map<std::uint64_t, std::uint32_t> furthest_;  // path -> the highest level a run reached
   std::vector<entry> entries_;
+  std::vector<std::size_t> records_;  // the entries that are records, in order
   std::vector<std::uint64_t> cumulative_;
   std::size_t kept_from_ = 0;   // entries before the generation running now
   std::size_t fresh_from_ = 0;  // entries before the last generation
@@ -97,7 +106,8 @@ class coverage_guided final : public strategy {
 
  private:
   void mutate(const coverage_corpus::entry& e);
-  bool reorder(const coverage_corpus::entry& e);
+  /// The last index of the plan it changed; nullopt if it found nothing to reorder.
+  std::optional<std::size_t> reorder(const coverage_corpus::entry& e);
 
   std::uint64_t seed_;
   const coverage_corpus& corpus_;

@@ -34,9 +34,11 @@ struct recorded_run {
   schedule decisions;
   /// Its interleaving coverage (sim_scheduler::features: hashes), if the
   /// strategy asked for it (strategy::wants_coverage), and per feature the
-  /// number of decisions taken before it arose.
+  /// number of decisions taken before it arose, its path and its level.
   std::vector<std::uint64_t> features;
   std::vector<std::uint32_t> feature_at;
+  std::vector<std::uint64_t> feature_path;
+  std::vector<std::uint32_t> feature_level;
   /// With coverage, its accesses to shared state in the order they happened.
   std::vector<shared_access> accesses;
 };

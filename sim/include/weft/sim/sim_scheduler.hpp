@@ -112,9 +112,14 @@ class sim_scheduler final : public weft::scheduler {
   void record_coverage(bool pairs = false);
   /// A feature and where in the run it arose: the number of decisions taken
   /// before its pair occurred (the last time, for a count bucket above 1).
+  /// Its path is the pair without its count and its chain's length, and its
+  /// level those two: a run with a higher level on a path than any before it
+  /// went further along it (a fourth hand-off, a longer chain of copies).
   struct feature {
     std::uint64_t hash;
     std::uint32_t at;
+    std::uint64_t path = 0;
+    std::uint32_t level = 0;
   };
   /// The run's features: its reads-from pairs, each with how often it
   /// occurred (bucketed), hashed; or, if it noted no access, its ordering
