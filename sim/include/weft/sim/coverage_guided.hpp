@@ -75,8 +75,9 @@ class coverage_corpus {
   const std::vector<entry>& entries() const noexcept { return entries_; }
   /// Distinct features seen so far.
   std::size_t features() const noexcept { return seen_.size(); }
-  /// An entry chosen with probability proportional to its weight (entries()
-  /// must not be empty).
+  /// An entry to mutate (entries() must not be empty): half the time one of
+  /// the two latest records, else one of the last generation's or chosen
+  /// with probability proportional to its weight.
   const entry& choose(rng& r) const;
 
  private:
