@@ -90,8 +90,10 @@ const coverage_corpus::entry& coverage_corpus::choose(rng& r) const {
   // Half the time one of the two latest records, if there are any: where a
   // run went further along a path than any before it, the next step along
   // it is likeliest (batch after batch shipped empty, miss after miss).
-  if (!records_.empty() && r.chance(1, 2))
-    return entries_[records_[records_.size() - 1 - static_cast<std::size_t>(r.below(std::min<std::size_t>(records_.size(), 2)))]];
+  if (!records_.empty() && r.chance(1, 2)) {
+    const std::size_t back = static_cast<std::size_t>(r.below(std::min<std::size_t>(records_.size(), 2)));
+    return entries_[records_[records_.size() - 1 - back]];
+  }
   // Else half the time (three in four when the last generation kept something)
   // one of the frontier: the schedules the last generation kept, else the
   // newest few. A chain of new pairs grows one link at a time there.
@@ -214,8 +216,12 @@ void coverage_guided::mutate(const coverage_corpus::entry& e) {
     plan_.resize(std::min(plan_.size(), last + 1 + static_cast<std::size_t>(rng_.below(16))));
   };
   const std::uint64_t kind = rng_.below(20);
-  if (kind < 12)
-    if (const std::optional<std::size_t> last = reorder(e)) return loosen(*last);
+  if (kind < 12) {
+    if (const std::optional<std::size_t> last = reorder(e)) {
+      loosen(*last);
+      return;
+    }
+  }
   if (kind < 7) {  // the schedule's start as it was, then new ground
     plan_.resize(position());
   } else if (kind < 12) {
