@@ -10,6 +10,26 @@ std::string taskless_base(const ready_entry& e) {
   return task.empty() ? std::string("~callback") : "~done(" + task + ")";
 }
 
+std::string task_identity(const ready_entry& e) {
+  task_name_room room;
+  const std::string_view name = e.task_name(room);
+  char digits[20];
+  const auto [end, err] = std::to_chars(digits, digits + sizeof digits, e.task_steps());
+  std::string id;
+  id.reserve(name.size() + 1 + static_cast<std::size_t>(end - digits));
+  id.append(name).append(1, '#').append(digits, end);
+  return id;
+}
+
+bool has_task_identity(const ready_entry& e, std::string_view id) {
+  task_name_room room;
+  const std::string_view name = e.task_name(room);
+  if (id.size() <= name.size() || id.substr(0, name.size()) != name || id[name.size()] != '#') return false;
+  char digits[20];
+  const auto [end, err] = std::to_chars(digits, digits + sizeof digits, e.task_steps());
+  return id.substr(name.size() + 1) == std::string_view(digits, static_cast<std::size_t>(end - digits));
+}
+
 void ready_batch::observe(std::span<const ready_entry> ready) {
   // Sequence numbers are never reused within a loop, and the data pointer
   // tells loops apart: a new batch cannot pass for the rest of the last one.
@@ -87,7 +107,7 @@ void ready_batch::index_tasks() {
     if (!present_[p]) continue;
     const ready_entry& e = ready_[i++];
     if (e.task())
-      tasks_[e.task_name() + '#' + std::to_string(e.task_steps())].positions.push_back(static_cast<std::uint32_t>(p));
+      tasks_[task_identity(e)].positions.push_back(static_cast<std::uint32_t>(p));
   }
 }
 
@@ -105,7 +125,7 @@ std::optional<std::size_t> ready_batch::find(const std::string& id) {
     const std::size_t i = index_at(s.positions[s.first]);
     const ready_entry& e = ready_[i];
     // A task keeps its steps while it waits here, but it may be renamed.
-    if (e.task_name() + '#' + std::to_string(e.task_steps()) != id) return std::nullopt;
+    if (!has_task_identity(e, id)) return std::nullopt;
     return i;
   }
   // A callback with no task: the R-th left of its base.

@@ -187,7 +187,7 @@ std::size_t sim_scheduler::decide(decision_kind kind, std::size_t options, std::
 std::string ready_candidates::identity(std::size_t i) const {
   if (!named_.empty()) return named_[i];
   const ready_entry& e = ready_[i];
-  if (e.task()) return e.task_name() + '#' + std::to_string(e.task_steps());
+  if (e.task()) return task_identity(e);
   const std::string base = taskless_base(e);
   std::size_t rank = 0;
   if (batch_) {
@@ -206,12 +206,12 @@ std::size_t ready_candidates::find(const std::string& id) const {
   const auto hash = id.rfind('#');
   if (hash == std::string::npos) return size();
   const std::string_view base = std::string_view(id).substr(0, hash);
-  const std::string number = id.substr(hash + 1);
   if (base.empty() || base[0] != '~') {
     for (std::size_t i = 0; i < size(); ++i)
-      if (ready_[i].task() && std::to_string(ready_[i].task_steps()) == number && ready_[i].task_name() == base) return i;
+      if (ready_[i].task() && has_task_identity(ready_[i], id)) return i;
     return size();
   }
+  const std::string number = id.substr(hash + 1);
   // A callback with no task: the R-th of its base.
   std::size_t rank = 0;
   for (std::size_t i = 0; i < size(); ++i)

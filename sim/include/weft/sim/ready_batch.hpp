@@ -22,6 +22,11 @@ namespace weft::sim {
 /// completion it reports ("~done(NAME)"), or nothing ("~callback").
 std::string taskless_base(const ready_entry& e);
 
+/// The identity of a callback that steps or wakes a task: "NAME#STEPS".
+std::string task_identity(const ready_entry& e);
+/// Whether `id` is task_identity(e), without building it.
+bool has_task_identity(const ready_entry& e, std::string_view id);
+
 /// The loop runs an iteration's ready callbacks as one batch and takes a
 /// ready decision before each while two or more are left: each decision's
 /// candidates are the previous one's minus the one chosen there, in the same

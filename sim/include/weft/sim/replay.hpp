@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "weft/sim/schedule.hpp"
@@ -32,7 +33,7 @@ class replay : public strategy {
   std::vector<std::size_t> pending_[decision_kinds];
   std::size_t next_[decision_kinds] = {};
   std::map<decision_kind, std::uint64_t> seen_;  // decisions met so far, per kind
-  std::map<std::string, std::uint64_t> heads_;
+  std::unordered_map<std::string, std::uint64_t> heads_;
   std::string mismatch_;
 };
 

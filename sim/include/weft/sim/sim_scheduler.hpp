@@ -153,7 +153,7 @@ class sim_scheduler final : public weft::scheduler {
   ready_batch batch_;  // the iteration's ready callbacks, across its decisions
   present_positions timers_left_;  // order_due: the equal-deadline timers not placed yet
   std::uint64_t ordinals_[decision_kinds] = {};
-  std::map<std::string, std::uint64_t> heads_;
+  std::unordered_map<std::string, std::uint64_t> heads_;
   struct task_seen {
     std::uint64_t steps;
     std::size_t number;
