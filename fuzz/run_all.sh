@@ -52,7 +52,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Fuzzes target $1 and writes what it found to $work/$1/report; exits 1 on a failure.
+# Fuzzes target $1 and writes what it found to $work/$1/report; returns 1 on a failure.
 fuzz_one() {
   local t=$1 bin=$build/fuzz/$1 corpus=fuzz/corpus/$1 status
   [[ $t == fuzz_schedule_correct ]] && corpus=fuzz/corpus/fuzz_schedule
@@ -105,16 +105,18 @@ if [[ ! $jobs =~ ^[1-9][0-9]*$ ]]; then
   echo "$0: FUZZ_JOBS must be a positive integer, not '$jobs'" >&2
   exit 2
 fi
-declare -A pid
 for t in "${targets[@]}"; do
   while [[ $(jobs -rp | wc -l) -ge $jobs ]]; do wait -n; done
-  fuzz_one "$t" &
-  pid[$t]=$!
+  (
+    fuzz_one "$t"
+    echo $? >"$work/$t/status"
+  ) &
 done
+wait
 failed=()
 for t in "${targets[@]}"; do
-  wait "${pid[$t]}" || failed+=("$t")
-  cat "$work/$t/report"
+  [[ $(cat "$work/$t/status" 2>/dev/null) == 0 ]] || failed+=("$t")
+  cat "$work/$t/report" 2>/dev/null
 done
 
 if [[ ${#failed[@]} -gt 0 ]]; then
