@@ -1,9 +1,9 @@
 // fuzz_combinators: weft's own properties (props/tests: gather, wait,
 // wait_for, shield, timeout, TaskGroup, the primitives and their stateful
 // models), each of which generates a program of tasks and combinators and a
-// schedule, and checks its invariants. Built with WEFT_PROPS_REGISTRY, the
-// property files register their properties instead of defining gtest tests,
-// so the checkers are the suite's own. The input picks a property, a case
+// schedule, and checks its invariants. It links the suite's own object files,
+// whose WEFT_PROPs register their properties (property_registry) besides
+// defining gtest tests, so the checkers are the suite's own. The input picks a property, a case
 // count and rapidcheck's seed: a failing case is shrunk and printed as
 // rapidcheck prints it, with the line that reproduces it in the suite.
 
@@ -20,7 +20,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto& properties = weft::props::property_registry();
   if (properties.empty()) {
-    std::fputs("fuzz_combinators: no property registered (built without WEFT_PROPS_REGISTRY?)\n", stderr);
+    std::fputs("fuzz_combinators: no property registered (linked without the property files?)\n", stderr);
     std::abort();
   }
   FuzzedDataProvider input(data, size);

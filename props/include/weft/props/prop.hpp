@@ -16,10 +16,13 @@
 /// a weft token: WEFT_REPLAY=TOKEN runs every case on that one schedule
 /// instead of generated ones.
 
+#include <cstdint>
 #include <exception>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
@@ -54,27 +57,18 @@ auto property(weft::coro<void> (*body)(Args...), prop_options opts) {
   };
 }
 
-}  // namespace weft::props
-
-#ifdef WEFT_PROPS_REGISTRY
-/// Built with WEFT_PROPS_REGISTRY (fuzz/fuzz_combinators), WEFT_PROP does not
-/// define a gtest TEST: it registers its property, which a fuzz target then
-/// checks on a seed and case count of its input's choosing.
-#include <cstdint>
-#include <iostream>
-#include <vector>
-
-namespace weft::props {
-
-/// A registered WEFT_PROP: `check(seed, cases)` runs rapidcheck on it with
-/// that seed for that many cases, prints a failure (shrunk, as rapidcheck
-/// reports it) to stderr and returns false; true if no case failed.
+/// A WEFT_PROP as a fuzz target sees it: `check(seed, cases)` runs rapidcheck
+/// on it with that seed for that many cases, prints a failure (shrunk, as
+/// rapidcheck reports it) to stderr and returns false; true if no case failed.
 struct registered_property {
-  std::string name;
+  std::string name;  ///< "Suite.Name"
   std::function<bool(std::uint64_t seed, int cases)> check;
 };
 
-/// Every registered property, in registration order.
+/// Every WEFT_PROP linked into the program, in registration order (static
+/// initialisation: within a file, the order of definition). fuzz_combinators
+/// fuzzes weft's own suite through it; a program of one's own properties can
+/// do the same.
 inline std::vector<registered_property>& property_registry() {
   static std::vector<registered_property> all;
   return all;
@@ -99,26 +93,22 @@ bool register_property(std::string name, P prop) {
 
 }  // namespace weft::props
 
+/// Defines a gtest TEST checking a rapidcheck property whose body is a
+/// coroutine taking the generated arguments (see the file comment), and
+/// registers the property (property_registry), so that the same object file
+/// serves a test program and a fuzz target.
 #define WEFT_PROP(Suite, Name, ArgList) WEFT_PROP_WITH(Suite, Name, {}, ArgList)
+
+/// WEFT_PROP with options: a weft::props::prop_options initialiser in
+/// parentheses, e.g. ({.schedule = {.cancel_faults = true}}).
 #define WEFT_PROP_WITH(Suite, Name, Options, ArgList)                                                \
   static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList;                                      \
+  TEST(Suite, Name) {                                                                                \
+    ::rc::detail::checkGTest(::weft::props::property(&weft_prop_##Suite##_##Name,                    \
+                                                     ::weft::props::prop_options Options));         \
+  }                                                                                                  \
   [[maybe_unused]] static const bool weft_prop_registered_##Suite##_##Name =                         \
       ::weft::props::register_property(#Suite "." #Name,                                              \
                                        ::weft::props::property(&weft_prop_##Suite##_##Name,          \
                                                                ::weft::props::prop_options Options)); \
   static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList
-#else
-/// Defines a gtest TEST checking a rapidcheck property whose body is a
-/// coroutine taking the generated arguments (see the file comment).
-#define WEFT_PROP(Suite, Name, ArgList) WEFT_PROP_WITH(Suite, Name, {}, ArgList)
-
-/// WEFT_PROP with options: a weft::props::prop_options initialiser in
-/// parentheses, e.g. ({.schedule = {.cancel_faults = true}}).
-#define WEFT_PROP_WITH(Suite, Name, Options, ArgList)                                               \
-  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList;                                     \
-  TEST(Suite, Name) {                                                                               \
-    ::rc::detail::checkGTest(::weft::props::property(&weft_prop_##Suite##_##Name,                   \
-                                                     ::weft::props::prop_options Options));        \
-  }                                                                                                 \
-  static ::weft::coro<void> weft_prop_##Suite##_##Name ArgList
-#endif
