@@ -90,7 +90,16 @@ class checking_scheduler final : public weft::scheduler {
       const std::string id = slow.identity(i);
       EXPECT_EQ(fast.identity(i), id) << "decision " << decisions_ << " candidate " << i;
       EXPECT_EQ(fast.find(id), slow.find(id)) << id;
+      EXPECT_EQ(slow.identity(slow.find(id)), id);
       EXPECT_EQ(fast.index_at(fast.position(i)), i);
+      if (ready[i].task()) {
+        // NAME#STEPS, matched whole: not a longer step count, another name or no count.
+        EXPECT_EQ(id, ready[i].task_name() + '#' + std::to_string(ready[i].task_steps()));
+        EXPECT_TRUE(sim::has_task_identity(ready[i], id));
+        EXPECT_FALSE(sim::has_task_identity(ready[i], id + "0")) << id;
+        EXPECT_FALSE(sim::has_task_identity(ready[i], "x" + id)) << id;
+        EXPECT_FALSE(sim::has_task_identity(ready[i], id.substr(0, id.rfind('#') + 1))) << id;
+      }
     }
     for (const char* absent : {"nobody#0", "a#99", "~done(nobody)#0", "~callback#99999", "~callback#01", "x"})
       EXPECT_EQ(fast.find(absent), slow.find(absent)) << absent;
