@@ -76,8 +76,8 @@ class checking_scheduler final : public weft::scheduler {
 
   std::size_t pick(std::span<const weft::ready_entry> ready) override {
     const std::uint64_t before = batch_.id();
-    std::vector<const void*> nodes;
-    for (const auto& e : ready) nodes.push_back(e.node());
+    std::vector<weft::detail::ready_item> nodes;
+    for (const auto& e : ready) nodes.push_back(e.item());
     const bool rest = nodes == rest_ && ready.data() == rest_data_;
     batch_.observe(ready);
     EXPECT_EQ(batch_.id() == before, rest) << "decision " << decisions_;
@@ -121,7 +121,7 @@ class checking_scheduler final : public weft::scheduler {
  private:
   sim::ready_batch batch_;
   sim::rng rng_;
-  std::vector<const void*> rest_;
+  std::vector<weft::detail::ready_item> rest_;
   const weft::ready_entry* rest_data_ = nullptr;
 };
 

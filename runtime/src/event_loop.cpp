@@ -143,7 +143,7 @@ void event_loop::drop_held(detail::callback_node* n) noexcept {
   try {
     ready_.grow();
   } catch (...) {
-    unqueue(n);
+    if (n) unqueue(n);
     throw;
   }
 }
@@ -173,6 +173,23 @@ void event_loop::run_node(detail::callback_node* n) {
     }
   }
   unqueue(n);
+}
+
+void event_loop::run_queued_step(detail::task_base* t) {
+  const auto queued = detail::ref_ptr<detail::task_base>::adopt(t);  // the queue's reference
+  // As run_node: the step is a callback like any other.
+  try {
+    t->step();
+  } catch (...) {
+    call_exception_handler({"Exception in callback", std::current_exception(), {}});
+  }
+}
+
+void event_loop::discard(detail::ready_item it) noexcept {
+  if (it.is_step())
+    intrusive_release(static_cast<detail::future_base*>(it.stepped()));
+  else
+    unqueue(it.node());
 }
 
 void event_loop::move_due_timers() {
@@ -207,7 +224,7 @@ void event_loop::move_due_timers() {
       due_.push_back({e.when, e.node->seq, e.node});
     } else {
       e.node->at = detail::callback_node::where::ready;
-      ready_.push_back(e.node);
+      ready_.push_back(detail::ready_item::of(e.node));
     }
   }
   // The next timer's node is far from the last one's in memory: fetch it
@@ -217,7 +234,7 @@ void event_loop::move_due_timers() {
     scheduler_->order_due(std::span<due_timer>(due_).subspan(first_due));
     for (const due_timer& d : due_) {
       d.node->at = detail::callback_node::where::ready;
-      ready_.push_back(d.node);
+      ready_.push_back(detail::ready_item::of(d.node));
     }
     due_.clear();
   }
@@ -263,7 +280,7 @@ void event_loop::run_once() {
   }
   std::size_t ntodo = ready_.size();
   if (!scheduler_) {
-    for (std::size_t i = 0; i < ntodo; ++i) run_node(ready_.pop_front());
+    for (std::size_t i = 0; i < ntodo; ++i) run_item(ready_.pop_front());
     return;
   }
   batch_.clear();
@@ -283,7 +300,7 @@ void event_loop::run_once() {
       *first = chosen;
     }
     if (scheduler_->observes_runs()) scheduler_->on_run(batch_[head]);
-    run_node(batch_[head].node());
+    run_item(batch_[head].item());
   }
 }
 
@@ -327,7 +344,7 @@ void event_loop::close() {
 }
 
 void event_loop::discard_queued() noexcept {
-  while (!ready_.empty()) unqueue(ready_.pop_front());
+  while (!ready_.empty()) discard(ready_.pop_front());
   for (const detail::timer_heap::entry& e : timers_) unqueue(e.node);
   timers_.clear();
   timer_cancelled_count_ = 0;
@@ -421,17 +438,38 @@ void event_loop::default_exception_handler(const exception_context& ctx) {
   std::fprintf(stderr, "%s\n", line.c_str());
 }
 
-const detail::task_base* ready_entry::task() const noexcept { return node_->task; }
-std::string ready_entry::task_name() const { return node_->task ? node_->task->get_name() : std::string(); }
+namespace {
+// The task a ready item steps or wakes, or null.
+const detail::task_base* task_of(detail::ready_item it) noexcept {
+  return it.is_step() ? it.stepped() : it.node()->task;
+}
+}  // namespace
+
+const detail::task_base* ready_entry::task() const noexcept { return task_of(item_); }
+std::string ready_entry::task_name() const {
+  const detail::task_base* t = task_of(item_);
+  return t ? t->get_name() : std::string();
+}
 std::string_view ready_entry::task_name(task_name_room& room) const {
-  return node_->task ? node_->task->name(room) : std::string_view();
+  const detail::task_base* t = task_of(item_);
+  return t ? t->name(room) : std::string_view();
 }
-std::uint64_t ready_entry::task_steps() const noexcept { return node_->task ? node_->task->steps() : 0; }
-std::string ready_entry::task_site() const { return node_->task ? node_->task->site() : std::string(); }
+std::uint64_t ready_entry::task_steps() const noexcept {
+  const detail::task_base* t = task_of(item_);
+  return t ? t->steps() : 0;
+}
+std::string ready_entry::task_site() const {
+  const detail::task_base* t = task_of(item_);
+  return t ? t->site() : std::string();
+}
 std::string ready_entry::reported_task_name() const {
-  if (node_->task || !node_->arg || !node_->arg->is_task()) return {};
-  return static_cast<const detail::task_base*>(node_->arg.get())->get_name();
+  if (item_.is_step()) return {};
+  const detail::callback_node* n = item_.node();
+  if (n->task || !n->arg || !n->arg->is_task()) return {};
+  return static_cast<const detail::task_base*>(n->arg.get())->get_name();
 }
-std::uint64_t ready_entry::sequence() const noexcept { return node_->seq; }
+std::uint64_t ready_entry::sequence() const noexcept {
+  return item_.is_step() ? item_.stepped()->step_sequence() : item_.node()->seq;
+}
 
 }  // namespace weft

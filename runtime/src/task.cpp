@@ -123,7 +123,8 @@ void task_base::start(bool eager) {
 }
 
 void task_base::schedule_step() {
-  loop().push_ready([](future_base* f) { static_cast<task_base*>(f)->step(); }, this, this);
+  step_sequence_ = loop().push_step(this);
+  intrusive_add_ref(this);  // the queue's, dropped once the step ran (event_loop::run_queued_step)
 }
 
 void task_base::schedule_step_with(std::exception_ptr exc) {

@@ -22,6 +22,7 @@
 #include "weft/exceptions.hpp"
 #include "weft/scheduler.hpp"
 #include "weft/detail/future_base.hpp"
+#include "weft/detail/ready_item.hpp"
 #include "weft/detail/ref_ptr.hpp"
 #include "weft/detail/small_function.hpp"
 #include "weft/detail/thread_inbox.hpp"
@@ -63,7 +64,8 @@ struct callback_node : pooled {
   bool cancelled = false;
 };
 
-/// A FIFO of callback nodes in a power-of-two ring; grows, never shrinks.
+/// A FIFO of ready items (callback nodes and task steps) in a power-of-two
+/// ring; grows, never shrinks.
 class ready_queue {
  public:
   ready_queue() = default;
@@ -72,15 +74,15 @@ class ready_queue {
   std::size_t size() const noexcept { return tail_ - head_; }
   bool empty() const noexcept { return head_ == tail_; }
   bool full() const noexcept { return size() == buf_.size(); }
-  void push_back(callback_node* n) {
+  void push_back(ready_item it) {
     if (full()) grow();
-    buf_[tail_++ & (buf_.size() - 1)] = n;
+    push_back_unchecked(it);
   }
   /// push_back when !full().
-  void push_back_unchecked(callback_node* n) noexcept { buf_[tail_++ & (buf_.size() - 1)] = n; }
-  callback_node* pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
+  void push_back_unchecked(ready_item it) noexcept { buf_[tail_++ & (buf_.size() - 1)] = it; }
+  ready_item pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
   void grow() {
-    std::vector<callback_node*> b(buf_.empty() ? 64 : buf_.size() * 2);
+    std::vector<ready_item> b(buf_.empty() ? 64 : buf_.size() * 2);
     for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = buf_[(head_ + i) & (buf_.size() - 1)];
     tail_ = size();
     head_ = 0;
@@ -88,7 +90,7 @@ class ready_queue {
   }
 
  private:
-  std::vector<callback_node*> buf_;
+  std::vector<ready_item> buf_;
   std::size_t head_ = 0, tail_ = 0;
 };
 
@@ -370,6 +372,16 @@ class event_loop {
     return n;
   }
   void schedule_held(detail::callback_node* n, detail::future_base* arg) { enqueue_ready(n, arg, n->task); }
+  /// Queues task `t`'s step (Task.__step by call_soon) without a node and
+  /// returns its sequence number. Once it returns, the queue owns a reference
+  /// to `t` that the caller must add (dropped after the step or at close).
+  std::uint64_t push_step(detail::task_base* t) {
+    check_closed();
+    if (ready_.full()) [[unlikely]]
+      grow_ready(nullptr);
+    ready_.push_back_unchecked(detail::ready_item::step_of(t));
+    return seq_++;
+  }
   static void drop_held(detail::callback_node* n) noexcept;
   /// Schedules `g(nullptr)` for loop time `when` (the engine of call_at).
   template <class G>
@@ -456,7 +468,7 @@ class event_loop {
   detail::callback_node* enqueue_ready(detail::callback_node* n, detail::future_base* arg, detail::task_base* task) {
     if (ready_.full()) [[unlikely]]
       grow_ready(n);
-    ready_.push_back_unchecked(n);
+    ready_.push_back_unchecked(detail::ready_item::of(n));
     n->seq = seq_++;
     n->arg = detail::ref_ptr<detail::future_base>(arg);
     n->task = task;
@@ -482,6 +494,15 @@ class event_loop {
   void trim_idle_nodes() noexcept;
   void run_once();
   void run_node(detail::callback_node* n);
+  void run_queued_step(detail::task_base* t);
+  void run_item(detail::ready_item it) {
+    if (it.is_step())
+      run_queued_step(it.stepped());
+    else
+      run_node(it.node());
+  }
+  /// Drops an item's hold on what it queued (loop close).
+  void discard(detail::ready_item it) noexcept;
   void move_due_timers();
   void wait_for_work();
   void drop_pending_tasks();

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "weft/clock.hpp"
+#include "weft/detail/ready_item.hpp"
 
 namespace weft {
 
@@ -29,8 +30,8 @@ using task_name_room = std::array<char, 32>;
 /// What a scheduler may know of one ready callback.
 class ready_entry {
  public:
-  explicit ready_entry(detail::callback_node* n) noexcept : node_(n) {}
-  detail::callback_node* node() const noexcept { return node_; }
+  explicit ready_entry(detail::ready_item it) noexcept : item_(it) {}
+  detail::ready_item item() const noexcept { return item_; }
   /// The task this callback steps or wakes, or nullptr for a plain callback.
   const detail::task_base* task() const noexcept;
   /// That task's name, or "" for a plain callback.
@@ -54,7 +55,7 @@ class ready_entry {
   std::uint64_t sequence() const noexcept;
 
  private:
-  detail::callback_node* node_;
+  detail::ready_item item_;
 };
 
 /// A timer that fell due, as offered to scheduler::order_due.

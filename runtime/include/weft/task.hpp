@@ -58,6 +58,8 @@ class task_base : public future_base {
   void set_name(std::string name);
   /// Steps run so far (the simulator's stable identity of a step).
   std::uint64_t steps() const noexcept { return steps_; }
+  /// The loop's sequence number of the step queued (valid while it is).
+  std::uint64_t step_sequence() const noexcept { return step_sequence_; }
   /// The label the task's code last gave (see any_task::set_site).
   std::string_view label() const noexcept { return {site_, site_size_}; }
   /// The await the task is suspended at (see any_task::suspended_at).
@@ -120,6 +122,7 @@ class task_base : public future_base {
   union {
     future_base* yielded_ = nullptr;
     std::uint64_t waiter_callback_;
+    std::uint64_t step_sequence_;  // while its step is queued (no future is awaited then)
   };
   // The exception the next step raises in the coroutine, at its await: set
   // by schedule_step_with or wakeup for the step (which may replace it with a
