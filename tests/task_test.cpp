@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "reference.hpp"
@@ -1112,6 +1113,65 @@ weft::coro<void> main_coro() {
 
 TEST(TaskTest, ResultAndExceptionOfPendingAndCancelledTasksThrow) {
   weft_test::run_virtual(pending_result::main_coro());
+}
+
+// ---- lifetime ---------------------------------------------------------------
+
+/// Counts its destructions: a coroutine parameter, destroyed with the frame.
+struct frame_witness {
+  int* destroyed;
+  explicit frame_witness(int* d) : destroyed(d) {}
+  frame_witness(frame_witness&& o) noexcept : destroyed(std::exchange(o.destroyed, nullptr)) {}
+  ~frame_witness() {
+    if (destroyed) ++*destroyed;
+  }
+};
+
+weft::coro<void> yield_then_finish(frame_witness, int yields, bool* finished) {
+  for (int i = 0; i < yields; ++i) co_await weft::sleep(0s);
+  *finished = true;
+}
+
+weft::coro<void> yield_times(int n) {
+  for (int i = 0; i < n; ++i) co_await weft::sleep(0s);
+}
+
+// A queued step holds its task (asyncio's ready queue holds the Handle that
+// holds the task): with every handle dropped, the task still runs its steps,
+// and is freed when it ends.
+TEST(TaskTest, AQueuedStepKeepsAnUnreferencedTaskAliveUntilItEnds) {
+  weft::event_loop loop;
+  int destroyed = 0;
+  bool finished = false;
+  (void)loop.create_task(yield_then_finish(frame_witness(&destroyed), 3, &finished));
+  EXPECT_EQ(destroyed, 0);
+  loop.run_until_complete(yield_times(5));
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(destroyed, 1);
+  loop.close();
+}
+
+// Closing the loop drops the queued step, which held the task's last
+// reference: as in CPython (Task.__del__ as close clears the ready queue), the
+// task is reported as pending, its coroutine as never awaited, and it is
+// freed with its frame.
+TEST(TaskTest, CloseReleasesATaskWhoseStepIsQueued) {
+  weft_test::captured_warnings warnings;
+  weft::event_loop loop;
+  std::vector<std::string> reported;
+  loop.set_exception_handler(
+      [&](weft::event_loop&, const weft::exception_context& ctx) { reported.push_back(ctx.message + " " + ctx.task_name); });
+  int destroyed = 0;
+  bool finished = false;
+  (void)loop.create_task(yield_then_finish(frame_witness(&destroyed), 1, &finished), {.name = "queued"});
+  EXPECT_EQ(loop.ready_count(), 1u);
+  loop.close();
+  EXPECT_FALSE(finished);
+  EXPECT_EQ(destroyed, 1);
+  EXPECT_EQ(reported, std::vector<std::string>{"Task was destroyed but it is pending! queued"});
+  ASSERT_EQ(warnings.messages().size(), 1u);
+  EXPECT_NE(warnings.messages()[0].find("coroutine 'yield_then_finish' was never awaited"), std::string::npos)
+      << warnings.messages()[0];
 }
 
 // ---- misuse ----------------------------------------------------------------

@@ -378,7 +378,7 @@ void event_loop::drop_pending_tasks() {
   std::vector<detail::ref_ptr<detail::task_base>> pending;
   for (detail::task_base* t = tasks_head_; t; t = t->reg_next_) pending.emplace_back(t);
   for (auto& t : pending) {
-    call_exception_handler({"Task was destroyed but it is pending!", nullptr, t->get_name()});
+    call_exception_handler({std::string(detail::pending_destroyed_message), nullptr, t->get_name()});
     t->abandon();
   }
 }

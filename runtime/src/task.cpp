@@ -46,7 +46,18 @@ task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base
 
 task_base::~task_base() {
   if (log_traceback_) report_unretrieved("Task exception was never retrieved", get_name());
-  if (event_loop* l = anchor_->loop) l->unregister_task(this);
+  if (event_loop* l = anchor_->loop) {
+    if (registered_) {
+      // Task.__del__ of a pending task: one whose queued step a closing loop
+      // dropped (drop_pending_tasks reports the others).
+      try {
+        l->call_exception_handler({std::string(pending_destroyed_message), nullptr, get_name()});
+      } catch (...) {  // a destructor must not throw
+      }
+      if (!started_ && top_) warn_never_awaited(info_);
+    }
+    l->unregister_task(this);
+  }
   destroy_frame();
   if (named_) delete_name(name_);
 }

@@ -37,6 +37,9 @@ struct task_options {
 
 namespace detail {
 
+/// What the loop's exception handler is told of a pending task destroyed.
+inline constexpr std::string_view pending_destroyed_message = "Task was destroyed but it is pending!";
+
 /// The untyped task machinery (tasks.py's Task, minus the result type).
 class task_base : public future_base {
  public:
