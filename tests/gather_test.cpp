@@ -171,6 +171,39 @@ TEST(GatherTest, SameTaskTwiceIsOneChild) {
   weft_test::run_and_compare<same_task>("gather_same_task");
 }
 
+// ---- a gathered task's own done callbacks -----------------------------------
+
+struct child_callbacks {
+  weft_test::event_log ev;
+
+  weft::coro<int> work(std::string name, int result) {
+    ev(name + " runs");
+    co_await weft::sleep(0s);
+    ev(name + " finishes");
+    co_return result;
+  }
+
+  weft::coro<void> main_coro() {
+    auto t = weft::create_task(work("t", 5));
+    auto g1 = weft::gather(t);
+    t.add_done_callback([this, g1](const weft::any_future&) { ev("first callback: gather 1 done " + py(g1.done())); });
+    const std::uint64_t removed = t.add_done_callback([this](const weft::any_future&) { ev("removed callback ran"); });
+    ev("removed " + std::to_string(t.remove_done_callback(removed)));
+    auto g2 = weft::gather(t, work("u", 6));
+    t.add_done_callback([this, g2](const weft::any_future&) { ev("last callback: gather 2 done " + py(g2.done())); });
+    auto [a] = co_await g1;
+    ev("gather 1 [" + std::to_string(a) + "]");
+    auto [b, c] = co_await g2;
+    ev("gather 2 [" + std::to_string(b) + ", " + std::to_string(c) + "]");
+  }
+};
+
+// gather's callback on a fresh task is held without a node (add_gatherer):
+// it must still be one callback among the task's others, in their order.
+TEST(GatherTest, GatheredTasksOtherCallbacksKeepTheirOrder) {
+  weft_test::run_and_compare<child_callbacks>("gather_child_callbacks");
+}
+
 // ---- cancellation ----------------------------------------------------------
 
 struct cancel {

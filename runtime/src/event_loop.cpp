@@ -25,11 +25,7 @@ loop_clock::time_point loop_clock::now() { return get_running_loop().time(); }
 
 // ---- running loop ----
 
-event_loop& get_running_loop() {
-  event_loop* l = detail::running_loop_slot();
-  if (!l) throw std::runtime_error("no running event loop");
-  return *l;
-}
+void detail::throw_no_running_loop() { throw std::runtime_error("no running event loop"); }
 
 // ---- handles ----
 
@@ -185,11 +181,20 @@ void event_loop::run_queued_step(detail::task_base* t) {
   }
 }
 
+void event_loop::run_gatherer_callback(detail::task_base* child) {
+  const auto queued = detail::ref_ptr<detail::task_base>::adopt(child);  // the queue's reference
+  const detail::ref_ptr<detail::future_base> gatherer = child->take_gatherer();
+  try {
+    gatherer->child_done(child);
+  } catch (...) {
+    call_exception_handler({"Exception in callback", std::current_exception(), {}});
+  }
+}
+
 void event_loop::discard(detail::ready_item it) noexcept {
-  if (it.is_step())
-    intrusive_release(static_cast<detail::future_base*>(it.stepped()));
-  else
-    unqueue(it.node());
+  if (it.is_node()) return unqueue(it.node());
+  if (!it.is_step()) (void)it.task()->take_gatherer();
+  intrusive_release(static_cast<detail::future_base*>(it.task()));
 }
 
 void event_loop::move_due_timers() {
@@ -439,9 +444,11 @@ void event_loop::default_exception_handler(const exception_context& ctx) {
 }
 
 namespace {
-// The task a ready item steps or wakes, or null.
+// The task a ready item steps or wakes, or null (a gatherer's callback has
+// none, as gather's done callback node has none).
 const detail::task_base* task_of(detail::ready_item it) noexcept {
-  return it.is_step() ? it.stepped() : it.node()->task;
+  if (it.is_node()) return it.node()->task;
+  return it.is_step() ? it.task() : nullptr;
 }
 }  // namespace
 
@@ -464,12 +471,13 @@ std::string ready_entry::task_site() const {
 }
 std::string ready_entry::reported_task_name() const {
   if (item_.is_step()) return {};
+  if (!item_.is_node()) return item_.task()->get_name();  // the done task a gatherer's callback reports
   const detail::callback_node* n = item_.node();
   if (n->task || !n->arg || !n->arg->is_task()) return {};
   return static_cast<const detail::task_base*>(n->arg.get())->get_name();
 }
 std::uint64_t ready_entry::sequence() const noexcept {
-  return item_.is_step() ? item_.stepped()->step_sequence() : item_.node()->seq;
+  return item_.is_node() ? item_.node()->seq : item_.task()->queued_sequence();
 }
 
 }  // namespace weft

@@ -11,7 +11,10 @@ future_base::future_base(event_loop& loop) noexcept : anchor_(loop.anchor()) {}
 future_base::~future_base() {
   if (log_traceback_) [[unlikely]]
     report_unretrieved("Future exception was never retrieved", {});
-  if (first_callback_) event_loop::drop_held(first_callback_);
+  if (callback_node* n = first_node())
+    event_loop::drop_held(n);
+  else
+    (void)take_gatherer();
   if (more_callbacks_)
     for (callback_node* n : *more_callbacks_) event_loop::drop_held(n);
 }
@@ -97,7 +100,7 @@ std::uint64_t future_base::add_done_callback(callback_fn&& fn, task_base* owner)
   if (state_ != state::pending) {
     loop().push_ready(std::move(fn), this, owner);
   } else if (no_callbacks_held()) {
-    first_callback_ = hold(std::move(fn), owner, id);
+    set_first_node(hold(std::move(fn), owner, id));
   } else {
     if (!more_callbacks_) more_callbacks_ = std::make_unique<std::vector<callback_node*>>();
     more_callbacks_->reserve(more_callbacks_->size() + 1);  // so that the node cannot leak
@@ -117,9 +120,20 @@ callback_node* future_base::hold(callback_fn&& fn, task_base* owner, std::uint64
   return n;
 }
 
+void future_base::add_gatherer_callback(const ref_ptr<future_base>& g) {
+  add_done_callback([g](future_base* child) { g->child_done(child); });
+}
+
 std::size_t future_base::remove_done_callback(std::uint64_t id) noexcept {
-  if (first_callback_ && first_callback_->callback_id == id) {
-    event_loop::drop_held(std::exchange(first_callback_, nullptr));
+  if (first_is_gatherer()) {
+    // Its id is 1; once this future is done its callback is queued, no longer held.
+    if (id == 1 && state_ == state::pending) {
+      (void)take_gatherer();
+      return 1;
+    }
+  } else if (callback_node* n = first_node(); n && n->callback_id == id) {
+    first_callback_ = 0;
+    event_loop::drop_held(n);
     return 1;
   }
   if (!more_callbacks_) return 0;
@@ -135,17 +149,26 @@ void future_base::schedule_callbacks() {
   // registration order.
   event_loop* l = anchor_->loop;
   if (!l) return;
-  if (first_callback_) l->schedule_held(std::exchange(first_callback_, nullptr), this);
-  if (more_callbacks_ && !more_callbacks_->empty()) {
-    std::vector<callback_node*> cbs = std::move(*more_callbacks_);
-    more_callbacks_->clear();
-    for (std::size_t i = 0; i < cbs.size(); ++i) {
-      try {
-        l->schedule_held(cbs[i], this);
-      } catch (...) {  // the rest are not scheduled: free them
-        for (std::size_t j = i + 1; j < cbs.size(); ++j) event_loop::drop_held(cbs[j]);
-        throw;
-      }
+  if (first_is_gatherer())
+    static_cast<task_base*>(this)->queue_gatherer_callback(*l);
+  else if (callback_node* n = first_node()) {
+    first_callback_ = 0;
+    l->schedule_held(n, this);
+  }
+  if (more_callbacks_ && !more_callbacks_->empty()) schedule_more_callbacks(*l);
+}
+
+// Out of line: most futures have one callback, and this loop's registers
+// would be saved for it.
+[[gnu::noinline]] void future_base::schedule_more_callbacks(event_loop& l) {
+  std::vector<callback_node*> cbs = std::move(*more_callbacks_);
+  more_callbacks_->clear();
+  for (std::size_t i = 0; i < cbs.size(); ++i) {
+    try {
+      l.schedule_held(cbs[i], this);
+    } catch (...) {  // the rest are not scheduled: free them
+      for (std::size_t j = i + 1; j < cbs.size(); ++j) event_loop::drop_held(cbs[j]);
+      throw;
     }
   }
 }

@@ -55,8 +55,8 @@ task_base::~task_base() {
       } catch (...) {  // a destructor must not throw
       }
       if (!started_ && top_) warn_never_awaited(info_);
+      l->unregister_task(this);
     }
-    l->unregister_task(this);
   }
   destroy_frame();
   if (named_) delete_name(name_);
@@ -134,7 +134,7 @@ void task_base::start(bool eager) {
 }
 
 void task_base::schedule_step() {
-  step_sequence_ = loop().push_step(this);
+  queued_sequence_ = loop().push_task_item(ready_item::step_of(this));
   intrusive_add_ref(this);  // the queue's, dropped once the step ran (event_loop::run_queued_step)
 }
 
@@ -368,6 +368,9 @@ void task_base::abandon() noexcept {
     fut_waiter_->remove_done_callback(waiter_callback_);
     fut_waiter_.reset();
   }
+  // A gather of this task can no longer finish: let it go (it holds this
+  // task, and its callback held here holds it).
+  (void)take_gatherer();
   if (event_loop* l = anchor_->loop) l->unregister_task(this);
   destroy_frame();
 }

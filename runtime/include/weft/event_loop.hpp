@@ -73,30 +73,33 @@ class ready_queue {
   ready_queue& operator=(const ready_queue&) = delete;
   std::size_t size() const noexcept { return tail_ - head_; }
   bool empty() const noexcept { return head_ == tail_; }
-  bool full() const noexcept { return size() == buf_.size(); }
+  bool full() const noexcept { return size() == mask_ + 1; }
   void push_back(ready_item it) {
     if (full()) grow();
     push_back_unchecked(it);
   }
   /// push_back when !full().
-  void push_back_unchecked(ready_item it) noexcept { buf_[tail_++ & (buf_.size() - 1)] = it; }
-  ready_item pop_front() noexcept { return buf_[head_++ & (buf_.size() - 1)]; }
+  void push_back_unchecked(ready_item it) noexcept { buf_[tail_++ & mask_] = it; }
+  ready_item pop_front() noexcept { return buf_[head_++ & mask_]; }
   void grow() {
     std::vector<ready_item> b(buf_.empty() ? 64 : buf_.size() * 2);
-    for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = buf_[(head_ + i) & (buf_.size() - 1)];
+    for (std::size_t i = 0, n = size(); i < n; ++i) b[i] = buf_[(head_ + i) & mask_];
     tail_ = size();
     head_ = 0;
     buf_ = std::move(b);
+    mask_ = buf_.size() - 1;
   }
 
  private:
   std::vector<ready_item> buf_;
+  std::size_t mask_ = std::size_t(-1);  // buf_.size() - 1: empty, it is full
   std::size_t head_ = 0, tail_ = 0;
 };
 
 /// Callbacks registered on the loop's running state in this thread.
 constinit inline thread_local event_loop* running_loop = nullptr;
 inline event_loop*& running_loop_slot() noexcept { return running_loop; }
+[[noreturn]] void throw_no_running_loop();
 }  // namespace detail
 
 /// A scheduled callback; cancel() keeps it from running. Mirrors asyncio.Handle.
@@ -372,14 +375,14 @@ class event_loop {
     return n;
   }
   void schedule_held(detail::callback_node* n, detail::future_base* arg) { enqueue_ready(n, arg, n->task); }
-  /// Queues task `t`'s step (Task.__step by call_soon) without a node and
+  /// Queues a task's step or its gatherer's callback (`it`, not a node) and
   /// returns its sequence number. Once it returns, the queue owns a reference
-  /// to `t` that the caller must add (dropped after the step or at close).
-  std::uint64_t push_step(detail::task_base* t) {
+  /// to the task that the caller must add (dropped once the item ran, or at close).
+  std::uint64_t push_task_item(detail::ready_item it) {
     check_closed();
     if (ready_.full()) [[unlikely]]
       grow_ready(nullptr);
-    ready_.push_back_unchecked(detail::ready_item::step_of(t));
+    ready_.push_back_unchecked(it);
     return seq_++;
   }
   static void drop_held(detail::callback_node* n) noexcept;
@@ -495,11 +498,14 @@ class event_loop {
   void run_once();
   void run_node(detail::callback_node* n);
   void run_queued_step(detail::task_base* t);
+  void run_gatherer_callback(detail::task_base* child);
   void run_item(detail::ready_item it) {
-    if (it.is_step())
-      run_queued_step(it.stepped());
-    else
+    if (it.is_node())
       run_node(it.node());
+    else if (it.is_step())
+      run_queued_step(it.task());
+    else
+      run_gatherer_callback(it.task());
   }
   /// Drops an item's hold on what it queued (loop close).
   void discard(detail::ready_item it) noexcept;
@@ -583,7 +589,12 @@ struct loop_access {
 
 /// asyncio.get_running_loop(): the loop running in this thread; throws
 /// std::runtime_error("no running event loop") if none is.
-event_loop& get_running_loop();
+inline event_loop& get_running_loop() {
+  event_loop* l = detail::running_loop_slot();
+  if (!l) [[unlikely]]
+    detail::throw_no_running_loop();
+  return *l;
+}
 
 /// The running loop of this thread, or nullptr (asyncio._get_running_loop()).
 inline event_loop* running_loop_or_null() noexcept { return detail::running_loop_slot(); }
@@ -596,7 +607,7 @@ std::uint64_t future_base::add_done_callback(F&& f, task_base* owner) {
   if (state_ != state::pending || !l || !no_callbacks_held())
     return add_done_callback(callback_fn(std::forward<F>(f)), owner);
   const std::uint64_t id = ++next_callback_id_;
-  first_callback_ = l->hold(std::forward<F>(f), owner, id);
+  set_first_node(l->hold(std::forward<F>(f), owner, id));
   return id;
 }
 }  // namespace detail

@@ -40,6 +40,8 @@ class gathering_base : public future_base {
   /// _GatheringFuture.cancel: cancels every child (duplicates too, as
   /// asyncio). Walked by cancel_chain with Task.cancel, which it calls.
   bool cancel(std::optional<std::string> msg) override { return cancel_chain(this, msg); }
+  /// The children, one per argument (repeats included), in argument order.
+  std::vector<ref_ptr<future_base>>& children() noexcept { return children_; }
 
  protected:
   gathering_base(event_loop& loop, std::vector<ref_ptr<future_base>> children)
@@ -65,7 +67,7 @@ class gather_state final : public gathering_base {
 
   void* value_ptr() const noexcept override { return const_cast<value_slot<R>*>(&slot_); }
 
-  void child_done(future_base* fut) {
+  void child_done(future_base* fut) override {
     ++nfinished_;
 #if defined(WEFT_PLANTED_BUGS) && WEFT_PLANTED_BUGS
     finished_.emplace_back(fut);
@@ -125,23 +127,27 @@ E gathered(future_base* f) {
 template <class R>
 future<R> start_gather(std::vector<ref_ptr<future_base>> args, bool return_exc,
                        typename gather_state<R>::collector collect) {
+  // asyncio's arg_to_fut: each distinct future once, in order. A future is
+  // marked from its first occurrence until the second pass unmarks it there
+  // (or, if something throws, the guard does).
   std::vector<future_base*> done_futs;
-  std::vector<future_base*> unique;
+  std::size_t nfuts = 0;
   event_loop* loop = nullptr;
-  unique.reserve(args.size());
   struct unmark {
-    std::vector<future_base*>& futs;
+    std::vector<ref_ptr<future_base>>* futs;
     ~unmark() {
-      for (future_base* f : futs) f->set_marked(false);
+      if (futs)
+        for (auto& f : *futs) f->set_marked(false);
     }
-  } clear_marks{unique};
+  } clear_marks{&args};
   for (auto& fut : args) {
-    if (!loop) loop = &fut->loop();
-    if (&fut->loop() != loop)
+    event_loop& l = fut->loop();
+    if (!loop) loop = &l;
+    if (&l != loop)
       throw std::invalid_argument("The future belongs to a different loop than the one specified as the loop argument");
-    if (!fut->marked()) {  // asyncio's arg_to_fut: each distinct future once, in order
+    if (!fut->marked()) {
       fut->set_marked(true);
-      unique.push_back(fut.get());
+      ++nfuts;
       if (fut->done()) done_futs.push_back(fut.get());
     }
   }
@@ -153,11 +159,15 @@ future<R> start_gather(std::vector<ref_ptr<future_base>> args, bool return_exc,
       return done;
     }
   }
-  ref_ptr<future_base> outer(new gather_state<R>(*loop, std::move(args), unique.size(), return_exc, collect));
+  ref_ptr<future_base> outer(new gather_state<R>(*loop, std::move(args), nfuts, return_exc, collect));
   auto* g = static_cast<gather_state<R>*>(outer.get());
-  for (future_base* fut : unique)
-    if (!fut->done())
-      fut->add_done_callback([outer](future_base* f) { static_cast<gather_state<R>*>(outer.get())->child_done(f); });
+  clear_marks.futs = &g->children();
+  for (const ref_ptr<future_base>& fut : g->children()) {
+    if (!fut->marked()) continue;  // a repeat
+    fut->set_marked(false);
+    if (!fut->done()) fut->add_gatherer(outer);
+  }
+  clear_marks.futs = nullptr;
   for (future_base* fut : done_futs) g->child_done(fut);
   return future<R>(std::move(outer));
 }

@@ -61,8 +61,15 @@ class task_base : public future_base {
   void set_name(std::string name);
   /// Steps run so far (the simulator's stable identity of a step).
   std::uint64_t steps() const noexcept { return steps_; }
-  /// The loop's sequence number of the step queued (valid while it is).
-  std::uint64_t step_sequence() const noexcept { return step_sequence_; }
+  /// The loop's sequence number of what of this task is queued: its step,
+  /// or (once done) its gatherer's callback (valid while it is queued).
+  std::uint64_t queued_sequence() const noexcept { return queued_sequence_; }
+  /// Queues the callback of the gatherer held without a node (see
+  /// future_base::add_gatherer), as the task's completion schedules it.
+  void queue_gatherer_callback(event_loop& l) {
+    queued_sequence_ = l.push_task_item(ready_item::gatherer_of(this));
+    intrusive_add_ref(this);  // the queue's
+  }
   /// The label the task's code last gave (see any_task::set_site).
   std::string_view label() const noexcept { return {site_, site_size_}; }
   /// The await the task is suspended at (see any_task::suspended_at).
@@ -125,7 +132,7 @@ class task_base : public future_base {
   union {
     future_base* yielded_ = nullptr;
     std::uint64_t waiter_callback_;
-    std::uint64_t step_sequence_;  // while its step is queued (no future is awaited then)
+    std::uint64_t queued_sequence_;  // while its step (no future is awaited then) or its gatherer's callback is queued
   };
   // The exception the next step raises in the coroutine, at its await: set
   // by schedule_step_with or wakeup for the step (which may replace it with a

@@ -124,6 +124,31 @@ class future_base : public pooled {
   std::uint64_t add_done_callback(F&& f, task_base* owner = nullptr);
   /// Future.remove_done_callback, by id: returns how many were removed (0 or 1).
   std::size_t remove_done_callback(std::uint64_t id) noexcept;
+  /// gather's done callback on a child: `g->child_done(this)`, scheduled
+  /// when this future is done as add_done_callback's would be. The first
+  /// callback of a pending task is held without a node (the gatherer, tagged,
+  /// in first_callback_; the task carries the sequence number once it is
+  /// queued): a gather of fresh tasks makes no node per child. gather never
+  /// removes it.
+  void add_gatherer(const ref_ptr<future_base>& g) {
+    // No id handed out yet means no callback held either.
+    if (kind_ == kind::task && state_ == state::pending && next_callback_id_ == 0) {
+      next_callback_id_ = 1;
+      intrusive_add_ref(g.get());
+      first_callback_ = reinterpret_cast<std::uintptr_t>(g.get()) | gatherer_tag;
+      return;
+    }
+    add_gatherer_callback(g);
+  }
+  /// What a gathering future does when a child it gathers is done
+  /// (gather's _done_callback); nothing for other futures.
+  virtual void child_done(future_base* child) { (void)child; }
+  /// The gatherer held by add_gatherer, taken out (null if none): the loop
+  /// runs or drops a queued gatherer callback with it.
+  ref_ptr<future_base> take_gatherer() noexcept {
+    if (!first_is_gatherer()) return nullptr;
+    return ref_ptr<future_base>::adopt(reinterpret_cast<future_base*>(std::exchange(first_callback_, 0) & ~gatherer_tag));
+  }
 
   /// Scratch mark for algorithms over sets of futures (gather's dedup): false
   /// outside such an algorithm. O(1) instead of a search or a hash set.
@@ -147,16 +172,25 @@ class future_base : public pooled {
 
  protected:
   [[noreturn]] static void throw_loop_closed();
+  /// add_gatherer's case with a node: a lambda calling g->child_done.
+  void add_gatherer_callback(const ref_ptr<future_base>& g);
   /// A callback added now is held in first_callback_ (none is held yet).
   bool no_callbacks_held() const noexcept {
     return !first_callback_ && (!more_callbacks_ || more_callbacks_->empty());
   }
+  bool first_is_gatherer() const noexcept { return (first_callback_ & gatherer_tag) != 0; }
+  /// The first callback's node, or null (none, or a gatherer).
+  callback_node* first_node() const noexcept {
+    return first_is_gatherer() ? nullptr : reinterpret_cast<callback_node*>(first_callback_);
+  }
+  void set_first_node(callback_node* n) noexcept { first_callback_ = reinterpret_cast<std::uintptr_t>(n); }
   [[noreturn]] void throw_no_exception();
   /// Reports an exception nobody retrieved to the loop's handler (from destructors).
   void report_unretrieved(const char* message, const std::string& task_name) noexcept;
   /// Future.cancel without the Task override (super().cancel()).
   bool cancel_future(std::optional<std::string> msg);
   void schedule_callbacks();
+  void schedule_more_callbacks(event_loop& loop);  // schedule_callbacks past the first
   /// A done callback held until this future is done.
   callback_node* hold(callback_fn&& fn, task_base* owner, std::uint64_t id);
   /// "FINISHED: <Future finished>" style text for invalid_state_error.
@@ -184,8 +218,11 @@ class future_base : public pooled {
   std::unique_ptr<std::string> cancel_msg_;
   // Done callbacks wait in loop nodes made when they are added, so scheduling
   // one is queueing its node. Most futures have at most one: the first is
-  // apart from the rest.
-  callback_node* first_callback_ = nullptr;
+  // apart from the rest. The first may instead be a gatherer (add_gatherer),
+  // tagged by the low bit; a done future keeps it there until its queued
+  // callback runs or is dropped.
+  static constexpr std::uintptr_t gatherer_tag = 1;
+  std::uintptr_t first_callback_ = 0;
   std::unique_ptr<std::vector<callback_node*>> more_callbacks_;
 };
 
