@@ -216,4 +216,31 @@ TEST(FramePoolTest, ALoopGivesBackABurstOfTimersOnceIdle) {
   EXPECT_EQ(rs.r.outstanding, 0u);
 }
 
+// Idle nodes are trimmed only once they stayed idle through a whole
+// iteration: the nodes a burst of callbacks leaves are still there for the
+// waits the next iteration registers (no free and allocate again), and go
+// once the loop stays idle.
+TEST(FramePoolTest, ALoopTrimsIdleNodesOnlyAfterAWholeIdleIteration) {
+  WEFT_SKIP_WITHOUT_POOL();
+  std::thread([] {
+    weft::event_loop loop;
+    constexpr int burst = 10000;
+    int ran = 0;
+    for (int i = 0; i < burst; ++i) loop.call_soon([&ran] { ++ran; });
+    const auto iterate = [&loop] {
+      loop.call_soon([&loop] { loop.stop(); });
+      loop.run_forever();
+    };
+    iterate();  // runs the burst: its nodes are idle now
+    ASSERT_EQ(ran, burst);
+    const std::size_t after_burst = weft::frame_pool_statistics().live_blocks;
+    EXPECT_GE(after_burst, std::size_t{burst});
+    iterate();  // the first iteration that finds them idle keeps them
+    EXPECT_EQ(weft::frame_pool_statistics().live_blocks, after_burst);
+    iterate();  // the second gives them back, but for 1024
+    EXPECT_LE(weft::frame_pool_statistics().live_blocks, 1100u);
+    loop.close();
+  }).join();
+}
+
 }  // namespace

@@ -104,7 +104,8 @@ void event_loop::recycle(detail::callback_node* n) noexcept {
 
 // A burst (a million timers scheduled, then fired or cancelled) leaves its
 // nodes on the free list and its capacity in the timer heap: past 4096 idle
-// nodes that are also half of all nodes, keep 1024 and give the rest back to
+// nodes that are also half of all nodes at the start of two iterations in a
+// row (run_once), keep 1024 and give the rest back to
 // the frame pool (whose own idle policy returns the chunks). O(all nodes),
 // and the next trim needs 3000 more idle nodes: amortised O(1) per node.
 void event_loop::trim_idle_nodes() noexcept {
@@ -112,6 +113,7 @@ void event_loop::trim_idle_nodes() noexcept {
   // along the free list (freed in whatever order: a cache miss per node).
   // Only free nodes have no reference.
   constexpr std::size_t keep = 1024;
+  trim_due_ = false;
   free_nodes_ = nullptr;
   free_count_ = 0;
   std::erase_if(all_nodes_, [this](detail::callback_node* x) {
@@ -268,8 +270,13 @@ void event_loop::run_once() {
     throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
                                 " iterations (loop_options::max_iterations): a livelock?");
   if (max_tasks_ || max_heap_) check_limits();
-  if (free_count_ > 4096 && 2 * free_count_ > all_nodes_.size()) [[unlikely]]
-    trim_idle_nodes();
+  // Idle nodes are trimmed once they stayed idle through a whole iteration:
+  // a burst of callbacks followed at once by a burst of waits reuses them.
+  if (free_count_ > 4096 && 2 * free_count_ > all_nodes_.size()) [[unlikely]] {
+    if (std::exchange(trim_due_, true)) trim_idle_nodes();
+  } else {
+    trim_due_ = false;
+  }
   if (threads_pending()) [[unlikely]]
     take_thread_work();
   if (!timers_.empty()) move_due_timers();  // nothing to drop or move without a timer

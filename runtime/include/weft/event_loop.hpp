@@ -64,7 +64,7 @@ struct callback_node : pooled {
   bool cancelled = false;
 };
 
-/// A FIFO of ready items (callback nodes and task steps) in a power-of-two
+/// A FIFO of ready items (detail/ready_item.hpp) in a power-of-two
 /// ring; grows, never shrinks.
 class ready_queue {
  public:
@@ -566,6 +566,7 @@ class event_loop {
   std::atomic<bool> debug_;
   bool running_ = false;
   bool stopping_ = false;
+  bool trim_due_ = false;  // idle nodes were past the trim threshold at the last iteration's start
   bool closed_ = false;
 };
 
