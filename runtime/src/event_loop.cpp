@@ -389,10 +389,7 @@ void event_loop::discard_unrunnable() noexcept {
 void event_loop::drop_pending_tasks() {
   std::vector<detail::ref_ptr<detail::task_base>> pending;
   for (detail::task_base* t = tasks_head_; t; t = t->reg_next_) pending.emplace_back(t);
-  for (auto& t : pending) {
-    call_exception_handler({std::string(detail::pending_destroyed_message), nullptr, t->get_name()});
-    t->abandon();
-  }
+  for (auto& t : pending) t->abandon();
 }
 
 void event_loop::cannot_enter_task(detail::task_base* t) const {

@@ -46,18 +46,9 @@ task_base::task_base(event_loop& loop, std::coroutine_handle<> top, promise_base
 
 task_base::~task_base() {
   if (log_traceback_) report_unretrieved("Task exception was never retrieved", get_name());
-  if (event_loop* l = anchor_->loop) {
-    if (registered_) {
-      // Task.__del__ of a pending task: one whose queued step a closing loop
-      // dropped (drop_pending_tasks reports the others).
-      try {
-        l->call_exception_handler({std::string(pending_destroyed_message), nullptr, get_name()});
-      } catch (...) {  // a destructor must not throw
-      }
-      if (!started_ && top_) warn_never_awaited(info_);
-      l->unregister_task(this);
-    }
-  }
+  // Task.__del__ of a pending task: one whose queued step a closing loop
+  // dropped (drop_pending_tasks abandons the others).
+  if (registered_ && anchor_->loop) abandon();
   destroy_frame();
   if (named_) delete_name(name_);
 }
@@ -362,6 +353,12 @@ void task_base::handle_yield() {
 }
 
 void task_base::abandon() noexcept {
+  if (event_loop* l = anchor_->loop) {
+    try {
+      l->call_exception_handler({"Task was destroyed but it is pending!", nullptr, get_name()});
+    } catch (...) {  // called from destructors: must not throw
+    }
+  }
   // A coroutine that never ran is "never awaited" when its abandoned task drops it.
   if (!started_ && top_) warn_never_awaited(info_);
   if (fut_waiter_) {

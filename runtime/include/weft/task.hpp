@@ -37,9 +37,6 @@ struct task_options {
 
 namespace detail {
 
-/// What the loop's exception handler is told of a pending task destroyed.
-inline constexpr std::string_view pending_destroyed_message = "Task was destroyed but it is pending!";
-
 /// The untyped task machinery (tasks.py's Task, minus the result type).
 class task_base : public future_base {
  public:
@@ -98,7 +95,9 @@ class task_base : public future_base {
   /// The exception to raise at the await point being resumed, if any.
   std::exception_ptr take_thrown() noexcept { return std::exchange(thrown_, nullptr); }
   bool has_thrown() const noexcept { return static_cast<bool>(thrown_); }
-  /// Destroys the coroutine of a task its loop abandons (loop close).
+  /// A pending task its loop abandons (loop close), or one freed pending:
+  /// reports "Task was destroyed but it is pending!" (and a coroutine that
+  /// never ran as never awaited), unregisters it and destroys its coroutine.
   void abandon() noexcept;
 
   task_base* reg_prev_ = nullptr;
