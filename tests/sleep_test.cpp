@@ -203,6 +203,44 @@ TEST(SleepTest, SleepWithMoveOnlyValue) {
   EXPECT_EQ(weft_test::run_virtual(body()), 30);
 }
 
+TEST(SleepTest, ANamedSleepCanBeAwaitedTwice) {
+  // weft::sleep returns the call, not its awaiter: each co_await of a named
+  // one is a new sleep with the same delay and (copied) result.
+  auto body = []() -> weft::coro<std::string> {
+    auto nap = weft::sleep(2s, std::string("value"));
+    std::string first = co_await nap;
+    EXPECT_EQ(weft::get_running_loop().time(), at(2s));
+    std::string second = co_await nap;
+    EXPECT_EQ(weft::get_running_loop().time(), at(4s));
+    co_return first + " " + second;
+  };
+  EXPECT_EQ(weft_test::run_virtual(body()), "value value");
+}
+
+TEST(SleepTest, CaughtReturnsTheCancellationInsteadOfThrowingIt) {
+  auto body = []() -> weft::coro<void> {
+    std::exception_ptr slept = co_await weft::sleep(1s).caught();
+    EXPECT_FALSE(slept);
+    EXPECT_EQ(weft::get_running_loop().time(), at(1s));
+    auto napper = weft::create_task([]() -> weft::coro<int> {
+      std::exception_ptr e = co_await weft::sleep(10s).caught();
+      EXPECT_TRUE(e);
+      try {
+        std::rethrow_exception(e);
+      } catch (const weft::cancelled_error& c) {
+        EXPECT_STREQ(c.what(), "wake up");
+      }
+      co_return 7;  // the cancellation was handed back, not raised: the task goes on
+    }());
+    co_await weft::sleep(0s);
+    napper.cancel("wake up");
+    EXPECT_EQ(co_await napper, 7);
+    EXPECT_EQ(weft::get_running_loop().time(), at(1s));
+    EXPECT_EQ(weft::get_running_loop().timer_count(), 0u);  // the cancelled sleep's timer is gone
+  };
+  weft_test::run_virtual(body());
+}
+
 // ---- negative delays --------------------------------------------------------
 
 struct negative {

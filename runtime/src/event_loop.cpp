@@ -58,7 +58,8 @@ event_loop::event_loop(loop_options opts)
       max_heap_(opts.max_heap),
       inbox_(std::make_shared<detail::thread_inbox>()),
       thread_wait_limit_(opts.thread_wait_limit),
-      debug_(opts.debug) {}
+      debug_(opts.debug),
+      limited_(max_iterations_ || max_tasks_ || max_heap_) {}
 
 event_loop::~event_loop() {
   if (running_) {
@@ -173,16 +174,6 @@ void event_loop::run_node(detail::callback_node* n) {
   unqueue(n);
 }
 
-void event_loop::run_queued_step(detail::task_base* t) {
-  const auto queued = detail::ref_ptr<detail::task_base>::adopt(t);  // the queue's reference
-  // As run_node: the step is a callback like any other.
-  try {
-    t->step();
-  } catch (...) {
-    call_exception_handler({"Exception in callback", std::current_exception(), {}});
-  }
-}
-
 void event_loop::run_gatherer_callback(detail::task_base* child) {
   const auto queued = detail::ref_ptr<detail::task_base>::adopt(child);  // the queue's reference
   const detail::ref_ptr<detail::future_base> gatherer = child->take_gatherer();
@@ -266,10 +257,9 @@ void event_loop::wait_for_work() {
 }
 
 void event_loop::run_once() {
-  if (++iterations_ > max_iterations_ && max_iterations_)
-    throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
-                                " iterations (loop_options::max_iterations): a livelock?");
-  if (max_tasks_ || max_heap_) check_limits();
+  ++iterations_;
+  if (limited_) [[unlikely]]
+    check_limits();
   // Idle nodes are trimmed once they stayed idle through a whole iteration:
   // a burst of callbacks followed at once by a burst of waits reuses them.
   if (free_count_ > 4096 && 2 * free_count_ > all_nodes_.size()) [[unlikely]] {
@@ -403,6 +393,9 @@ void event_loop::refuse_task() {
 }
 
 void event_loop::check_limits() {
+  if (max_iterations_ && iterations_ > max_iterations_)
+    throw iteration_limit_error("the loop ran more than " + std::to_string(max_iterations_) +
+                                " iterations (loop_options::max_iterations): a livelock?");
   if (limit_reached_.empty() && max_heap_ && iterations_ % 1024 == 0 && heap_exceeds(max_heap_))
     limit_reached_ = "the heap grew past " + std::to_string(max_heap_) + " bytes (loop_options::max_heap)";
   if (!limit_reached_.empty()) throw resource_limit_error(limit_reached_);

@@ -175,12 +175,9 @@ void future_base::schedule_callbacks() {
 
 // ---- awaiting ----
 
-task_base* require_current_task() {
-  event_loop* l = running_loop_slot();
-  task_base* t = l ? loop_access::current_task(*l) : nullptr;
-  if (!t) throw std::runtime_error("weft: co_await on a future outside of a running task");
-  return t;
-}
+void throw_no_current_task() { throw std::runtime_error("weft: co_await on a future outside of a running task"); }
+
+task_base* require_current_task() { return current_task_or_throw(); }
 
 void suspend_on(future_base* f, std::coroutine_handle<> h) { require_current_task()->suspended_on(f, h); }
 

@@ -106,6 +106,41 @@ void task_base::destroy_frame() noexcept {
   }
 }
 
+void task_base::schedule_step(event_loop& l) {
+  queued_sequence_ = l.push_task_item(ready_item::step_of(this));
+  intrusive_add_ref(this);  // the queue's, dropped once the step ran (event_loop::run_queued_step)
+}
+
+void task_base::run_step(event_loop& l) {
+  // Task.__step_run_and_handle_result. The caller keeps the task alive even if
+  // the coroutine drops its last handle: the queue's reference (a step),
+  // the wakeup callback's capture, or create_task's handle (an eager step).
+  yield_kind_ = yield_kind::none;
+  yielded_ = nullptr;
+  if (!started_ && (thrown_ || reused_)) {
+    // coro.throw(exc) on a coroutine that never ran ends with exc at once; a
+    // coroutine that already ran refuses to run again (coro.send raises).
+    std::exception_ptr exc = std::exchange(thrown_, nullptr);
+    if (!exc) exc = std::make_exception_ptr(std::runtime_error("cannot reuse already awaited coroutine"));
+    started_ = true;
+    destroy_frame();
+    finish_with_exception(std::move(exc));
+    return;
+  }
+  started_ = true;
+  promise_->started_ = true;
+  ++steps_;
+  resumed_ = true;
+  resume_.resume();
+  resumed_ = false;
+  if (top_.done())
+    finish_coroutine();
+  else if (yield_kind_ == yield_kind::bare)
+    schedule_step(l);  // relinquishes control for one event loop iteration
+  else
+    handle_yield();
+}
+
 void task_base::start(bool eager) {
   event_loop& l = loop();
   l.register_task(this);
@@ -117,24 +152,19 @@ void task_base::start(bool eager) {
       task_base* prev;
       ~restore() { l.swap_current_task(prev); }
     } r{l, prev};
-    run_step();
+    run_step(l);
     if (done()) completed_eagerly_ = true;
   } else {
-    schedule_step();
+    schedule_step(l);
   }
-}
-
-void task_base::schedule_step() {
-  queued_sequence_ = loop().push_task_item(ready_item::step_of(this));
-  intrusive_add_ref(this);  // the queue's, dropped once the step ran (event_loop::run_queued_step)
 }
 
 void task_base::schedule_step_with(std::exception_ptr exc) {
   thrown_ = std::move(exc);
-  schedule_step();
+  schedule_step(loop());
 }
 
-void task_base::step() {
+void task_base::step(event_loop& l) {
   // Task.__step, with thrown_ as its exc
   if (done()) throw invalid_state_error("_step(): already done: " + describe_state());
   if (must_cancel_) {
@@ -142,20 +172,33 @@ void task_base::step() {
     must_cancel_ = false;
   }
   if (fut_waiter_) fut_waiter_.reset();
-  event_loop& l = loop();
   l.enter_task(this);
   struct leave {
     event_loop& l;
     task_base* t;
     ~leave() { l.leave_task(t); }
   } g{l, this};
-  run_step();
+  run_step(l);
 }
+
+}  // namespace detail
+
+void event_loop::run_queued_step(detail::task_base* t) {
+  const auto queued = detail::ref_ptr<detail::task_base>::adopt(t);  // the queue's reference
+  // As run_node: the step is a callback like any other.
+  try {
+    t->step(*this);
+  } catch (...) {
+    call_exception_handler({"Exception in callback", std::current_exception(), {}});
+  }
+}
+
+namespace detail {
 
 void task_base::wakeup(future_base* f) {
   // Task.__wakeup: future.result() raising becomes the step's exception.
   thrown_ = result_exception(f);
-  step();
+  step(loop());
 }
 
 bool task_base::cancel(std::optional<std::string> msg) { return cancel_chain(this, msg); }
@@ -265,36 +308,6 @@ int task_base::uncancel() noexcept {
     if (num_cancels_requested_ == 0) must_cancel_ = false;
   }
   return num_cancels_requested_;
-}
-
-void task_base::run_step() {
-  // Task.__step_run_and_handle_result. The caller keeps the task alive even if
-  // the coroutine drops its last handle: the ready node's argument (a step),
-  // the wakeup callback's capture, or create_task's handle (an eager step).
-  yield_kind_ = yield_kind::none;
-  yielded_ = nullptr;
-  if (!started_ && (thrown_ || reused_)) {
-    // coro.throw(exc) on a coroutine that never ran ends with exc at once; a
-    // coroutine that already ran refuses to run again (coro.send raises).
-    std::exception_ptr exc = std::exchange(thrown_, nullptr);
-    if (!exc) exc = std::make_exception_ptr(std::runtime_error("cannot reuse already awaited coroutine"));
-    started_ = true;
-    destroy_frame();
-    finish_with_exception(std::move(exc));
-    return;
-  }
-  started_ = true;
-  promise_->started_ = true;
-  ++steps_;
-  resumed_ = true;
-  resume_.resume();
-  resumed_ = false;
-  if (top_.done())
-    finish_coroutine();
-  else if (yield_kind_ == yield_kind::bare)
-    schedule_step();  // relinquishes control for one event loop iteration
-  else
-    handle_yield();
 }
 
 void task_base::finish_coroutine() {

@@ -299,8 +299,7 @@ weft::coro<flow> interpreter::exec(const body& b, frame& f) {
       if (const flow* done = std::get_if<flow>(&next)) {
         fl = *done;
       } else if (const nap* n = std::get_if<nap>(&next)) {
-        auto sleeping = weft::sleep(n->d);  // named: g++ 12 mishandles temporaries in co_await operands
-        exc = co_await sleeping.caught();   // a cancellation, without a throw
+        exc = co_await weft::sleep(n->d).caught();  // a cancellation, without a throw
       } else if (await_task* t = std::get_if<await_task>(&next)) {
         value v = co_await std::move(t->task);
         if (!t->into->empty()) assign(f, *t->into, std::move(v));

@@ -418,6 +418,7 @@ class event_loop {
   bool controls_threads() const noexcept;
   const std::shared_ptr<detail::thread_inbox>& inbox() const noexcept { return inbox_; }
   [[noreturn]] void refuse_task();
+  /// The limits of loop_options, checked at each iteration's start when set.
   void check_limits();
   detail::task_base* current_task_ptr() const noexcept { return current_task_; }
   void enter_task(detail::task_base* t) {
@@ -568,6 +569,7 @@ class event_loop {
   bool stopping_ = false;
   bool trim_due_ = false;  // idle nodes were past the trim threshold at the last iteration's start
   bool closed_ = false;
+  const bool limited_;  // some limit of max_iterations_, max_tasks_, max_heap_ is set
 };
 
 namespace detail {
@@ -599,6 +601,18 @@ inline event_loop& get_running_loop() {
 
 /// The running loop of this thread, or nullptr (asyncio._get_running_loop()).
 inline event_loop* running_loop_or_null() noexcept { return detail::running_loop_slot(); }
+
+namespace detail {
+[[noreturn]] void throw_no_current_task();
+/// require_current_task() inline, for the awaits on the hot path.
+inline task_base* current_task_or_throw() {
+  event_loop* l = running_loop_slot();
+  task_base* t = l ? loop_access::current_task(*l) : nullptr;
+  if (!t) [[unlikely]]
+    throw_no_current_task();
+  return t;
+}
+}  // namespace detail
 
 namespace detail {
 template <class F>

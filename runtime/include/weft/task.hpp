@@ -83,7 +83,9 @@ class task_base : public future_base {
   }
 
   /// The scheduled Task.__step (with the exception set by schedule_step_with).
-  void step();
+  /// Inline into its callers, all in task.cpp (event_loop::run_queued_step
+  /// and wakeup): a step is the loop's hottest path.
+  [[gnu::always_inline]] inline void step(event_loop& l);
   /// Task.__wakeup(future).
   void wakeup(future_base* f);
   /// Called by an await point as the coroutine suspends (see suspend_on).
@@ -113,10 +115,10 @@ class task_base : public future_base {
  private:
   friend bool cancel_chain(future_base* f, const std::optional<std::string>& msg);
   enum class yield_kind : std::uint8_t { none, bare, future };
-  void run_step();
+  [[gnu::always_inline]] inline void run_step(event_loop& l);
   void finish_coroutine();
   void handle_yield();  // the coroutine yielded a future: wait for it (a bare yield is run_step's)
-  void schedule_step();
+  [[gnu::always_inline]] inline void schedule_step(event_loop& l);
   void schedule_step_with(std::exception_ptr exc);
   void finish_with_exception(std::exception_ptr e);
   void destroy_frame() noexcept;
