@@ -58,6 +58,7 @@ execution interpreter::run() {
   observer_ = opts_.scheduler && opts_.scheduler->observes_accesses() ? opts_.scheduler : nullptr;
   // "Task exception was never retrieved" and the like are not part of a trace.
   loop.set_exception_handler([](weft::event_loop&, const weft::exception_context&) {});
+  globals_.assign(prog_.globals, std::nullopt);
   auto main = loop.create_task(main_task());
   bool deadlock = false;
   try {
@@ -166,7 +167,7 @@ weft::future<void> interpreter::all_done(const std::vector<weft::any_task>& task
   return all;
 }
 
-weft::coro<value> interpreter::call(const std::string& coro, task_label label, int depth) {
+weft::coro<value> interpreter::call(const name_ref& coro, task_label label, int depth) {
   if (depth > max_call_depth) {
     end_at_step_limit();
     co_return aborting();
@@ -181,8 +182,9 @@ weft::coro<value> interpreter::call(const std::string& coro, task_label label, i
                   " coroutines alive at once (tasks and the calls they await)");
     co_return aborting();
   }
-  frame f{label.shared ? label.shared : &label.own, depth, {}, {}, {}, {}};
-  flow fl = co_await exec(prog_.coros.at(coro), f);
+  const coroutine& callee = prog_.coros[coro.index];
+  frame f{label.shared ? label.shared : &label.own, depth, variables(callee.locals), {}, {}, {}};
+  flow fl = co_await exec(callee.stmts, f);
   if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};  // the coroutine raises it
   if (fl == flow::aborted) co_return aborting();
   co_return end_call(fl, f);

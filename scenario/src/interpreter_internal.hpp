@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -31,9 +30,9 @@ struct run_abort {};
 /// exploring exception-heavy scenarios slow.
 enum class flow { next, returned, raised, aborted };
 
-/// Variables by name: looked up and assigned, never iterated (so their order
-/// cannot reach a trace); a hash costs less than a tree's string compares.
-using variables = std::unordered_map<std::string, value>;
+/// Variables by the slot parse() gave them (name_ref::index); an unset one
+/// holds nothing.
+using variables = std::vector<std::optional<value>>;
 
 /// One call of a coroutine body: its `.` locals, its return value and the
 /// exceptions its handlers are handling (for reraise).
@@ -63,11 +62,11 @@ struct nap {
 };
 struct await_task {
   weft::task<value> task;
-  const std::string* into;  // "" for none
+  const name_ref* into;  // empty for none
 };
 struct await_call {
   weft::coro<value> call;
-  const std::string* into;  // "" for none
+  const name_ref* into;  // empty for none
 };
 using step = std::variant<flow, nap, await_task, await_call, weft::coro<flow>>;
 
@@ -88,7 +87,7 @@ class interpreter {
   void set_eager_factory(bool on);
 
   /// Runs coroutine `coro`'s body as `c()` does, in the task labelled `label`.
-  weft::coro<value> call(const std::string& coro, task_label label, int depth);
+  weft::coro<value> call(const name_ref& coro, task_label label, int depth);
   /// The depth a new task's body starts at: on top of its creator's if it may
   /// start eagerly (inside create_task), else at 0.
   int task_depth(const frame& f, bool eager) const { return eager || eager_factory_ ? f.depth + 1 : 0; }
@@ -118,19 +117,21 @@ class interpreter {
   /// Adds a line to the trace: the time, the task's label, `text`.
   void log(const frame& f, const std::string& text);
 
-  /// The variable `name` (a local if it starts with "."), or null if unset.
-  value* lookup(frame& f, const std::string& name) {
-    const bool local = name[0] == '.';
-    if (!local && observer_) note_access(name, false, false);
+  /// The variable `var` (a local if its name starts with "."), or null if unset.
+  value* lookup(frame& f, const name_ref& var) {
+    const bool local = var.local();
+    if (!local && observer_) note_access(var.name, false, false);
     auto& scope = local ? f.locals : globals_;
-    auto it = scope.find(name);
-    return it == scope.end() ? nullptr : &it->second;
+    if (var.index >= scope.size() || !scope[var.index]) return nullptr;
+    return &*scope[var.index];
   }
-  /// Sets the variable `name`.
-  void assign(frame& f, const std::string& name, value v) {
-    const bool local = name[0] == '.';
-    if (!local && observer_) note_access(name, true, false);
-    (local ? f.locals : globals_)[name] = std::move(v);
+  /// Sets the variable `var`.
+  void assign(frame& f, const name_ref& var, value v) {
+    const bool local = var.local();
+    if (!local && observer_) note_access(var.name, true, false);
+    auto& scope = local ? f.locals : globals_;
+    if (var.index >= scope.size()) scope.resize(var.index + 1);  // call() sizes a frame: only one made elsewhere grows
+    scope[var.index] = std::move(v);
   }
   /// Notes, for a simulator's interleaving coverage (scheduler::on_access),
   /// an access by the running task at its statement: to global variable
@@ -199,26 +200,26 @@ struct context {
   /// Bad input: "variable 'NAME' PROBLEM" (out of line: the callers are hot).
   [[noreturn]] void bad_variable(std::string_view field, const std::string& name, const std::string& problem) const;
 
-  /// The variable `name`, which field `field` names; bad input if unset.
-  value& read(std::string_view field, const std::string& name) const {
-    if (value* v = in.lookup(f, name)) return *v;
-    bad_variable(field, name, "is not set");
+  /// The variable `var`, which field `field` names; bad input if unset.
+  value& read(std::string_view field, const name_ref& var) const {
+    if (value* v = in.lookup(f, var)) return *v;
+    bad_variable(field, var.name, "is not set");
   }
-  /// Sets the variable `name`.
-  void assign(const std::string& name, value v) const { in.assign(f, name, std::move(v)); }
+  /// Sets the variable `var`.
+  void assign(const name_ref& var, value v) const { in.assign(f, var, std::move(v)); }
   /// Notes a release, set or put (`write`), or an acquire, wait or get that
-  /// returned, of the primitive in variable `name` (interpreter::note_access).
-  void note_primitive(const std::string& name, bool write) const { in.note_access(name, write, true); }
-  /// Notes a nowait operation the primitive in `name` refused (interpreter::note_refusal).
-  void note_refusal(const std::string& name) const { in.note_refusal(name); }
+  /// returned, of the primitive in variable `var` (interpreter::note_access).
+  void note_primitive(const name_ref& var, bool write) const { in.note_access(var.name, write, true); }
+  /// Notes a nowait operation the primitive in `var` refused (interpreter::note_refusal).
+  void note_refusal(const name_ref& var) const { in.note_refusal(var.name); }
   /// Raises `e` from a handler that does not suspend: as a value in the
   /// frame, for exec to take, not as a C++ throw.
   flow raise(std::exception_ptr e) const {
     f.raised = std::move(e);
     return flow::raised;
   }
-  /// Stores `v` in variable `into`, unless `into` is "" (no such field).
-  void store(const std::string& into, value v) const {
+  /// Stores `v` in variable `into`, unless `into` is empty (no such field).
+  void store(const name_ref& into, value v) const {
     if (!into.empty()) in.assign(f, into, std::move(v));
   }
   /// The operand's value (a variable's read as `read` does).
@@ -228,24 +229,24 @@ struct context {
       case operand::kind::boolean: return {o.b};
       case operand::kind::integer: return {o.i};
       case operand::kind::string: return {o.shared ? o.shared : make_text(o.s)};
-      case operand::kind::variable: return read(field, o.s);
+      case operand::kind::variable: return read(field, o.var);
     }
     return {};
   }
-  /// The task in variable `name`; bad input if it holds something else.
-  weft::task<value> task_var(std::string_view field, const std::string& name) const {
-    value& v = read(field, name);
+  /// The task in variable `var`; bad input if it holds something else.
+  weft::task<value> task_var(std::string_view field, const name_ref& var) const {
+    value& v = read(field, var);
     if (auto* t = std::get_if<weft::task<value>>(&v.v)) return *t;
-    bad_variable(field, name, "does not hold a task");
+    bad_variable(field, var.name, "does not hold a task");
   }
-  /// The primitive of type P in variable `name`; bad input if it holds
+  /// The primitive of type P in variable `var`; bad input if it holds
   /// something else (`what` says what it must hold).
   template <class P>
-  P& prim(std::string_view field, const std::string& name, const char* what) const {
-    value& v = read(field, name);
+  P& prim(std::string_view field, const name_ref& var, const char* what) const {
+    value& v = read(field, var);
     if (auto* p = std::get_if<primitive_ptr>(&v.v))
       if (auto* x = std::get_if<P>(&(*p)->p)) return *x;
-    bad_variable(field, name, std::string("does not hold ") + what);
+    bad_variable(field, var.name, std::string("does not hold ") + what);
   }
   /// The value rendered; bad input for a primitive.
   std::string show(std::string_view field, const value& v) const;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -100,8 +101,8 @@ class parser {
       if (key == "version") {
         if (!v.is_number_integer() || v.get<std::int64_t>() != 1) fail("/version", "version must be 1");
       } else if (key == "main") {
-        prog.main = string_field(v, "/main");
-        if (!is_identifier(prog.main)) fail("/main", "'" + shown(prog.main) + "' is not a coroutine name");
+        prog.main.name = string_field(v, "/main");
+        if (!is_identifier(prog.main.name)) fail("/main", "'" + shown(prog.main.name) + "' is not a coroutine name");
       } else if (key == "name") {
         if (v.is_string()) prog.name = v.get<std::string>();
       }
@@ -115,13 +116,21 @@ class parser {
       std::string where = "/coros/" + escape_pointer_token(shown(cname));
       if (!is_identifier(cname)) fail(where, "'" + shown(cname) + "' is not a valid coroutine name");
       check_length(cname, where);
-      prog.coros.emplace(cname, body{});
+      coro_index_.emplace(cname, static_cast<std::uint32_t>(prog.coros.size()));
+      prog.coros.push_back({cname, {}, 0});
     }
-    for (auto& [cname, b] : coros.items())
-      prog.coros[cname] = parse_body(b, "/coros/" + escape_pointer_token(cname), 1, false);
-    if (!prog.coros.count(prog.main)) fail(doc.contains("main") ? "/main" : "", "main coroutine '" + shown(prog.main) + "' is not defined");
+    for (coroutine& c : prog.coros) {
+      locals_.clear();
+      c.stmts = parse_body(coros[c.name], "/coros/" + escape_pointer_token(c.name), 1, false);
+      c.locals = static_cast<std::uint32_t>(locals_.size());
+    }
+    auto main = coro_index_.find(prog.main.name);
+    if (main == coro_index_.end())
+      fail(doc.contains("main") ? "/main" : "", "main coroutine '" + shown(prog.main.name) + "' is not defined");
+    prog.main.index = main->second;
     for (auto& [where, name] : coro_refs_)
-      if (!prog.coros.count(name)) fail(where, "coroutine '" + shown(name) + "' is not defined");
+      if (!coro_index_.count(name)) fail(where, "coroutine '" + shown(name) + "' is not defined");
+    prog.globals = static_cast<std::uint32_t>(globals_.size());
     prog.statement_count = statements_;
     return prog;
   }
@@ -139,17 +148,28 @@ class parser {
     return s;
   }
 
-  std::string variable(const json& v, const std::string& where) const {
+  name_ref variable(const json& v, const std::string& where) {
     std::string s = string_field(v, where);
     if (!is_variable(s)) fail(where, "'" + shown(s) + "' is not a valid variable name");
-    return s;
+    return numbered(std::move(s));
   }
 
-  /// A coroutine's name, resolved once every coroutine is known.
-  std::string coro_name(const json& v, const std::string& where) {
+  /// The variable `name` with its slot: the next free one the first time
+  /// its scope (the program's globals, or the coroutine being read's
+  /// locals) meets it.
+  name_ref numbered(std::string name) {
+    auto& scope = name[0] == '.' ? locals_ : globals_;
+    const auto slot = scope.emplace(name, static_cast<std::uint32_t>(scope.size())).first->second;
+    return {std::move(name), slot};
+  }
+
+  /// A coroutine's name and index; one not defined is reported once the
+  /// whole file has been read.
+  name_ref coro_name(const json& v, const std::string& where) {
     std::string s = string_field(v, where);
     coro_refs_.emplace_back(where, s);
-    return s;
+    auto it = coro_index_.find(s);
+    return {std::move(s), it == coro_index_.end() ? 0 : it->second};
   }
 
   std::int64_t integer(const json& v, const std::string& where, std::int64_t lo = int_min, std::int64_t hi = int_max) const {
@@ -176,7 +196,7 @@ class parser {
     return v.get<bool>();
   }
 
-  operand parse_operand(const json& v, const std::string& where) const {
+  operand parse_operand(const json& v, const std::string& where) {
     operand o;
     if (v.is_null()) {
       o.k = operand::kind::null;
@@ -190,9 +210,11 @@ class parser {
       o.s = string_field(v, where);
       o.k = operand::kind::string;
       if (!o.s.empty() && o.s[0] == '$') {
-        o.s.erase(0, 1);
-        if (!is_variable(o.s)) fail(where, "'$" + shown(o.s) + "' does not name a variable");
+        std::string name = o.s.substr(1);
+        if (!is_variable(name)) fail(where, "'$" + shown(name) + "' does not name a variable");
         o.k = operand::kind::variable;
+        o.s.clear();
+        o.var = numbered(std::move(name));
       } else {
         o.shared = std::make_shared<const std::string>(o.s);
       }
@@ -208,10 +230,10 @@ class parser {
     awaitable_ref a;
     if (v.contains("task")) {
       a.is_task = true;
-      a.name = variable(v["task"], where + "/task");
+      a.ref = variable(v["task"], where + "/task");
     } else {
       a.is_task = false;
-      a.name = coro_name(v["coro"], where + "/coro");
+      a.ref = coro_name(v["coro"], where + "/coro");
     }
     return a;
   }
@@ -224,7 +246,7 @@ class parser {
     return kind;
   }
 
-  std::string log_message(const json& v, const std::string& where) const {
+  std::string log_message(const json& v, const std::string& where, std::vector<name_ref>& vars) {
     std::string m = string_field(v, where);
     for (std::size_t i = 0; i < m.size(); ++i) {
       if (m[i] == '}') continue;
@@ -233,6 +255,7 @@ class parser {
       if (close == std::string::npos) fail(where, "'{' without a closing '}' (there is no escape for '{')");
       std::string var = m.substr(i + 1, close - i - 1);
       if (!is_variable(var)) fail(where, "'{" + shown(var) + "}' does not name a variable");
+      vars.push_back(numbered(std::move(var)));
       i = close;
     }
     return m;
@@ -289,6 +312,8 @@ class parser {
   limits lim_;
   std::size_t statements_ = 0;
   std::vector<std::pair<std::string, std::string>> coro_refs_;  // (where, name) to resolve at the end
+  std::map<std::string, std::uint32_t> coro_index_;
+  std::map<std::string, std::uint32_t> globals_, locals_;  // slots by name (locals_: the coroutine being read's)
 };
 
 /// One statement's fields, as the op types' read() take them: each named
@@ -305,8 +330,8 @@ class op_reader {
   [[noreturn]] void fail(const std::string& problem) const { p_.fail(where_, problem); }
 
   std::string string(std::string_view f) const { return p_.string_field(v_[f], at(f)); }
-  std::string variable(std::string_view f) const { return p_.variable(v_[f], at(f)); }
-  std::string coro_name(std::string_view f) { return p_.coro_name(v_[f], at(f)); }
+  name_ref variable(std::string_view f) const { return p_.variable(v_[f], at(f)); }
+  name_ref coro_name(std::string_view f) { return p_.coro_name(v_[f], at(f)); }
   std::string task_name(std::string_view f) const {
     std::string n = string(f);
     check_task_name(n, f);
@@ -314,7 +339,9 @@ class op_reader {
   }
   /// Checks `name` as a task's name, taken from field `f`.
   void check_task_name(const std::string& name, std::string_view f) const { p_.check_task_name(name, at(f)); }
-  std::string log_message(std::string_view f) const { return p_.log_message(v_[f], at(f)); }
+  std::string log_message(std::string_view f, std::vector<name_ref>& vars) const {
+    return p_.log_message(v_[f], at(f), vars);
+  }
   std::string exception_kind(std::string_view f, bool for_raise) const {
     return p_.exception_kind(v_[f], at(f), for_raise);
   }

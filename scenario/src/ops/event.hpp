@@ -6,7 +6,7 @@
 namespace weft::scenario::impl {
 
 /// The event in variable `var`.
-inline weft::event& event_var(const context& c, const std::string& var) { return c.prim<weft::event>("var", var, "an event"); }
+inline weft::event& event_var(const context& c, const name_ref& var) { return c.prim<weft::event>("var", var, "an event"); }
 
 /// var = asyncio.Event().
 inline void execute(const ops::event& o, context c) { c.assign(o.var, value{primitive::make<weft::event>()}); }

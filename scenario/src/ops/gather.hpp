@@ -10,19 +10,19 @@ namespace weft::scenario::impl {
 struct gather_arg {
   using value_type = value;
   interpreter* in;
-  std::variant<weft::task<value>, const std::string*> what;
+  std::variant<weft::task<value>, const name_ref*> what;
   int depth;
   weft::any_future ensure_future() && {
     if (auto* t = std::get_if<weft::task<value>>(&what)) return *t;
-    const std::string& name = *std::get<const std::string*>(what);
-    return weft::create_task(in->call(name, {nullptr, "~" + name}, depth));
+    const name_ref& coro = *std::get<const name_ref*>(what);
+    return weft::create_task(in->call(coro, {nullptr, "~" + coro.name}, depth));
   }
 };
 
 /// The argument for awaitable `a`, which field `field` holds.
 inline gather_arg make_gather_arg(const context& c, const std::string& field, const awaitable_ref& a) {
-  if (a.is_task) return {&c.in, c.task_var(field + "/task", a.name), 0};
-  return {&c.in, &a.name, c.in.task_depth(c.f, false)};
+  if (a.is_task) return {&c.in, c.task_var(field + "/task", a.ref), 0};
+  return {&c.in, &a.ref, c.in.task_depth(c.f, false)};
 }
 
 /// [into =] await asyncio.gather(*items, return_exceptions=...).

@@ -12,14 +12,14 @@ struct lock_or_semaphore {
   weft::lock* lock = nullptr;
   weft::semaphore* sem = nullptr;
 };
-inline lock_or_semaphore lock_var(const context& c, const std::string& var) {
+inline lock_or_semaphore lock_var(const context& c, const name_ref& var) {
   value& v = c.read("var", var);
   if (auto* p = std::get_if<primitive_ptr>(&v.v)) {
     if (auto* x = std::get_if<weft::lock>(&(*p)->p)) return {x, nullptr};
     if (auto* x = std::get_if<weft::semaphore>(&(*p)->p)) return {nullptr, x};
     if (auto* x = std::get_if<weft::bounded_semaphore>(&(*p)->p)) return {nullptr, x};
   }
-  c.bad_variable("var", var, "does not hold a lock or semaphore");
+  c.bad_variable("var", var.name, "does not hold a lock or semaphore");
 }
 
 /// var = asyncio.Lock().

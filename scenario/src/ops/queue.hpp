@@ -6,7 +6,7 @@
 namespace weft::scenario::impl {
 
 /// The queue in variable `var`.
-inline value_queue& queue_var(const context& c, const std::string& var) { return c.prim<value_queue>("var", var, "a queue"); }
+inline value_queue& queue_var(const context& c, const name_ref& var) { return c.prim<value_queue>("var", var, "a queue"); }
 
 /// var = asyncio.Queue(maxsize), LifoQueue or PriorityQueue.
 inline void execute(const ops::queue& o, context c) {

@@ -10,23 +10,24 @@
 namespace weft::scenario::impl {
 
 /// The message with each "{var}" replaced by the variable's rendering.
-inline std::string format_message(const std::string& m, const context& c) {
+inline std::string format_message(const ops::log& o, const context& c) {
+  const std::string& m = o.msg;
   std::string out;
-  for (std::size_t i = 0; i < m.size();) {
-    const std::size_t open = std::min(m.find('{', i), m.size());
+  std::size_t i = 0;
+  for (const name_ref& var : o.vars) {
+    const std::size_t open = m.find('{', i);
     out.append(m, i, open - i);
-    if (open == m.size()) break;
-    const std::size_t close = m.find('}', open);
-    out += c.show("msg", c.read("msg", m.substr(open + 1, close - open - 1)));
-    i = close + 1;
+    out += c.show("msg", c.read("msg", var));
+    i = m.find('}', open) + 1;
   }
+  out.append(m, i);
   return out;
 }
 
 /// log: a trace line.
 inline void execute(const ops::log& o, context c) {
-  if (o.msg.find('{') == std::string::npos) return c.log(o.msg);  // nothing to format: no copy
-  c.log(format_message(o.msg, c));
+  if (o.vars.empty()) return c.log(o.msg);  // nothing to format: no copy
+  c.log(format_message(o, c));
 }
 
 /// set: var = value.
@@ -61,7 +62,7 @@ inline flow execute(const ops::assert_& o, context c) {
   if (equal(got ? *got : none, want)) return flow::next;
   // Rendered var first: where both are primitives, the error names "var".
   const std::string was = c.show("var", got ? *got : none);
-  return c.in.fail_assertion(o.var + " == " + c.show("eq", want) + " (was " + was + ")");
+  return c.in.fail_assertion(o.var.name + " == " + c.show("eq", want) + " (was " + was + ")");
 }
 
 /// return [value].

@@ -7,7 +7,7 @@ namespace weft::scenario::impl {
 
 /// var = asyncio.create_task(coro(), name=...), or group.create_task(...).
 inline void execute(const ops::spawn& o, context c) {
-  const std::string& name = o.task_name ? *o.task_name : o.var;
+  const std::string& name = o.task_name ? *o.task_name : o.var.name;
   // Creation order is the order spawns begin: an eager task spawning
   // another in its first step was created first.
   std::vector<weft::task<value>>& spawned = c.in.spawned();
@@ -28,8 +28,8 @@ inline void execute(const ops::spawn& o, context c) {
 
 /// [into =] await task, or await coro() (run in this task): exec awaits it.
 inline step execute(const ops::await_& o, context c) {
-  if (o.aw.is_task) return await_task{c.task_var("aw/task", o.aw.name), &o.into};
-  return await_call{c.in.call(o.aw.name, {c.f.label, {}}, c.f.depth + 1), &o.into};
+  if (o.aw.is_task) return await_task{c.task_var("aw/task", o.aw.ref), &o.into};
+  return await_call{c.in.call(o.aw.ref, {c.f.label, {}}, c.f.depth + 1), &o.into};
 }
 
 /// [into =] task.cancel(msg).

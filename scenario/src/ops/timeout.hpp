@@ -16,7 +16,7 @@ weft::coro<flow> execute(const ops::scoped_timeout<Relative>& o, context c) {
 }
 
 /// The timeout in variable `cm`.
-inline weft::timeout_scope& scope_var(const context& c, const std::string& cm) {
+inline weft::timeout_scope& scope_var(const context& c, const name_ref& cm) {
   return *c.prim<std::unique_ptr<weft::timeout_scope>>("cm", cm, "a timeout");
 }
 

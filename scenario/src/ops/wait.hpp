@@ -9,7 +9,7 @@ namespace weft::scenario::impl {
 inline weft::coro<flow> execute(const ops::wait& o, context c) {
   std::vector<weft::task<value>> tasks;
   for (std::size_t i = 0; i < o.items.size(); ++i)
-    tasks.push_back(c.task_var("items/" + std::to_string(i) + "/task", o.items[i].name));
+    tasks.push_back(c.task_var("items/" + std::to_string(i) + "/task", o.items[i].ref));
   weft::return_when when = o.return_when == "FIRST_COMPLETED"   ? weft::return_when::first_completed
                            : o.return_when == "FIRST_EXCEPTION" ? weft::return_when::first_exception
                                                                 : weft::return_when::all_completed;

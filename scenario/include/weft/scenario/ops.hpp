@@ -13,13 +13,26 @@
 
 namespace weft::scenario {
 
+/// A variable or a coroutine a statement names, and the number parse() gave
+/// it so that a run finds it without looking its name up: a global
+/// variable's slot among the program's globals, a local's (".x") among the
+/// locals of the coroutine whose body names it, a coroutine's index in
+/// program::coros.
+struct name_ref {
+  std::string name;  // "" for an optional field left out
+  std::uint32_t index = 0;
+  bool empty() const noexcept { return name.empty(); }
+  bool local() const noexcept { return name[0] == '.'; }
+};
+
 /// A literal or a variable reference ("$x") in a `value` or `eq` field.
 struct operand {
   enum class kind : std::uint8_t { null, boolean, integer, string, variable };
   kind k = kind::null;
   bool b = false;
   std::int64_t i = 0;
-  std::string s;  // the string, or the variable's name
+  std::string s;  // the string
+  name_ref var;   // the variable
   /// kind::string: `s` as the immutable string a run's values share, made
   /// once by parse() so that evaluating the literal copies nothing (null in
   /// an operand built by hand: a run then copies `s`).
@@ -29,7 +42,7 @@ struct operand {
 /// An awaitable: {"task": VAR} or {"coro": NAME}.
 struct awaitable_ref {
   bool is_task = true;
-  std::string name;
+  name_ref ref;  // the variable, or the coroutine
 };
 
 struct statement;
@@ -39,7 +52,7 @@ using body = std::vector<statement>;
 /// One `except` clause of a try.
 struct handler {
   std::string exc;                // a kind name
-  std::optional<std::string> as;  // variable bound to the exception
+  std::optional<name_ref> as;     // variable bound to the exception
   body stmts;
 };
 
@@ -75,14 +88,14 @@ namespace ops {
 /// An op whose one field names a variable.
 struct var_op {
   static constexpr op_fields fields{.required = {"var"}};
-  std::string var;
+  name_ref var;
   template <class R> void read(R& r) { var = r.variable("var"); }
 };
 
 /// An op that stores an operand in a variable.
 struct assign_op {
   static constexpr op_fields fields{.required = {"var", "value"}};
-  std::string var;
+  name_ref var;
   operand value;
   template <class R> void read(R& r) { var = r.variable("var"); value = r.value("value"); }
 };
@@ -91,7 +104,7 @@ struct assign_op {
 struct awaiting_op {
   static constexpr op_fields fields{.required = {"aw"}, .optional = {"into"}};
   awaitable_ref aw;
-  std::string into;  // "" for none
+  name_ref into;  // "" for none
   template <class R> void read(R& r) {
     aw = r.awaitable("aw");
     if (r.has("into")) into = r.variable("into");
@@ -103,8 +116,9 @@ struct awaiting_op {
 /// A trace line; "{var}" renders a variable.
 struct log : named<"log"> {
   static constexpr op_fields fields{.required = {"msg"}};
-  std::string msg;  // with "{var}" placeholders
-  template <class R> void read(R& r) { msg = r.log_message("msg"); }
+  std::string msg;             // with "{var}" placeholders
+  std::vector<name_ref> vars;  // the placeholders' variables, in order
+  template <class R> void read(R& r) { msg = r.log_message("msg", vars); }
 };
 
 /// var = value.
@@ -115,7 +129,7 @@ struct add : assign_op, named<"add"> {};
 /// The run fails unless var == eq.
 struct assert_ : named<"assert"> {
   static constexpr op_fields fields{.required = {"var", "eq"}};
-  std::string var;
+  name_ref var;
   operand eq;
   template <class R> void read(R& r) {
     var = r.variable("var");
@@ -171,9 +185,9 @@ struct sleep : named<"sleep"> {
 /// var = asyncio.create_task(coro(), name=...), or group.create_task(...).
 struct spawn : named<"spawn"> {
   static constexpr op_fields fields{.required = {"var", "coro"}, .optional = {"name", "group", "eager"}};
-  std::string var, coro;
+  name_ref var, coro;
   std::optional<std::string> task_name;  // the task's name if not the variable's
-  std::string group;
+  name_ref group;
   bool eager = false;
   template <class R> void read(R& r) {
     var = r.variable("var");
@@ -181,7 +195,7 @@ struct spawn : named<"spawn"> {
     if (r.has("name"))
       task_name = r.task_name("name");
     else
-      r.check_task_name(var, "var");
+      r.check_task_name(var.name, "var");
     if (r.has("group")) group = r.variable("group");
     if (r.has("eager")) eager = r.boolean("eager");
     if (r.has("group") && r.has("eager"))
@@ -195,9 +209,9 @@ struct await_ : awaiting_op, named<"await"> {};
 /// [into =] task.cancel(msg).
 struct cancel : named<"cancel"> {
   static constexpr op_fields fields{.required = {"var"}, .optional = {"msg", "into"}};
-  std::string var;
+  name_ref var;
   std::optional<std::string> msg;
-  std::string into;
+  name_ref into;
   template <class R> void read(R& r) {
     var = r.variable("var");
     if (r.has("msg") && !r.is_null("msg")) msg = r.string("msg");
@@ -211,7 +225,7 @@ struct state : var_op, named<"state"> {};
 /// [into =] current_task().uncancel().
 struct uncancel : named<"uncancel"> {
   static constexpr op_fields fields{.optional = {"into"}};
-  std::string into;
+  name_ref into;
   template <class R> void read(R& r) { if (r.has("into")) into = r.variable("into"); }
 };
 
@@ -235,7 +249,7 @@ struct gather : named<"gather"> {
   static constexpr op_fields fields{.required = {"items"}, .optional = {"return_exceptions", "into"}};
   std::vector<awaitable_ref> items;
   bool return_exceptions = false;
-  std::string into;
+  name_ref into;
   template <class R> void read(R& r) {
     items = r.awaitables("items", false);
     if (r.has("return_exceptions")) return_exceptions = r.boolean("return_exceptions");
@@ -249,7 +263,7 @@ struct wait : named<"wait"> {
   std::vector<awaitable_ref> items;  // tasks only
   std::optional<std::int64_t> timeout;
   std::string return_when = "ALL_COMPLETED";
-  std::string into;
+  name_ref into;
   template <class R> void read(R& r) {
     items = r.awaitables("items", true);
     if (r.has("timeout")) timeout = r.ticks("timeout", true);
@@ -265,7 +279,7 @@ struct wait_for : named<"wait_for"> {
   static constexpr op_fields fields{.required = {"aw", "timeout"}, .optional = {"into"}};
   awaitable_ref aw;
   std::optional<std::int64_t> timeout;
-  std::string into;
+  name_ref into;
   template <class R> void read(R& r) {
     aw = r.awaitable("aw");
     timeout = r.ticks("timeout", true);
@@ -286,7 +300,7 @@ struct scoped_timeout {
   static constexpr std::string_view at = Relative ? "d" : "when";
   static constexpr op_fields fields{.required = {at, "body"}, .optional = {"as"}};
   std::optional<std::int64_t> ticks;
-  std::string as;
+  name_ref as;
   body stmts;
   template <class R> void read(R& r) {
     ticks = r.ticks(at, true);
@@ -300,7 +314,7 @@ using timeout_at = scoped_timeout<false>;
 /// A timeout's cm.reschedule(deadline).
 struct reschedule : named<"reschedule"> {
   static constexpr op_fields fields{.required = {"cm"}, .optional = {"when", "d"}};
-  std::string cm;
+  name_ref cm;
   std::optional<std::int64_t> ticks;
   bool relative = true;  // `d` (true) or `when` (false)
   template <class R> void read(R& r) {
@@ -314,14 +328,14 @@ struct reschedule : named<"reschedule"> {
 /// Logs a timeout's cm.expired().
 struct expired : named<"expired"> {
   static constexpr op_fields fields{.required = {"cm"}};
-  std::string cm;
+  name_ref cm;
   template <class R> void read(R& r) { cm = r.variable("cm"); }
 };
 
 /// async with asyncio.TaskGroup() as tg: body.
 struct taskgroup : named<"taskgroup"> {
   static constexpr op_fields fields{.required = {"as", "body"}};
-  std::string as;
+  name_ref as;
   body stmts;
   template <class R> void read(R& r) { as = r.variable("as"); stmts = r.body("body"); }
 };
@@ -352,7 +366,7 @@ struct locked : var_op, named<"locked"> {};
 /// var = asyncio.Semaphore(value), or BoundedSemaphore.
 struct semaphore : named<"semaphore"> {
   static constexpr op_fields fields{.required = {"var"}, .optional = {"value", "bounded"}};
-  std::string var;
+  name_ref var;
   bool bounded = false;
   std::int64_t value = 1;  // the initial count
   template <class R> void read(R& r) {
@@ -367,7 +381,8 @@ struct semaphore : named<"semaphore"> {
 /// var = asyncio.Queue(maxsize), LifoQueue or PriorityQueue.
 struct queue : named<"queue"> {
   static constexpr op_fields fields{.required = {"var"}, .optional = {"maxsize", "kind"}};
-  std::string var, kind = "fifo";
+  name_ref var;
+  std::string kind = "fifo";
   std::int64_t maxsize = 0;
   template <class R> void read(R& r) {
     var = r.variable("var");
@@ -379,7 +394,7 @@ struct queue : named<"queue"> {
 /// await queue.put(value), or put_nowait.
 struct put : named<"put"> {
   static constexpr op_fields fields{.required = {"var", "value"}, .optional = {"nowait"}};
-  std::string var;
+  name_ref var;
   operand value;
   bool nowait = false;
   template <class R> void read(R& r) {
@@ -392,7 +407,7 @@ struct put : named<"put"> {
 /// [into =] await queue.get(), or get_nowait.
 struct get : named<"get"> {
   static constexpr op_fields fields{.required = {"var"}, .optional = {"into", "nowait"}};
-  std::string var, into;
+  name_ref var, into;
   bool nowait = false;
   template <class R> void read(R& r) {
     var = r.variable("var");

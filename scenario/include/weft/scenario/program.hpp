@@ -3,7 +3,7 @@
 /// Built by parse(); run by the interpreter (interpreter.hpp).
 
 #include <cstdint>
-#include <map>
+#include <vector>
 #include <string>
 
 #include "weft/scenario/ops.hpp"
@@ -16,12 +16,20 @@ struct statement {
   op o;
 };
 
+/// A coroutine of a scenario.
+struct coroutine {
+  std::string name;
+  body stmts;
+  std::uint32_t locals = 0;  // the local variables its body names (a call's slots)
+};
+
 /// A parsed, validated scenario.
 struct program {
   std::string file;   // where it came from (for messages)
   std::string name;   // the optional top-level "name"
-  std::string main = "main";
-  std::map<std::string, body> coros;
+  name_ref main{"main"};
+  std::vector<coroutine> coros;  // in name order; name_ref::index points here
+  std::uint32_t globals = 0;     // the global variables it names (a run's slots)
   std::size_t statement_count = 0;
 };
 
