@@ -340,15 +340,6 @@ weft::coro<flow> interpreter::exec_raising(const body& b, frame& f) {
   co_return fl;
 }
 
-weft::coro<flow> interpreter::exec_catching(const body& b, frame& f, std::exception_ptr& raised) {
-  flow fl = co_await exec(b, f);
-  if (fl == flow::raised) {
-    raised = std::move(f.raised);
-    fl = flow::next;
-  }
-  co_return fl;
-}
-
 // ---- what handlers share ----
 
 void context::bad_variable(std::string_view field, const std::string& name, const std::string& problem) const {

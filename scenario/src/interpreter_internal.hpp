@@ -97,8 +97,6 @@ class interpreter {
   /// A body run where weft must see its exception raised: a timeout's or a
   /// TaskGroup's body.
   weft::coro<flow> exec_raising(const body& b, frame& f);
-  /// Runs a body; its exception, if it raised one, goes to `raised`.
-  weft::coro<flow> exec_catching(const body& b, frame& f, std::exception_ptr& raised);
 
   /// Ends the run as "= step limit", as a RecursionError ends it in CPython;
   /// returns flow::aborted, for the body to stop with (no throw: a C++ throw

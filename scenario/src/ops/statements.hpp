@@ -81,11 +81,19 @@ inline flow execute(const ops::reraise&, context c) {
   return c.raise(c.f.handling.back());
 }
 
+/// How a body run by exec ended, its exception (if it raised one) moved to
+/// `raised`: the body is over, and what it raised is the caller's to handle.
+inline flow catching(flow fl, frame& f, std::exception_ptr& raised) {
+  if (fl != flow::raised) return fl;
+  raised = std::move(f.raised);
+  return flow::next;
+}
+
 /// try / except / finally.
 inline weft::coro<flow> execute(const ops::try_& o, context c) {
   frame& f = c.f;
   std::exception_ptr pending;
-  flow result = co_await c.in.exec_catching(o.stmts, f, pending);
+  flow result = catching(co_await c.in.exec(o.stmts, f), f, pending);
   if (result == flow::aborted) co_return flow::aborted;  // no handler, no finally
   if (pending) {
     for (const handler& h : o.handlers) {
@@ -93,7 +101,7 @@ inline weft::coro<flow> execute(const ops::try_& o, context c) {
       if (h.as) c.assign(*h.as, value{pending});
       f.handling.push_back(pending);
       std::exception_ptr from_handler;
-      result = co_await c.in.exec_catching(h.stmts, f, from_handler);
+      result = catching(co_await c.in.exec(h.stmts, f), f, from_handler);
       f.handling.pop_back();
       if (result == flow::aborted) co_return flow::aborted;
       pending = from_handler;
@@ -104,7 +112,7 @@ inline weft::coro<flow> execute(const ops::try_& o, context c) {
     // While an exception unwinds, it is the one a bare raise in finally re-raises.
     if (pending) f.handling.push_back(pending);
     std::exception_ptr from_finally;
-    flow ffl = co_await c.in.exec_catching(*o.finally, f, from_finally);
+    flow ffl = catching(co_await c.in.exec(*o.finally, f), f, from_finally);
     if (pending) f.handling.pop_back();
     if (ffl == flow::aborted) co_return flow::aborted;
     if (from_finally) pending = from_finally;

@@ -23,6 +23,8 @@ class present_positions {
 
  private:
   std::vector<std::uint32_t> tree_;  // 1-based: tree_[i] counts (i - lowbit(i), i]
+  std::size_t top_ = 0;              // select's first step: the highest power of two <= n
+  std::size_t removed_ = 0;          // none yet: a position is its own rank (a batch's first decision)
 };
 
 }  // namespace weft::sim
