@@ -47,6 +47,8 @@ class waiter_queue {
 
 /// `waiters.remove(fut)`, or nothing if it is gone already.
 inline void remove_waiter(waiter_queue& waiters, const future<void>& fut) {
+  if (waiters.empty()) return;
+  if (waiters.front() == fut) return waiters.pop_front();  // the commonest: the head, woken
   auto it = std::find(waiters.begin(), waiters.end(), fut);
   if (it != waiters.end()) waiters.erase(it);
 }
