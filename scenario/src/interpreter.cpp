@@ -168,26 +168,17 @@ weft::future<void> interpreter::all_done(const std::vector<weft::any_task>& task
 }
 
 weft::coro<value> interpreter::call(const name_ref& coro, task_label label, int depth) {
-  if (depth > max_call_depth) {
-    end_at_step_limit();
-    co_return aborting();
-  }
-  struct alive {
-    std::size_t& n;
-    explicit alive(std::size_t& count) : n(++count) {}
-    ~alive() { --n; }
-  } counted(live_calls_);
-  if (live_calls_ > opts_.max_live_calls) {
-    limit_reached("more than " + std::to_string(opts_.max_live_calls) +
-                  " coroutines alive at once (tasks and the calls they await)");
-    co_return aborting();
-  }
   const coroutine& callee = prog_.coros[coro.index];
-  frame f{label.shared ? label.shared : &label.own, depth, variables(callee.locals), {}, {}, {}};
-  flow fl = co_await exec(callee.stmts, f);
-  if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};  // the coroutine raises it
-  if (fl == flow::aborted) co_return aborting();
-  co_return end_call(fl, f);
+  return run_body<true>(callee.stmts, nullptr, std::move(label), depth, callee.locals);
+}
+
+flow interpreter::enter_call(int depth, live_call& live) {
+  if (depth > max_call_depth) return end_at_step_limit();
+  live.count = &++live_calls_;
+  if (live_calls_ > opts_.max_live_calls)
+    return limit_reached("more than " + std::to_string(opts_.max_live_calls) +
+                         " coroutines alive at once (tasks and the calls they await)");
+  return flow::next;
 }
 
 void interpreter::set_eager_factory(bool on) {
@@ -289,12 +280,25 @@ flow interpreter::count_step(const statement& s) {
   return flow::next;
 }
 
-weft::coro<flow> interpreter::exec(const body& b, frame& f) {
-  for (const statement& s : b) {
-    if (count_step(s) == flow::aborted) co_return flow::aborted;
+weft::coro<flow> interpreter::exec(const body& b, frame& f) { return run_body<false>(b, &f, {}, 0, 0); }
+
+template <bool Call>
+weft::coro<std::conditional_t<Call, value, flow>> interpreter::run_body(const body& b, frame* outer, task_label label,
+                                                                        int depth, std::uint32_t locals) {
+  // A call's frame lives here; another body's is its call's (and `own` is unused).
+  frame own{label.shared ? label.shared : &label.own, depth, variables(locals), {}, {}, {}};
+  frame& f = Call ? own : *outer;
+  flow fl = flow::next;
+  live_call live;
+  if constexpr (Call) fl = enter_call(depth, live);
+  for (auto it = b.begin(); fl == flow::next && it != b.end(); ++it) {
+    const statement& s = *it;
+    if (count_step(s) == flow::aborted) {
+      fl = flow::aborted;
+      break;
+    }
     // A statement that raises ends the body with flow::raised; the caller
     // (a try, a call, a scope) decides what becomes of the exception.
-    flow fl = flow::next;
     std::exception_ptr exc;
     try {
       step next = std::visit([&](const auto& o) { return start(o, context{*this, f, s}); }, s.o);
@@ -326,11 +330,16 @@ weft::coro<flow> interpreter::exec(const body& b, frame& f) {
     }
     if (exc) {
       f.raised = std::move(exc);
-      co_return flow::raised;
+      fl = flow::raised;
     }
-    if (fl != flow::next) co_return fl;
   }
-  co_return flow::next;
+  if constexpr (Call) {
+    if (fl == flow::raised) co_return weft::raising{std::move(f.raised)};  // the coroutine raises it
+    if (fl == flow::aborted) co_return aborting();
+    co_return end_call(fl, f);
+  } else {
+    co_return fl;
+  }
 }
 
 weft::coro<flow> interpreter::exec_raising(const body& b, frame& f) {

@@ -92,7 +92,8 @@ class interpreter {
   /// start eagerly (inside create_task), else at 0.
   int task_depth(const frame& f, bool eager) const { return eager || eager_factory_ ? f.depth + 1 : 0; }
 
-  /// Runs a body's statements.
+  /// Runs a body's statements in frame `f` (a try's, a scope's, a
+  /// handler's: in the frame of the call they are in).
   weft::coro<flow> exec(const body& b, frame& f);
   /// A body run where weft must see its exception raised: a timeout's or a
   /// TaskGroup's body.
@@ -161,6 +162,23 @@ class interpreter {
   std::string render_main_end(weft::task<main_end>& main);
   weft::future<void> all_done(const std::vector<weft::any_task>& tasks);
   flow count_step(const statement& s);
+  /// A call's place among the live ones (live_calls_), from its start to its end.
+  struct live_call {
+    std::size_t* count = nullptr;
+    ~live_call() {
+      if (count) --*count;
+    }
+  };
+  /// Starts a call `depth` deep, counting it in `live`: flow::aborted if it
+  /// passes the depth or the live-call limit.
+  flow enter_call(int depth, live_call& live);
+  /// The statement loop, for a call's body (Call: in a frame of its own, made
+  /// here; the coroutine's value is the call's) or another body's (in
+  /// `*outer`; the value is how the body ended). One coroutine for a call and
+  /// its body, not two.
+  template <bool Call>
+  weft::coro<std::conditional_t<Call, value, flow>> run_body(const body& b, frame* outer, task_label label, int depth,
+                                                              std::uint32_t locals);
   void observe(std::string_view name, bool write, bool primitive);
   flow stop_run();
   [[noreturn]] void abort_run();
