@@ -20,6 +20,7 @@ void pct::start_run(std::uint64_t run_index) {
   if (ids_.size() > (1u << 16)) {
     ids_.clear();
     priorities_.clear();
+    recent_ = {};
   }
   change_points_.clear();
   for (unsigned i = 0; i + 1 < depth_; ++i) change_points_.push_back(1 + rng_.below(steps_));
@@ -31,15 +32,29 @@ std::uint32_t pct::priority_of(std::string_view task) {
   // their own, and the tasks asyncio makes for a combinator ("~..."), share
   // one priority, as one thread.
   if (task.empty() || task[0] == '~') task = "~callback";
-  auto it = ids_.find(task);
-  if (it == ids_.end()) {
-    it = ids_.emplace(std::string(task), static_cast<std::uint32_t>(priorities_.size())).first;
-    priorities_.push_back({0, ~std::uint64_t{0}});  // drawn below
-  }
-  priority& p = priorities_[it->second];
+  const std::uint32_t id = task_id(task);
+  priority& p = priorities_[id];
   // Initial priorities are distinct and above every change-point priority
   // (0 .. depth-2): depth + a random draw, ties broken by arrival.
   if (p.run != run_) p = {depth_ + (rng_.below(1u << 20) << 20) + drawn_++, run_};
+  return id;
+}
+
+std::uint32_t pct::task_id(std::string_view task) {
+  // A task's name is read from the same place at every batch while it keeps
+  // it: a slot by that address remembers the number, once the text is
+  // confirmed equal (the place may hold another name by now).
+  // Fibonacci hashing: tasks sit at regular strides, which a plain modulus would fold onto few slots.
+  const auto slot = (reinterpret_cast<std::uintptr_t>(task.data()) * 0x9e3779b97f4a7c15ULL) >> 58;
+  static_assert(std::tuple_size_v<decltype(recent_)> == 64);
+  recent& r = recent_[slot];
+  if (r.data == task.data() && r.name && *r.name == task) return r.id;
+  auto it = ids_.find(task);
+  if (it == ids_.end()) {
+    it = ids_.emplace(std::string(task), static_cast<std::uint32_t>(priorities_.size())).first;
+    priorities_.push_back({0, ~std::uint64_t{0}});  // drawn by priority_of
+  }
+  r = {task.data(), &it->first, it->second};
   return it->second;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// PCT, probabilistic concurrency testing.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -42,6 +43,7 @@ class pct : public strategy {
     std::uint64_t run;  // the run that drew it
   };
   std::uint32_t priority_of(std::string_view task);
+  std::uint32_t task_id(std::string_view task);
   void start_batch(const choice_point& p);
   void rank(const choice_point& p);
   std::size_t highest(const choice_point& p);
@@ -52,6 +54,13 @@ class pct : public strategy {
   std::uint64_t step_ = 0;
   std::vector<std::uint64_t> change_points_;  // sorted; the i-th lowers to depth_-2-i
   task_ids ids_;                     // never iterated: its order cannot matter
+  // The names last looked up, by the address their text was read from.
+  struct recent {
+    const char* data = nullptr;
+    const std::string* name = nullptr;  // a key of ids_
+    std::uint32_t id = 0;
+  };
+  std::array<recent, 64> recent_{};
   std::vector<priority> priorities_;  // by task number
   std::uint64_t run_ = 0;             // runs started
   std::uint64_t drawn_ = 0;           // priorities drawn in this run
