@@ -128,7 +128,7 @@ weft::coro<interpreter::main_end> interpreter::main_task() {
   weft::current_task().set_name("main");
   main_end out;
   frame top{&main_label_, 0, {}, {}, {}, {}};
-  auto body = call(prog_.main, {&main_label_, {}}, 0);
+  auto body = call(prog_.main, &main_label_, 0);
   const flow ended = settle(co_await body.caught(), top, out.v);
   if (ended == flow::aborted) co_return aborting();
   if (ended == flow::raised) out = {true, value{top.raised}};
@@ -167,9 +167,9 @@ weft::future<void> interpreter::all_done(const std::vector<weft::any_task>& task
   return all;
 }
 
-weft::coro<value> interpreter::call(const name_ref& coro, task_label label, int depth) {
+weft::coro<value> interpreter::call(const name_ref& coro, const std::string* label, int depth) {
   const coroutine& callee = prog_.coros[coro.index];
-  return run_body<true>(callee.stmts, nullptr, std::move(label), depth, callee.locals);
+  return run_body<true>(callee.stmts, nullptr, label ? label : &callee.wrapped, depth, callee.locals);
 }
 
 flow interpreter::enter_call(int depth, live_call& live) {
@@ -280,13 +280,14 @@ flow interpreter::count_step(const statement& s) {
   return flow::next;
 }
 
-weft::coro<flow> interpreter::exec(const body& b, frame& f) { return run_body<false>(b, &f, {}, 0, 0); }
+weft::coro<flow> interpreter::exec(const body& b, frame& f) { return run_body<false>(b, &f, nullptr, 0, 0); }
 
 template <bool Call>
-weft::coro<std::conditional_t<Call, value, flow>> interpreter::run_body(const body& b, frame* outer, task_label label,
-                                                                        int depth, std::uint32_t locals) {
+weft::coro<std::conditional_t<Call, value, flow>> interpreter::run_body(const body& b, frame* outer,
+                                                                        const std::string* label, int depth,
+                                                                        std::uint32_t locals) {
   // A call's frame lives here; another body's is its call's (and `own` is unused).
-  frame own{label.shared ? label.shared : &label.own, depth, variables(locals), {}, {}, {}};
+  frame own{label, depth, variables(locals), {}, {}, {}};
   frame& f = Call ? own : *outer;
   flow fl = flow::next;
   live_call live;

@@ -45,14 +45,6 @@ struct frame {
   std::exception_ptr raised;  // set when a body ends with flow::raised
 };
 
-/// The trace label of the task a call runs in: one that outlives the call (the
-/// caller's, for an inline await; a spawned task's name in the program) or
-/// one the call owns (the "~name" of a task a combinator wraps a coroutine in).
-struct task_label {
-  const std::string* shared = nullptr;
-  std::string own;
-};
-
 /// What a handler leaves to exec. A handler that does not suspend returns how
 /// its statement ended; one that does returns what to await, which exec
 /// awaits in its own coroutine frame: a sleep, a task or an inline call (the
@@ -86,8 +78,11 @@ class interpreter {
   /// eager_factory: the loop's task factory on or off.
   void set_eager_factory(bool on);
 
-  /// Runs coroutine `coro`'s body as `c()` does, in the task labelled `label`.
-  weft::coro<value> call(const name_ref& coro, task_label label, int depth);
+  /// Runs coroutine `coro`'s body as `c()` does, in the task labelled `label`
+  /// (the caller's, for an inline await; a spawned task's name in the
+  /// program), or, without one, in a task a combinator wraps it in (its
+  /// "~name" label, coroutine::wrapped).
+  weft::coro<value> call(const name_ref& coro, const std::string* label, int depth);
   /// The depth a new task's body starts at: on top of its creator's if it may
   /// start eagerly (inside create_task), else at 0.
   int task_depth(const frame& f, bool eager) const { return eager || eager_factory_ ? f.depth + 1 : 0; }
@@ -177,8 +172,8 @@ class interpreter {
   /// `*outer`; the value is how the body ended). One coroutine for a call and
   /// its body, not two.
   template <bool Call>
-  weft::coro<std::conditional_t<Call, value, flow>> run_body(const body& b, frame* outer, task_label label, int depth,
-                                                              std::uint32_t locals);
+  weft::coro<std::conditional_t<Call, value, flow>> run_body(const body& b, frame* outer, const std::string* label,
+                                                              int depth, std::uint32_t locals);
   void observe(std::string_view name, bool write, bool primitive);
   flow stop_run();
   [[noreturn]] void abort_run();

@@ -117,7 +117,7 @@ class parser {
       if (!is_identifier(cname)) fail(where, "'" + shown(cname) + "' is not a valid coroutine name");
       check_length(cname, where);
       coro_index_.emplace(cname, static_cast<std::uint32_t>(prog.coros.size()));
-      prog.coros.push_back({cname, {}, 0});
+      prog.coros.push_back({cname, {}, 0, "~" + cname});
     }
     for (coroutine& c : prog.coros) {
       locals_.clear();

@@ -15,7 +15,7 @@ struct gather_arg {
   weft::any_future ensure_future() && {
     if (auto* t = std::get_if<weft::task<value>>(&what)) return *t;
     const name_ref& coro = *std::get<const name_ref*>(what);
-    return weft::create_task(in->call(coro, {nullptr, "~" + coro.name}, depth));
+    return weft::create_task(in->call(coro, nullptr, depth));
   }
 };
 

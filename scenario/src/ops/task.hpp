@@ -15,7 +15,7 @@ inline void execute(const ops::spawn& o, context c) {
   spawned.emplace_back();
   weft::task<value> t;
   try {
-    auto body = c.in.call(o.coro, {&name, {}}, c.in.task_depth(c.f, o.eager));
+    auto body = c.in.call(o.coro, &name, c.in.task_depth(c.f, o.eager));
     t = o.group.empty() ? weft::create_task(std::move(body), {.name = name, .eager_start = o.eager})
                         : c.prim<weft::task_group>("group", o.group, "a task group").create_task(std::move(body), name);
   } catch (...) {
@@ -29,7 +29,7 @@ inline void execute(const ops::spawn& o, context c) {
 /// [into =] await task, or await coro() (run in this task): exec awaits it.
 inline step execute(const ops::await_& o, context c) {
   if (o.aw.is_task) return await_task{c.task_var("aw/task", o.aw.ref), &o.into};
-  return await_call{c.in.call(o.aw.ref, {c.f.label, {}}, c.f.depth + 1), &o.into};
+  return await_call{c.in.call(o.aw.ref, c.f.label, c.f.depth + 1), &o.into};
 }
 
 /// [into =] task.cancel(msg).

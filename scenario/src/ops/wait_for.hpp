@@ -13,11 +13,9 @@ inline weft::coro<flow> execute(const ops::wait_for& o, context c) {
   if (o.aw.is_task) {
     v = co_await weft::wait_for(c.task_var("aw/task", o.aw.ref), timeout);
   } else {
-    // Made before the co_await: with the task_label temporary inside it, g++
-    // 12.2's code freed a pointer into this frame.
     auto body = timeout && *timeout <= weft::duration::zero()
-                    ? c.in.call(o.aw.ref, {nullptr, "~" + o.aw.ref.name}, c.in.task_depth(c.f, false))  // a task
-                    : c.in.call(o.aw.ref, {c.f.label, {}}, c.f.depth + 1);  // runs in this task
+                    ? c.in.call(o.aw.ref, nullptr, c.in.task_depth(c.f, false))  // a task
+                    : c.in.call(o.aw.ref, c.f.label, c.f.depth + 1);             // runs in this task
     v = co_await weft::wait_for(std::move(body), timeout);
   }
   c.store(o.into, std::move(v));

@@ -21,6 +21,7 @@ struct coroutine {
   std::string name;
   body stmts;
   std::uint32_t locals = 0;  // the local variables its body names (a call's slots)
+  std::string wrapped;       // "~name": the trace's label for a task a combinator wraps it in
 };
 
 /// A parsed, validated scenario.
