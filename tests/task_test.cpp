@@ -1310,6 +1310,65 @@ struct named_in_the_await {
   }
 };
 
+// ---- caught(): a task's or future's outcome, without a throw ----
+
+namespace caught_await {
+weft::coro<int> value_after_yield(int v) {
+  co_await weft::sleep(weft::duration::zero());
+  co_return v;
+}
+weft::coro<int> raising_after_yield(std::string msg) {
+  co_await weft::sleep(weft::duration::zero());
+  throw std::invalid_argument(msg);
+}
+
+/// "value V" or "raised WHAT" (cancelled_error and invalid_argument named).
+std::string shown(weft::outcome<int>& o) {
+  if (o.has_value()) return "value " + std::to_string(o.value());
+  try {
+    std::rethrow_exception(o.exception());
+  } catch (const weft::cancelled_error&) {
+    return "cancelled";
+  } catch (const std::invalid_argument& e) {
+    return std::string("raised ") + e.what();
+  }
+}
+
+weft::coro<std::string> main_coro() {
+  std::string seen;
+  auto ok = weft::create_task(value_after_yield(7));
+  auto got = co_await ok.caught();
+  seen += shown(got);
+  auto bad = weft::create_task(raising_after_yield("boom"));
+  got = co_await bad.caught();
+  seen += ", " + shown(got);
+  auto cancelled = weft::create_task(value_after_yield(1));
+  cancelled.cancel();
+  got = co_await cancelled.caught();
+  seen += ", " + shown(got);
+  // Awaited again, a done task gives the same outcome (a copy of its value).
+  got = co_await ok.caught();
+  seen += ", again " + shown(got);
+  // A cancellation of the awaiting task comes back as its outcome too.
+  auto self = weft::current_task();
+  weft::future<void> never(weft::get_running_loop());
+  weft::get_running_loop().call_soon([self]() mutable { self.cancel(); });
+  weft::outcome<std::monostate> waited = co_await never.caught();
+  seen += waited.has_value() ? ", void" : ", awaiter cancelled";
+  weft::current_task().uncancel();
+  weft::future<void> done(weft::get_running_loop());
+  done.set_result();
+  waited = co_await done.caught();
+  seen += waited.has_value() ? ", void" : ", void raised";
+  co_return seen;
+}
+}  // namespace caught_await
+
+TEST(TaskTest, CaughtReturnsTheOutcomeOfATaskOrFutureWithoutThrowing) {
+  EXPECT_EQ(weft_test::run_virtual(caught_await::main_coro()),
+            "value 7, raised boom, cancelled, again value 7, awaiter cancelled, void");
+}
+
 TEST(TaskTest, OptionsBuiltInsideACoAwaitNameTheTask) {
   named_in_the_await p;
   weft::virtual_clock clock;

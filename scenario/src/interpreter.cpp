@@ -308,8 +308,9 @@ weft::coro<std::conditional_t<Call, value, flow>> interpreter::run_body(const bo
       } else if (const nap* n = std::get_if<nap>(&next)) {
         exc = co_await weft::sleep(n->d).caught();  // a cancellation, without a throw
       } else if (await_task* t = std::get_if<await_task>(&next)) {
-        value v = co_await std::move(t->task);
-        if (!t->into->empty()) assign(f, *t->into, std::move(v));
+        value v;
+        fl = settle(co_await t->task.caught(), f, v);  // a failed task's exception, without a throw
+        if (fl == flow::next && !t->into->empty()) assign(f, *t->into, std::move(v));
       } else if (await_call* c = std::get_if<await_call>(&next)) {
         value v;
         fl = settle(co_await c->call.caught(), f, v);

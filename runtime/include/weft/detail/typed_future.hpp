@@ -5,8 +5,10 @@
 #include <coroutine>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
 #include "weft/detail/future_base.hpp"
+#include "weft/outcome.hpp"
 
 namespace weft::detail {
 
@@ -71,6 +73,26 @@ struct future_awaiter {
   }
 };
 
+/// What `co_await f.caught()` returns: awaits as future_awaiter<T, T> does,
+/// but hands back the value or the exception as an outcome, without a throw.
+/// (outcome<std::monostate> for a future<void>, as coro<void>::caught()).
+template <class T>
+struct caught_future_awaiter : future_awaiter<T, T> {
+  using result_type = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
+  outcome<result_type> await_resume() {
+    if (std::exception_ptr e = resume_error(this->f, this->t)) return outcome<result_type>(std::move(e));
+    if constexpr (std::is_void_v<T>) {
+      return outcome<result_type>(std::monostate{});
+    } else {
+      auto& slot = slot_of<T>(*this->f);
+      if constexpr (std::is_copy_constructible_v<T>)
+        return outcome<T>(slot.v);  // other handles may share the future: a copy, as an rvalue await makes
+      else
+        return outcome<T>(std::move(slot.v));
+    }
+  }
+};
+
 /// future<T> and task<T> over their untyped handle (Base: any_future or
 /// any_task): result() and co_await, the same for a Future and a Task.
 template <class T, class Base>
@@ -98,6 +120,12 @@ class typed_future : public Base {
   /// moved out).
   auto operator co_await() const& { return future_awaiter<T, lvalue_result_t<T>>{&this->get()}; }
   auto operator co_await() && { return future_awaiter<T, T>{&this->get()}; }
+  /// `co_await f.caught()` (weft-only): awaits as `co_await std::move(f)`
+  /// does, but returns outcome<T> (outcome<std::monostate> for void), the
+  /// value or the exception it would have raised, instead of throwing it (a
+  /// C++ throw costs microseconds; a program that expects failures can do
+  /// without it).
+  caught_future_awaiter<T> caught() const { return {{&this->get()}}; }
 
  protected:
   value_slot<T>& slot() const { return slot_of<T>(this->get()); }
